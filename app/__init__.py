@@ -1,0 +1,1 @@
+"""Grid butler: the property-service team's phone app."""

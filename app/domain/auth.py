@@ -1,0 +1,274 @@
+"""Sign-in, sessions, throttling and the role check.
+
+`authorize()` is the single role check every state handler goes through. A
+refusal is written to the audit log. Sign-in failures are counted from the
+audit log itself (action `auth.sign_in`, outcome `failed`), so throttling
+needs no table of its own and a refused sign-in writes nothing but its entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app import settings
+from app.db.models import AuditEntry, AuthSession, Staff, StaffRole
+from app.domain import audit, clock, passwords, roles
+from app.domain.errors import DomainError, Refused
+from app.domain.validation import normalize_phone
+
+SIGN_IN = "auth.sign_in"
+FAILURE_WINDOW = timedelta(minutes=15)
+SLOW_AFTER = 3  # failures before each further try must wait
+LOCK_AFTER = 6  # failures that lock the phone number for the window
+LOCK_FOR = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: plain values the domain functions take."""
+
+    id: int
+    name: str
+    phone: str
+    community_id: int | None
+    roles: tuple[str, ...] = field(default_factory=tuple)
+    language: str = "zh"
+    must_change_password: bool = False
+    is_gold_butler: bool = False
+
+    @property
+    def home(self) -> str:
+        return roles.home_for(self.roles)
+
+    def can(self, action: str) -> bool:
+        return roles.allowed(self.roles, action)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def roles_of(session: Session, staff_id: int) -> tuple[str, ...]:
+    rows = session.exec(select(StaffRole.role).where(StaffRole.staff_id == staff_id))
+    return tuple(roles.valid_roles(rows))
+
+
+def actor_for(session: Session, staff: Staff) -> Actor:
+    assert staff.id is not None
+    return Actor(
+        id=staff.id,
+        name=staff.name,
+        phone=staff.phone,
+        community_id=staff.community_id,
+        roles=roles_of(session, staff.id),
+        language=staff.language,
+        must_change_password=staff.must_change_password,
+        is_gold_butler=staff.is_gold_butler,
+    )
+
+
+def _throttle(session: Session, phone: str) -> None:
+    """Raise when this phone number must wait or is locked."""
+    now = clock.now()
+    since = now - FAILURE_WINDOW
+    rows = session.exec(
+        select(AuditEntry.at, AuditEntry.outcome)
+        .where(AuditEntry.action == SIGN_IN, AuditEntry.subject == phone, AuditEntry.at >= since)
+        .order_by(col(AuditEntry.at).desc())
+        .limit(LOCK_AFTER * 4)
+    ).all()
+    failures = []
+    for at, outcome in rows:
+        if outcome == "ok":
+            break
+        if outcome == "failed":
+            failures.append(at)
+    n = len(failures)
+    if n >= LOCK_AFTER:
+        until = failures[0] + LOCK_FOR
+        if now < until:
+            minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+            raise DomainError("auth.locked", minutes=minutes)
+    elif n >= SLOW_AFTER:
+        wait = timedelta(seconds=10 * 2 ** (n - SLOW_AFTER))
+        if now < failures[0] + wait:
+            seconds = int((failures[0] + wait - now).total_seconds()) + 1
+            raise DomainError("auth.wait", seconds=seconds)
+
+
+def sign_in(session: Session, phone: str, password: str) -> tuple[str, Actor]:
+    """Check the credentials and open a session. Returns (token, actor).
+
+    Malformed input is refused before anything is written; a well-formed
+    attempt writes exactly one audit entry (ok, failed or refused).
+    """
+    if not (password or "").strip() and not (phone or "").strip():
+        raise DomainError("auth.fields_required")
+    phone = normalize_phone(phone)
+    if not password:
+        raise DomainError("form.required", field="password")
+    if len(password) > passwords.MAX_LENGTH:
+        raise DomainError("form.too_long", field="password", max=passwords.MAX_LENGTH)
+
+    try:
+        _throttle(session, phone)
+    except DomainError as err:
+        audit.record(session, SIGN_IN, subject=phone, outcome="refused", detail=err.key)
+        raise
+
+    staff = session.exec(select(Staff).where(Staff.phone == phone)).first()
+    if not passwords.verify(staff.password_hash if staff else None, password) or staff is None:
+        audit.record(
+            session,
+            SIGN_IN,
+            subject=phone,
+            outcome="failed",
+            actor_id=staff.id if staff else None,
+            community_id=staff.community_id if staff else None,
+            detail="bad_credentials" if staff else "unknown_phone",
+        )
+        raise DomainError("auth.bad_credentials")
+    if not staff.active:
+        audit.record(
+            session, SIGN_IN, subject=phone, outcome="refused", actor_id=staff.id,
+            community_id=staff.community_id, detail="inactive",
+        )
+        raise DomainError("auth.inactive")
+
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    session.add(
+        AuthSession(
+            token_hash=_token_hash(token),
+            staff_id=staff.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=settings.SESSION_MAX_DAYS),
+        )
+    )
+    audit.record(
+        session, SIGN_IN, subject=phone, actor_id=staff.id, community_id=staff.community_id
+    )
+    return token, actor_for(session, staff)
+
+
+def resolve(session: Session, token: str | None) -> Actor | None:
+    """The actor behind a session token, or None if missing, expired, revoked or inactive.
+
+    Slides the idle limit forward (written at most once a minute).
+    """
+    if not token or len(token) > 100:
+        return None
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == _token_hash(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    now = clock.now()
+    idle = timedelta(hours=settings.SESSION_IDLE_HOURS)
+    if now >= row.expires_at or now - row.last_seen_at >= idle:
+        return None
+    staff = session.get(Staff, row.staff_id)
+    if staff is None or not staff.active:
+        return None
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        session.add(row)
+    return actor_for(session, staff)
+
+
+def sign_out(session: Session, token: str | None) -> None:
+    """Revoke the session behind `token` (no-op when there is none)."""
+    if not token:
+        return
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == _token_hash(token))).first()
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = clock.now()
+    session.add(row)
+    staff = session.get(Staff, row.staff_id)
+    audit.record(
+        session, "auth.sign_out", actor_id=row.staff_id, subject=f"staff:{row.staff_id}",
+        community_id=staff.community_id if staff else None,
+    )
+
+
+def revoke_all(session: Session, staff_id: int) -> int:
+    """Sign a person out everywhere (deactivation, password reset). Returns how many."""
+    now = clock.now()
+    rows = session.exec(
+        select(AuthSession).where(AuthSession.staff_id == staff_id, col(AuthSession.revoked_at).is_(None))
+    ).all()
+    for row in rows:
+        row.revoked_at = now
+        session.add(row)
+    return len(rows)
+
+
+def authorize(session: Session, token: str | None, action: str) -> Actor:
+    """The role check. Returns the actor, or raises `Refused` after auditing the refusal.
+
+    The caller must commit even when this raises, so the refusal stays on record
+    (see `app.state.base.AuthState.authorize`).
+    """
+    actor = resolve(session, token)
+    if actor is None:
+        raise Refused("auth.signed_out")
+    if actor.must_change_password and action != "account.self":
+        raise Refused("auth.must_change_password")
+    if not actor.can(action):
+        audit.record(
+            session,
+            "auth.refused",
+            actor_id=actor.id,
+            community_id=actor.community_id,
+            subject=action,
+            outcome="refused",
+            detail="missing_role",
+        )
+        raise Refused("auth.no_permission")
+    return actor
+
+
+def change_password(session: Session, actor: Actor, current: str, new: str, repeat: str) -> None:
+    """Change one's own password; clears the must-change flag."""
+    staff = session.get(Staff, actor.id)
+    if staff is None:
+        raise Refused("auth.signed_out")
+    if not passwords.verify(staff.password_hash, current or ""):
+        audit.record(
+            session, "account.change_password", actor_id=actor.id, community_id=actor.community_id,
+            subject=f"staff:{actor.id}", outcome="failed", detail="wrong_current",
+        )
+        raise DomainError("password.wrong_current")
+    if new != repeat:
+        raise DomainError("password.mismatch")
+    passwords.check_policy(new)
+    if new == current:
+        raise DomainError("password.same_as_old")
+    staff.password_hash = passwords.hash_password(new)
+    staff.must_change_password = False
+    session.add(staff)
+    audit.record(
+        session, "account.change_password", actor_id=actor.id, community_id=actor.community_id,
+        subject=f"staff:{actor.id}",
+    )
+
+
+def set_language(session: Session, actor: Actor, language: str) -> None:
+    """Remember a person's UI language."""
+    if language not in ("zh", "en"):
+        raise DomainError("form.invalid")
+    staff = session.get(Staff, actor.id)
+    if staff is None or staff.language == language:
+        return
+    before = staff.language
+    staff.language = language
+    session.add(staff)
+    audit.record(
+        session, "account.language", actor_id=actor.id, community_id=actor.community_id,
+        subject=f"staff:{actor.id}", before={"language": before}, after={"language": language},
+    )

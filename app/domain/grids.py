@@ -1,0 +1,135 @@
+"""Grid sizing: one butler per 350-400 households, more only for a gold butler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from app.db.models import Building, Grid, Household, Resident, Staff
+
+BAND_MIN = 350
+BAND_MAX = 400
+
+# band states
+UNDER = "under"
+OK = "ok"
+OVER = "over"
+GOLD = "gold"  # above 400, allowed because the butler is a gold butler
+NO_BUTLER = "no_butler"
+
+
+def band(households: int, gold_butler: bool) -> str:
+    """Where a grid of `households` stands against the 350-400 rule."""
+    if households < BAND_MIN:
+        return UNDER
+    if households > BAND_MAX:
+        return GOLD if gold_butler else OVER
+    return OK
+
+
+def flagged(state: str) -> bool:
+    """Whether the supervisor must look at a grid in this state."""
+    return state in (UNDER, OVER, NO_BUTLER)
+
+
+@dataclass(frozen=True)
+class GridSummary:
+    id: int
+    name: str
+    butler_id: int | None
+    butler_name: str
+    gold_butler: bool
+    households: int
+    occupied: int
+    residents: int
+    buildings: tuple[str, ...]
+    state: str
+
+    @property
+    def flagged(self) -> bool:
+        return flagged(self.state)
+
+
+def summaries(
+    session: Session, community_id: int, *, butler_id: int | None = None
+) -> list[GridSummary]:
+    """Every grid of a community (or of one butler) with its size and band state."""
+    grid_stmt = (
+        select(Grid, Staff)
+        .join(Staff, col(Grid.butler_id) == col(Staff.id), isouter=True)
+        .where(Grid.community_id == community_id)
+        .order_by(Grid.name)
+    )
+    if butler_id is not None:
+        grid_stmt = grid_stmt.where(Grid.butler_id == butler_id)
+    grids = session.exec(grid_stmt).all()
+    if not grids:
+        return []
+    ids = [g.id for g, _ in grids]
+
+    counts = {
+        gid: (total, occupied or 0)
+        for gid, total, occupied in session.exec(
+            select(
+                Household.grid_id,
+                func.count(),
+                func.sum(case((col(Household.occupancy) == "occupied", 1), else_=0)),
+            )
+            .where(col(Household.grid_id).in_(ids))
+            .group_by(Household.grid_id)
+        ).all()
+    }
+    residents = dict(
+        session.exec(
+            select(Household.grid_id, func.count(col(Resident.id)))
+            .join(Resident, col(Resident.household_id) == col(Household.id))
+            .where(col(Household.grid_id).in_(ids))
+            .group_by(Household.grid_id)
+        ).all()
+    )
+    buildings: dict[int, list[str]] = {}
+    for gid, bname in session.exec(
+        select(Household.grid_id, Building.name)
+        .join(Building, col(Building.id) == col(Household.building_id))
+        .where(col(Household.grid_id).in_(ids))
+        .group_by(Household.grid_id, Building.name)
+    ).all():
+        buildings.setdefault(gid, []).append(bname)
+
+    out = []
+    for grid, butler in grids:
+        total, occupied = counts.get(grid.id, (0, 0))
+        gold = bool(butler and butler.is_gold_butler)
+        state = band(total, gold) if butler else NO_BUTLER
+        out.append(
+            GridSummary(
+                id=grid.id,
+                name=grid.name,
+                butler_id=butler.id if butler else None,
+                butler_name=butler.name if butler else "",
+                gold_butler=gold,
+                households=total,
+                occupied=int(occupied),
+                residents=residents.get(grid.id, 0),
+                buildings=tuple(sorted(buildings.get(grid.id, []), key=_building_key)),
+                state=state,
+            )
+        )
+    return out
+
+
+def _building_key(name: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in name if ch.isdigit())
+    return (int(digits) if digits else 0, name)
+
+
+def grids_of(session: Session, community_id: int) -> list[tuple[int, str, int | None]]:
+    """(id, name, butler id) of every grid in a community, for pickers."""
+    return [
+        (g.id, g.name, g.butler_id)
+        for g in session.exec(
+            select(Grid).where(Grid.community_id == community_id).order_by(Grid.name)
+        ).all()
+    ]

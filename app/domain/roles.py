@@ -1,0 +1,91 @@
+"""Roles, what each may do, and where each lands after sign-in.
+
+This is the only place that says which role may do what; the state layer asks
+`allowed()` (through `app.domain.auth.authorize`) before every action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SUPERVISOR = "supervisor"
+TEAM_LEAD = "team_lead"
+FRONT_DESK = "front_desk"
+BUTLER = "butler"
+GUARD = "guard"
+TECHNICIAN = "technician"
+ENGINEERING_MANAGER = "engineering_manager"
+GENERAL_MANAGER = "general_manager"
+ASSISTANT_MANAGER = "assistant_manager"
+ADMIN = "admin"
+
+ALL_ROLES: tuple[str, ...] = (
+    SUPERVISOR,
+    TEAM_LEAD,
+    FRONT_DESK,
+    BUTLER,
+    GUARD,
+    TECHNICIAN,
+    ENGINEERING_MANAGER,
+    GENERAL_MANAGER,
+    ASSISTANT_MANAGER,
+    ADMIN,
+)
+
+MANAGERS = frozenset({SUPERVISOR, GENERAL_MANAGER, ASSISTANT_MANAGER, ENGINEERING_MANAGER})
+DESK_ROLES = frozenset({FRONT_DESK, TEAM_LEAD, ADMIN}) | MANAGERS
+
+# action -> roles that may perform it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "home.grid": frozenset({BUTLER, TEAM_LEAD}),
+    "home.gate": frozenset({GUARD}),
+    "home.repairs": frozenset({TECHNICIAN}),
+    "home.desk": DESK_ROLES,
+    "grid.overview": frozenset({SUPERVISOR, TEAM_LEAD, GENERAL_MANAGER, ASSISTANT_MANAGER, ADMIN}),
+    "staff.manage": frozenset({ADMIN, SUPERVISOR}),
+    "staff.grant_admin": frozenset({ADMIN}),
+    "audit.view": frozenset({ADMIN, SUPERVISOR, GENERAL_MANAGER}),
+    # every signed-in user may manage their own account
+    "account.self": frozenset(ALL_ROLES),
+}
+
+# Where a role lands after sign-in; the first matching role wins for a person
+# who holds several.
+HOMES: tuple[tuple[str, str], ...] = (
+    (BUTLER, "/grid"),
+    (GUARD, "/gate"),
+    (TECHNICIAN, "/repairs"),
+    (ADMIN, "/admin/staff"),
+    (FRONT_DESK, "/desk"),
+    (TEAM_LEAD, "/desk"),
+    (SUPERVISOR, "/desk"),
+    (ASSISTANT_MANAGER, "/desk"),
+    (ENGINEERING_MANAGER, "/desk"),
+    (GENERAL_MANAGER, "/desk"),
+)
+
+# Roles whose home is the wide desk layout rather than the phone tab bar.
+DESK_LAYOUT_HOMES = frozenset({"/desk", "/admin/staff"})
+
+
+def allowed(roles: Iterable[str], action: str) -> bool:
+    """Whether someone holding `roles` may perform `action`. Unknown actions: no."""
+    permitted = PERMISSIONS.get(action)
+    if permitted is None:
+        return False
+    return any(role in permitted for role in roles)
+
+
+def home_for(roles: Iterable[str]) -> str:
+    """The path a person lands on after sign-in."""
+    held = set(roles)
+    for role, path in HOMES:
+        if role in held:
+            return path
+    return "/account"
+
+
+def valid_roles(roles: Iterable[str]) -> list[str]:
+    """The known roles among `roles`, in canonical order, without duplicates."""
+    held = set(roles)
+    return [r for r in ALL_ROLES if r in held]

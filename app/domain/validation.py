@@ -1,0 +1,42 @@
+"""Checks on free-form input shared by every form: length, phone, names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from app.domain.errors import DomainError
+
+_PHONE = re.compile(r"^\+?\d{5,15}$")
+
+
+def clean_text(value: str | None, *, field: str, max_length: int, required: bool = True) -> str:
+    """Trim, drop control characters, enforce presence and length."""
+    text = "".join(
+        ch for ch in (value or "") if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
+    ).strip()
+    if required and not text:
+        raise DomainError("form.required", field=field)
+    if len(text) > max_length:
+        raise DomainError("form.too_long", field=field, max=max_length)
+    return text
+
+
+def normalize_phone(value: str | None, *, field: str = "phone") -> str:
+    """Digits only (a leading + kept); spaces and dashes dropped. Raises if malformed."""
+    raw = (value or "").strip()
+    if not raw:
+        raise DomainError("form.required", field=field)
+    if len(raw) > 20:
+        raise DomainError("form.too_long", field=field, max=20)
+    compact = re.sub(r"[\s\-()]", "", raw)
+    if not _PHONE.match(compact):
+        raise DomainError("phone.invalid")
+    return compact
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: what any screen shows of a resident's phone."""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"

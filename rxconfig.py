@@ -1,0 +1,16 @@
+"""Reflex configuration. URLs come from the environment via app.settings."""
+
+import reflex as rx
+
+from app import settings
+
+config = rx.Config(
+    app_name="app",
+    db_url=settings.database_url(),
+    redis_url=settings.redis_url(),
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(),
+    ],
+)

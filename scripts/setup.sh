@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what the app needs into the project folder; quick when nothing changed.
+#   scripts/setup.sh          app: Python venv (.venv), bun + Node (tools/node_modules)
+#   scripts/setup.sh --test   also Chromium and CJK fonts (Debian) and the test packages
+# Sourced by run.sh and test.sh; exports PATH and the Reflex variables.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+WITH_TEST=0
+[ "${1:-}" = "--test" ] && WITH_TEST=1
+
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+# 1. Debian packages the tests need (Chromium, CJK fonts for screenshots and PDFs).
+if [ "$WITH_TEST" = 1 ]; then
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    echo "==> installing chromium and CJK fonts (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  fi
+fi
+
+# 2. Python virtual environment.
+PY="${PYTHON:-python3.11}"
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+extras=""
+[ "$WITH_TEST" = 1 ] && extras="[test]"
+want="$(hash_of pyproject.toml)$extras"
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  "$PY" -m venv .venv
+fi
+if ! stamp_ok .venv/.installed "$want"; then
+  echo "==> installing Python packages$extras"
+  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+  # install the dependencies of pyproject.toml (the project itself is not a package)
+  .venv/bin/python - "$WITH_TEST" > .venv/requirements.txt <<'PYEOF'
+import sys, tomllib
+p = tomllib.load(open("pyproject.toml", "rb"))["project"]
+deps = list(p["dependencies"])
+if sys.argv[1] == "1":
+    deps += p["optional-dependencies"]["test"]
+print("\n".join(deps))
+PYEOF
+  .venv/bin/pip install -q --disable-pip-version-check -r .venv/requirements.txt
+  echo "$want" > .venv/.installed
+fi
+
+# 3. bun and Node from the npm registry into tools/node_modules (Reflex needs Node >= 22.22).
+want="$(hash_of tools/package.json tools/package-lock.json)"
+if ! stamp_ok tools/node_modules/.installed "$want" || [ ! -x tools/node_modules/.bin/bun ]; then
+  echo "==> installing bun and node into tools/"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > tools/node_modules/.installed
+fi
+
+export PATH="$ROOT/tools/node_modules/.bin:$ROOT/.venv/bin:$PATH"
+export REFLEX_USE_SYSTEM_BUN=1
+export REFLEX_TELEMETRY_ENABLED=false
+export PYTHONDONTWRITEBYTECODE=1
