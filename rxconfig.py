@@ -10,7 +10,8 @@ config = rx.Config(
     redis_url=settings.redis_url(),
     telemetry_enabled=False,
     show_built_with_reflex=False,
+    disable_plugins=[rx.plugins.SitemapPlugin],
     plugins=[
-        rx.plugins.RadixThemesPlugin(),
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="large")),
     ],
 )

@@ -32,7 +32,8 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   "$PY" -m venv .venv
 fi
-if ! stamp_ok .venv/.installed "$want"; then
+# a test install is a superset of the app install
+if ! stamp_ok .venv/.installed "$want" && ! stamp_ok .venv/.installed "$want[test]"; then
   echo "==> installing Python packages$extras"
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip >/dev/null
   # install the dependencies of pyproject.toml (the project itself is not a package)

@@ -1,0 +1,33 @@
+"""The message catalogs (zh default, en) and the one lookup.
+
+Components read `AppState.t["key"]` (the active catalog is state, so the
+lookup happens in the browser); server-side messages use `translate()`.
+"""
+
+from __future__ import annotations
+
+from app.i18n.en import EN
+from app.i18n.zh_CN import ZH
+
+DEFAULT = "zh"
+CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+LANGUAGES = tuple(CATALOGS)
+
+
+def catalog(lang: str) -> dict[str, str]:
+    return CATALOGS.get(lang, CATALOGS[DEFAULT])
+
+
+def translate(lang: str, key: str, **params: object) -> str:
+    """The message for `key` in `lang`, with `{name}` parameters filled in.
+
+    A `field` parameter names a field; its label is translated too.
+    """
+    cat = catalog(lang)
+    if "field" in params:
+        params["field"] = cat.get(f"field.{params['field']}", str(params["field"]))
+    text = cat.get(key) or CATALOGS[DEFAULT].get(key) or key
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text

@@ -1,0 +1,193 @@
+"""AppState: the sign-in token, the language, the role check every handler uses.
+
+Every page state subclasses AppState. The session token lives in the browser's
+localStorage so a reload or a phone's reconnect (even onto a fresh server
+state) stays signed in; every handler re-resolves it on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import reflex as rx
+
+from app.db.session import session_scope
+from app.domain import auth, roles
+from app.domain.auth import Actor
+from app.domain.errors import DomainError, Refused
+from app.i18n import CATALOGS, DEFAULT, catalog, translate
+
+log = logging.getLogger("app.state")
+T = TypeVar("T")
+
+# Actions whose links the shell shows when the person may do them.
+NAV_ACTIONS = ("home.desk", "staff.manage", "audit.view", "grid.overview")
+
+
+class AppState(rx.State):
+    """Signed-in person, language, page-level refusal and messages."""
+
+    token: str = rx.LocalStorage("", name="gb_session", sync=True)
+    lang: str = rx.LocalStorage(DEFAULT, name="gb_lang", sync=True)
+
+    user_name: str = ""
+    user_roles: list[str] = []
+    user_gold: bool = False
+    home: str = "/login"
+    perms: list[str] = []
+    page_refused: bool = False
+    page_ready: bool = False
+    flash: str = ""
+    flash_ok: bool = False
+
+    @rx.var
+    def t(self) -> dict[str, str]:
+        """The active message catalog; components index it by key."""
+        return catalog(self.lang)
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return self.user_name != ""
+
+    # ---- helpers used by every page state -------------------------------------------
+
+    def _msg(self, key: str, **params: object) -> str:
+        return translate(self.lang, key, **params)
+
+    def _say(self, key: str, ok: bool = False, **params: object) -> None:
+        self.flash = self._msg(key, **params)
+        self.flash_ok = ok
+
+    def _show_actor(self, actor: Actor) -> None:
+        self.user_name = actor.name
+        self.user_roles = list(actor.roles)
+        self.user_gold = actor.is_gold_butler
+        self.home = actor.home
+        self.perms = [a for a in NAV_ACTIONS if actor.can(a)]
+
+    def _clear_actor(self) -> None:
+        self.user_name = ""
+        self.user_roles = []
+        self.user_gold = False
+        self.perms = []
+        self.home = "/login"
+
+    def _authorize(self, action: str) -> Actor | None:
+        """The server-side role check. None (with the message set) when refused.
+
+        A refusal for a missing role is audited; the audit entry is committed
+        even though the action does not run.
+        """
+        refusal: Refused | None = None
+        with session_scope() as db:
+            try:
+                actor = auth.authorize(db, self.token, action)
+            except Refused as err:
+                refusal = err
+        if refusal is not None:
+            if refusal.key == "auth.signed_out":
+                self._clear_actor()
+            self._say(refusal.key)
+            return None
+        self._show_actor(actor)
+        return actor
+
+    def _run(self, action: str, work: Callable[..., T], *args, ok_key: str = "", **kw) -> T | None:
+        """Authorize, run `work(db, actor, *args)` in one transaction, report the outcome.
+
+        Domain errors become a message in the user's language; the transaction
+        is rolled back so nothing is half-written.
+        """
+        actor = self._authorize(action)
+        if actor is None:
+            return None
+        try:
+            with session_scope() as db:
+                result = work(db, actor, *args, **kw)
+        except DomainError as err:
+            self._say(err.key, **err.params)
+            return None
+        if ok_key:
+            self._say(ok_key, ok=True)
+        else:
+            self.flash = ""
+        return result
+
+    # ---- events ------------------------------------------------------------------------
+
+    @rx.event
+    def guard(self, action: str):
+        """on_load of every protected page: signed in, password current, role held."""
+        self.page_refused = False
+        self.page_ready = False
+        self.flash = ""
+        with session_scope() as db:
+            actor = auth.resolve(db, self.token)
+        if actor is None:
+            self._clear_actor()
+            self.token = ""
+            return rx.redirect("/login", replace=True)
+        if actor.must_change_password and action != "account.self":
+            self._show_actor(actor)
+            return rx.redirect("/account/password", replace=True)
+        if self._authorize(action) is None:
+            self.page_refused = True
+            self.flash = ""  # the refusal panel says it
+            return None
+        self.page_ready = True
+        return None
+
+    @rx.event
+    def go_home(self):
+        """Landing: to the person's home, or to sign-in."""
+        with session_scope() as db:
+            actor = auth.resolve(db, self.token)
+        if actor is None:
+            return rx.redirect("/login", replace=True)
+        self._show_actor(actor)
+        if actor.must_change_password:
+            return rx.redirect("/account/password", replace=True)
+        return rx.redirect(actor.home, replace=True)
+
+    @rx.event
+    def toggle_language(self):
+        self._apply_language("en" if self.lang == "zh" else "zh")
+
+    @rx.event
+    def set_language(self, lang: str | list[str]):
+        self._apply_language(lang if isinstance(lang, str) else (lang[0] if lang else ""))
+
+    def _apply_language(self, lang: str) -> None:
+        """Switch the UI language and remember it for the signed-in person."""
+        if lang not in CATALOGS:
+            return
+        self.lang = lang
+        with session_scope() as db:
+            actor = auth.resolve(db, self.token)
+            if actor is not None:
+                auth.set_language(db, actor, lang)
+        if self.flash:
+            self.flash = ""
+
+    @rx.event
+    def sign_out(self):
+        with session_scope() as db:
+            auth.sign_out(db, self.token)
+        self.token = ""
+        self._clear_actor()
+        return rx.redirect("/login", replace=True)
+
+    @rx.event
+    def dismiss_flash(self):
+        self.flash = ""
+
+
+async def in_thread(func: Callable[[], T]) -> T:
+    """Run blocking work (password hashing) off the event loop."""
+    return await asyncio.to_thread(func)
+
+
+__all__ = ["AppState", "in_thread", "roles"]

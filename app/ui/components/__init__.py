@@ -1,0 +1,1 @@
+"""Shared components: the phone and desk shells, cards, badges, messages."""

@@ -1,0 +1,230 @@
+"""The two layouts: phone (top bar + bottom tabs) and desk (sidebar), and page guards."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.state.base import AppState
+
+T = AppState.t
+TOP_BAR_H = "52px"
+TAB_BAR_H = "60px"
+
+
+def language_button() -> rx.Component:
+    return rx.button(
+        T["lang.switch"],
+        on_click=AppState.toggle_language,
+        variant="soft",
+        size="2",
+        id="lang-switch",
+        min_height="36px",
+    )
+
+
+def reconnect_banner() -> rx.Component:
+    """Shown whenever the live connection to the server is lost."""
+    from reflex_components_core.core.banner import has_connection_errors
+
+    return rx.cond(
+        has_connection_errors,
+        rx.box(
+            rx.hstack(
+                rx.icon("wifi-off", size=18),
+                rx.text(T["net.reconnecting"], size="2", weight="medium"),
+                align="center",
+                justify="center",
+                spacing="2",
+            ),
+            id="reconnecting",
+            position="fixed",
+            top="0",
+            left="0",
+            right="0",
+            z_index="1000",
+            padding="8px",
+            background="var(--amber-9)",
+            color="black",
+        ),
+    )
+
+
+def flash() -> rx.Component:
+    """The last message of an action: green when it succeeded, red when refused."""
+    return rx.cond(
+        AppState.flash != "",
+        rx.callout(
+            AppState.flash,
+            icon=rx.cond(AppState.flash_ok, "circle-check", "triangle-alert"),
+            color_scheme=rx.cond(AppState.flash_ok, "green", "red"),
+            id="flash",
+            width="100%",
+            size="2",
+        ),
+    )
+
+
+def refused_panel() -> rx.Component:
+    return rx.vstack(
+        rx.icon("shield-x", size=48, color="var(--red-9)"),
+        rx.heading(T["auth.no_permission_page"], size="5", id="refused", text_align="center"),
+        rx.link(rx.button(T["common.back_home"], size="3"), href=AppState.home),
+        align="center",
+        spacing="4",
+        padding_y="15vh",
+        width="100%",
+    )
+
+
+def guarded(*content: rx.Component) -> rx.Component:
+    """Content only once the server has let this person in; a refusal otherwise."""
+    return rx.cond(
+        AppState.page_refused,
+        refused_panel(),
+        rx.cond(
+            AppState.page_ready,
+            rx.fragment(*content),
+            rx.center(rx.spinner(size="3"), padding_y="20vh", width="100%"),
+        ),
+    )
+
+
+def _top_bar(title: rx.Var | str) -> rx.Component:
+    return rx.hstack(
+        rx.heading(title, size="4", id="page-title", trim="both"),
+        rx.spacer(),
+        rx.cond(AppState.user_name != "", rx.text(AppState.user_name, size="2", color_scheme="gray")),
+        language_button(),
+        align="center",
+        height=TOP_BAR_H,
+        padding_x="16px",
+        position="sticky",
+        top="0",
+        z_index="10",
+        background="var(--color-panel-solid)",
+        border_bottom="1px solid var(--gray-a5)",
+        width="100%",
+    )
+
+
+def _tab(icon: str, label: rx.Var, href: rx.Var | str, tab_id: str) -> rx.Component:
+    return rx.link(
+        rx.vstack(
+            rx.icon(icon, size=22),
+            rx.text(label, size="1"),
+            align="center",
+            spacing="1",
+        ),
+        href=href,
+        id=tab_id,
+        underline="none",
+        color="var(--gray-12)",
+        flex="1",
+        display="flex",
+        justify_content="center",
+        align_items="center",
+        min_height="48px",
+    )
+
+
+def _tab_bar() -> rx.Component:
+    return rx.hstack(
+        _tab("house", T["nav.home"], AppState.home, "tab-home"),
+        _tab("user", T["nav.account"], "/account", "tab-account"),
+        position="fixed",
+        bottom="0",
+        left="0",
+        right="0",
+        height=TAB_BAR_H,
+        padding_bottom="env(safe-area-inset-bottom)",
+        background="var(--color-panel-solid)",
+        border_top="1px solid var(--gray-a5)",
+        z_index="10",
+        spacing="0",
+    )
+
+
+def phone_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
+    """Phone roles: top bar, one column, bottom tabs. Large touch targets."""
+    return rx.box(
+        _top_bar(title),
+        rx.vstack(
+            flash(),
+            guarded(*content),
+            spacing="4",
+            padding="16px",
+            padding_bottom=f"calc({TAB_BAR_H} + 24px)",
+            max_width="640px",
+            margin_x="auto",
+            width="100%",
+        ),
+        _tab_bar(),
+        min_height="100vh",
+        background="var(--gray-2)",
+    )
+
+
+def _side_link(icon: str, label: rx.Var, href: str, link_id: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="2", white_space="nowrap"), align="center", spacing="2"),
+        href=href,
+        id=link_id,
+        underline="none",
+        color="var(--gray-12)",
+        padding="10px 12px",
+        min_height="44px",
+        display="flex",
+        align_items="center",
+        border_radius="8px",
+        _hover={"background": "var(--gray-a3)"},
+        width=["auto", "auto", "100%"],
+        flex_shrink="0",
+    )
+
+
+def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
+    """Desk roles: a sidebar of the screens they may open and a wide work area."""
+    nav = rx.flex(
+        rx.heading(T["app.name"], size="4", padding="12px", display=["none", "none", "block"]),
+        rx.cond(
+            AppState.perms.contains("home.desk"),
+            _side_link("layout-dashboard", T["nav.desk"], "/desk", "nav-desk"),
+        ),
+        rx.cond(
+            AppState.perms.contains("staff.manage"),
+            _side_link("users", T["nav.staff"], "/admin/staff", "nav-staff"),
+        ),
+        rx.cond(
+            AppState.perms.contains("audit.view"),
+            _side_link("scroll-text", T["nav.audit"], "/admin/audit", "nav-audit"),
+        ),
+        _side_link("user", T["nav.account"], "/account", "nav-account"),
+        direction=rx.breakpoints(initial="row", md="column"),
+        gap="1",
+        overflow_x="auto",
+        width="100%",
+    )
+    return rx.box(
+        rx.flex(
+            rx.box(
+                nav,
+                width=["100%", "100%", "220px"],
+                flex_shrink="0",
+                border_right=["none", "none", "1px solid var(--gray-a5)"],
+                border_bottom=["1px solid var(--gray-a5)", "1px solid var(--gray-a5)", "none"],
+                background="var(--color-panel-solid)",
+                padding="8px",
+                min_height=["auto", "auto", "100vh"],
+            ),
+            rx.box(
+                _top_bar(title),
+                rx.vstack(flash(), guarded(*content), spacing="4", padding="16px", width="100%"),
+                flex="1",
+                min_width="0",
+            ),
+            direction=rx.breakpoints(initial="column", md="row"),
+            width="100%",
+        ),
+        min_height="100vh",
+        background="var(--gray-2)",
+    )

@@ -1,0 +1,12 @@
+"""One module per screen family; `register()` adds them all to the app."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def register(app: rx.App) -> None:
+    from app.ui.pages import account, audit, desk, gate, grid, login, repairs, staff
+
+    for module in (login, account, grid, gate, repairs, desk, staff, audit):
+        module.add(app)

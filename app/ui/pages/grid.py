@@ -1,0 +1,63 @@
+"""A butler's home: "my grid today"."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.state.base import AppState
+from app.state.homes import GridHomeState
+from app.ui.components.cards import band_badge, empty, section, stat
+from app.ui.components.shell import phone_shell
+
+T = AppState.t
+
+
+def _grid_card(g: dict) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(g["name"], size="5", class_name="grid-name"),
+                rx.spacer(),
+                band_badge(g["state"]),
+                align="center",
+                width="100%",
+            ),
+            rx.hstack(
+                stat(T["home.grid.households"], g["households"], class_name="grid-households"),
+                stat(T["home.grid.occupied"], g["occupied"]),
+                stat(T["home.grid.residents"], g["residents"]),
+                spacing="5",
+            ),
+            rx.text(T["home.grid.buildings"], ": ", g["buildings"], size="2"),
+            rx.text(T["grid.band"], size="1", color_scheme="gray"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def grid_home() -> rx.Component:
+    return phone_shell(
+        T["home.grid.title"],
+        rx.cond(
+            AppState.user_gold,
+            rx.badge(rx.icon("award", size=14), T["role.gold_butler"], color_scheme="amber", size="2"),
+        ),
+        rx.cond(
+            GridHomeState.grids.length() > 0,
+            rx.foreach(GridHomeState.grids, _grid_card),
+            rx.callout(T["home.grid.none"], icon="info", width="100%"),
+        ),
+        section(T["home.grid.patrols_today"], empty(T["home.grid.patrols_empty"])),
+        section(T["home.grid.requests"], empty(T["home.grid.requests_empty"])),
+    )
+
+
+def add(app: rx.App) -> None:
+    app.add_page(
+        grid_home,
+        route="/grid",
+        title="我的网格 · 网格管家",
+        on_load=[AppState.guard("home.grid"), GridHomeState.load],
+    )

@@ -1,0 +1,82 @@
+"""Landing and sign-in."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.state.account import SignInState
+from app.state.base import AppState
+from app.ui.components.shell import language_button
+
+T = AppState.t
+
+
+def landing() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), height="100vh")
+
+
+def login() -> rx.Component:
+    return rx.box(
+        rx.hstack(rx.spacer(), language_button(), padding="12px", width="100%"),
+        rx.vstack(
+            rx.image(src="/icons/icon-192.png", width="72px", height="72px", alt=""),
+            rx.heading(T["app.name"], size="7"),
+            rx.text(T["app.tagline"], size="2", color_scheme="gray"),
+            rx.form(
+                rx.vstack(
+                    rx.heading(T["auth.title"], size="4"),
+                    rx.text(T["field.phone"], as_="label", html_for="phone", size="2", weight="medium"),
+                    rx.input(
+                        name="phone",
+                        id="phone",
+                        type="tel",
+                        input_mode="tel",
+                        auto_complete="username",
+                        max_length=20,
+                        size="3",
+                        width="100%",
+                    ),
+                    rx.text(T["field.password"], as_="label", html_for="password", size="2", weight="medium"),
+                    rx.input(
+                        name="password",
+                        id="password",
+                        type="password",
+                        auto_complete="current-password",
+                        max_length=128,
+                        size="3",
+                        width="100%",
+                    ),
+                    rx.cond(
+                        SignInState.error != "",
+                        rx.callout(SignInState.error, icon="triangle-alert", color_scheme="red", id="sign-in-error", width="100%"),
+                    ),
+                    rx.button(
+                        rx.cond(SignInState.busy, T["auth.signing_in"], T["auth.submit"]),
+                        type="submit",
+                        id="sign-in",
+                        size="4",
+                        width="100%",
+                        loading=SignInState.busy,
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=SignInState.sign_in,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            rx.text(T["auth.demo_hint"], size="1", color_scheme="gray"),
+            spacing="4",
+            align="center",
+            width="100%",
+            max_width="400px",
+            margin_x="auto",
+            padding="24px",
+        ),
+        min_height="100vh",
+    )
+
+
+def add(app: rx.App) -> None:
+    app.add_page(landing, route="/", title="网格管家", on_load=AppState.go_home)
+    app.add_page(login, route="/login", title="登录 · 网格管家", on_load=SignInState.check_signed_in)

@@ -1,0 +1,177 @@
+"""The served app and a phone-sized Chromium, as users meet them.
+
+`served_app` starts the app the way README's run command does
+(`reflex run --env prod`, one port) on a throwaway SQLite database that is
+migrated and seeded first, and stops it afterwards. Browsers are Debian's
+Chromium driven by Playwright at 390x844.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("APP_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO_PASSWORD = "demo1234"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class ServedApp:
+    url: str
+    db_url: str
+    data_dir: Path
+    log: Path
+
+
+def wait_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url + "/ping", timeout=2) as r:
+                if r.status == 200:
+                    with urllib.request.urlopen(url + "/login", timeout=5) as page:
+                        if page.status == 200:
+                            return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"app not ready after {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+def start_app(tmp: Path, env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, ServedApp]:
+    """Migrate + seed a throwaway database, then `reflex run --env prod` on a free port."""
+    port = free_port()
+    data_dir = tmp / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db_url = f"sqlite:///{data_dir / 'app.db'}"
+    env = dict(os.environ)
+    env.update(
+        {
+            "REFLEX_DB_URL": db_url,
+            "APP_DATA_DIR": str(data_dir),
+            "APP_SECRET_KEY": "test-secret-key-not-for-production",
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "REFLEX_USE_SYSTEM_BUN": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(env_extra or {})
+    db_url = env["REFLEX_DB_URL"]
+    py = sys.executable
+    subprocess.run([py, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    subprocess.run([py, "-m", "app.db.seed", "--demo", "--if-empty"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    log = tmp / "app.log"
+    proc = subprocess.Popen(
+        [py, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port),
+         "--backend-port", str(port), "--loglevel", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, proc, log)
+    except Exception:
+        stop_app(proc)
+        raise
+    return proc, ServedApp(url=url, db_url=db_url, data_dir=data_dir, log=log)
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture(scope="session")
+def served_app(tmp_path_factory) -> Iterator[ServedApp]:
+    proc, app = start_app(tmp_path_factory.mktemp("served"))
+    yield app
+    stop_app(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone(browser, served_app, request):
+    """A fresh phone-sized browser context (no stored sign-in) and its page."""
+    ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", **PHONE)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    ctx.close()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+def sign_in(page, phone_number: str, password: str = DEMO_PASSWORD) -> None:
+    """Fill the sign-in form as a person would and submit it."""
+    page.goto("/login")
+    page.locator("#phone").fill(phone_number)
+    page.locator("#password").fill(password)
+    page.locator("#sign-in").click()
+
+
+def shot(page, name: str) -> Path:
+    """Keep a phone screenshot for people to look at (test-artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
