@@ -15,11 +15,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("APP_DATA_DIR", ROOT / "data"))
 
 
+def with_driver(url: str) -> str:
+    """Name the PostgreSQL driver we install (psycopg2) in a bare `postgresql://` URL.
+
+    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, which is not installed.
+    """
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg2://" + url[len(bare) :]
+    return url
+
+
 def database_url() -> str:
     """The SQLAlchemy URL: `REFLEX_DB_URL`, else a SQLite file in the data folder."""
     url = os.environ.get("REFLEX_DB_URL")
     if url:
-        return url
+        return with_driver(url)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{DATA_DIR / 'app.db'}"
 

@@ -19,11 +19,12 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
+from app import settings
 from app.db import seed
 from app.domain import clock
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("APP_TEST_POSTGRES_URL", "")
+PG_URL = settings.with_driver(os.environ.get("APP_TEST_POSTGRES_URL", ""))
 
 
 def migrate(url: str) -> None:

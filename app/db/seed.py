@@ -80,6 +80,11 @@ def plan_grids(total: int, gold: bool) -> list[int]:
         rest -= GOLD_GRID_SIZE
     target = (grids.BAND_MIN + grids.BAND_MAX) / 2
     n = max(1, round(rest / target))
+    # rounding to the target size can leave the band (2801 -> 7 grids of 400.1);
+    # keep n inside the grid counts that fit whenever there are any
+    fewest, most = -(-rest // grids.BAND_MAX), rest // grids.BAND_MIN
+    if 0 < fewest <= most:
+        n = min(max(n, fewest), most)
     base, extra = divmod(rest, n)
     sizes += [base + (1 if i < extra else 0) for i in range(n)]
     return sizes
@@ -238,7 +243,7 @@ def seed_demo(session: Session) -> int:
 
 
 def seed_scale(session: Session, households: int) -> list[int]:
-    """Add communities of about 2,000 households until `households` exist in all."""
+    """Add communities of about 1,800-1,950 households (five grids each) until `households` exist."""
     have = session.exec(select(func.count()).select_from(Household)).one()
     pw = passwords.hash_password(DEMO_PASSWORD)
     made = []
@@ -246,7 +251,7 @@ def seed_scale(session: Session, households: int) -> list[int]:
     while have < households:
         k += 1
         rng = random.Random(1000 + k)
-        want = min(2000, households - have)
+        want = min(1800, households - have)
         buildings = []
         size = 0
         while size < want:

@@ -16,7 +16,7 @@ from app import settings
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
     """One engine per URL. SQLite gets WAL and foreign keys switched on."""
-    url = url or settings.database_url()
+    url = settings.with_driver(url) if url else settings.database_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

@@ -9,6 +9,7 @@ needs no table of its own and a refused sign-in writes nothing but its entry.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -75,29 +76,36 @@ def actor_for(session: Session, staff: Staff) -> Actor:
 def _throttle(session: Session, phone: str) -> None:
     """Raise when this phone number must wait or is locked."""
     now = clock.now()
-    since = now - FAILURE_WINDOW
+    # Only real attempts count: refusals (wait/locked/inactive) are left out, or
+    # hammering a locked number would push its failures out of the limit. Look
+    # back far enough to see a lock that started a whole window ago.
     rows = session.exec(
         select(AuditEntry.at, AuditEntry.outcome)
-        .where(AuditEntry.action == SIGN_IN, AuditEntry.subject == phone, AuditEntry.at >= since)
-        .order_by(col(AuditEntry.at).desc())
-        .limit(LOCK_AFTER * 4)
+        .where(
+            AuditEntry.action == SIGN_IN,
+            AuditEntry.subject == phone,
+            AuditEntry.at >= now - FAILURE_WINDOW - LOCK_FOR,
+            col(AuditEntry.outcome).in_(("ok", "failed")),
+        )
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+        .limit(LOCK_AFTER)
     ).all()
-    failures = []
+    failures = []  # newest first, back to the last success
     for at, outcome in rows:
         if outcome == "ok":
             break
-        if outcome == "failed":
-            failures.append(at)
-    n = len(failures)
-    if n >= LOCK_AFTER:
+        failures.append(at)
+    # LOCK_AFTER failures within one window lock the number for LOCK_FOR after the last
+    if len(failures) >= LOCK_AFTER and failures[0] - failures[LOCK_AFTER - 1] <= FAILURE_WINDOW:
         until = failures[0] + LOCK_FOR
         if now < until:
-            minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+            minutes = max(1, math.ceil((until - now).total_seconds() / 60))
             raise DomainError("auth.locked", minutes=minutes)
-    elif n >= SLOW_AFTER:
+    n = sum(1 for at in failures if at >= now - FAILURE_WINDOW)
+    if SLOW_AFTER <= n < LOCK_AFTER:
         wait = timedelta(seconds=10 * 2 ** (n - SLOW_AFTER))
         if now < failures[0] + wait:
-            seconds = int((failures[0] + wait - now).total_seconds()) + 1
+            seconds = max(1, math.ceil((failures[0] + wait - now).total_seconds()))
             raise DomainError("auth.wait", seconds=seconds)
 
 
@@ -212,7 +220,7 @@ def authorize(session: Session, token: str | None, action: str) -> Actor:
     """The role check. Returns the actor, or raises `Refused` after auditing the refusal.
 
     The caller must commit even when this raises, so the refusal stays on record
-    (see `app.state.base.AuthState.authorize`).
+    (`app.state.base.AppState._authorize` does).
     """
     actor = resolve(session, token)
     if actor is None:

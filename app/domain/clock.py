@@ -35,3 +35,12 @@ def reset() -> None:
     global _fixed, _offset
     _fixed = None
     _offset = timedelta(0)
+
+
+def local(at: datetime, tz_name: str = "Asia/Shanghai") -> datetime:
+    """`at` in the community's local time, for display."""
+    from zoneinfo import ZoneInfo
+
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(ZoneInfo(tz_name))

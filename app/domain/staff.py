@@ -99,8 +99,14 @@ def list_staff(
     stmt = select(Staff).where(Staff.community_id == actor.community_id)
     q = (query or "").strip()[:40]
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(col(Staff.name).like(like), col(Staff.phone).like(like)))
+        # the query is matched literally: % and _ are not wildcards here
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(
+                col(Staff.name).like(like, escape="\\"),
+                col(Staff.phone).like(like, escape="\\"),
+            )
+        )
     staff = session.exec(stmt.order_by(col(Staff.active).desc(), Staff.name).limit(limit)).all()
     ids = [s.id for s in staff]
     role_map: dict[int, list[str]] = {}
@@ -223,6 +229,7 @@ def set_active(session: Session, actor: Actor, staff_id: int, active: bool) -> N
 def reset_password(session: Session, actor: Actor, staff_id: int) -> str:
     """Issue a one-time password; the person must change it at next sign-in."""
     staff = _load(session, actor, staff_id)
+    before = {"must_change_password": staff.must_change_password}
     temp = passwords.temporary_password()
     staff.password_hash = passwords.hash_password(temp)
     staff.must_change_password = True
@@ -230,6 +237,6 @@ def reset_password(session: Session, actor: Actor, staff_id: int) -> str:
     auth.revoke_all(session, staff_id)
     audit.record(
         session, "staff.reset_password", actor_id=actor.id, community_id=actor.community_id,
-        subject=f"staff:{staff_id}",
+        subject=f"staff:{staff_id}", before=before, after={"must_change_password": True},
     )
     return temp

@@ -7,7 +7,7 @@ import unicodedata
 
 from app.domain.errors import DomainError
 
-_PHONE = re.compile(r"^\+?\d{5,15}$")
+_PHONE = re.compile(r"\+?[0-9]{5,15}")  # ASCII digits only (\d takes any script's)
 
 
 def clean_text(value: str | None, *, field: str, max_length: int, required: bool = True) -> str:
@@ -29,14 +29,20 @@ def normalize_phone(value: str | None, *, field: str = "phone") -> str:
         raise DomainError("form.required", field=field)
     if len(raw) > 20:
         raise DomainError("form.too_long", field=field, max=20)
-    compact = re.sub(r"[\s\-()]", "", raw)
-    if not _PHONE.match(compact):
+    # NFKC turns full-width digits and punctuation from a Chinese IME into ASCII
+    compact = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", raw))
+    if not _PHONE.fullmatch(compact):
         raise DomainError("phone.invalid")
     return compact
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678: what any screen shows of a resident's phone."""
-    if len(phone) < 7:
+    """138****5678: what any screen shows of a resident's phone.
+
+    At least four digits are always hidden: shorter numbers keep only their
+    last four (88881234 -> ****1234), and up to 7 digits nothing is shown.
+    """
+    if len(phone) < 8:
         return "*" * len(phone)
-    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+    head = 3 if len(phone) >= 11 else 0
+    return f"{phone[:head]}{'*' * (len(phone) - head - 4)}{phone[-4:]}"
