@@ -256,3 +256,16 @@ def test_pwa_manifest_and_icons_are_served(served_app):
     with urllib.request.urlopen(served_app.url + "/login") as r:
         html = r.read().decode()
     assert 'rel="manifest"' in html and 'lang="zh-CN"' in html
+
+
+def test_lost_connection_shows_the_reconnecting_banner(phone, served_app):
+    sign_in(phone, "13800000023")
+    phone.wait_for_url("**/gate")
+    expect(phone.locator("#scan-pass")).to_be_visible()
+    expect(phone.locator("#reconnecting")).to_have_count(0)
+    phone.context.set_offline(True)
+    expect(phone.locator("#reconnecting")).to_have_text("网络连接中断，正在重新连接…", timeout=30_000)
+    shot(phone, "reconnecting")
+    phone.context.set_offline(False)
+    expect(phone.locator("#reconnecting")).to_have_count(0, timeout=30_000)
+    expect(phone.locator("#page-title")).to_have_text("门岗")
