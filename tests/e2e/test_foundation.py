@@ -269,3 +269,16 @@ def test_lost_connection_shows_the_reconnecting_banner(phone, served_app):
     phone.context.set_offline(False)
     expect(phone.locator("#reconnecting")).to_have_count(0, timeout=30_000)
     expect(phone.locator("#page-title")).to_have_text("门岗")
+
+
+def test_supervisor_reads_the_audit_log(phone, served_app):
+    sign_in(phone, "13800000002")
+    phone.wait_for_url("**/desk")
+    phone.locator("#nav-audit").click()
+    phone.wait_for_url("**/admin/audit")
+    rows = phone.locator(".audit-row")
+    expect(rows.first).to_be_visible()
+    # the supervisor's own sign-in is the newest entry of this community
+    expect(rows.first).to_contain_text("auth.sign_in")
+    expect(rows.first).to_contain_text("周敏")
+    shot(phone, "audit-log")

@@ -58,3 +58,24 @@ def role_badges(roles_csv: rx.Var) -> rx.Component:
         wrap="wrap",
         gap="1",
     )
+
+
+def data_table(headers: list, rows: rx.Component, **props) -> rx.Component:
+    """A full-width table that scrolls sideways on a phone.
+
+    `headers` are labels, or ready `rx.table.column_header_cell`s when a
+    column needs its own props; `rows` is the body (usually an `rx.foreach`).
+    """
+    cells = [
+        h if isinstance(h, rx.Component) else rx.table.column_header_cell(h) for h in headers
+    ]
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*cells)),
+            rx.table.body(rows),
+            width="100%",
+            **props,
+        ),
+        overflow_x="auto",
+        width="100%",
+    )

@@ -7,18 +7,14 @@ import reflex as rx
 from app.state.account import AccountState
 from app.state.base import AppState
 from app.ui.components.cards import role_badges, section
+from app.ui.components.forms import form_error, labelled_input
 from app.ui.components.shell import phone_shell
 
 T = AppState.t
 
 
 def _password_input(name: str, label_key: str, autocomplete: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label_key], as_="label", html_for=name, size="2", weight="medium"),
-        rx.input(name=name, id=name, type="password", auto_complete=autocomplete, max_length=128, size="3", width="100%"),
-        spacing="1",
-        width="100%",
-    )
+    return labelled_input(label_key, name, type="password", auto_complete=autocomplete, max_length=128)
 
 
 def account() -> rx.Component:
@@ -55,10 +51,7 @@ def change_password() -> rx.Component:
                 _password_input("current", "field.current_password", "current-password"),
                 _password_input("new", "field.new_password", "new-password"),
                 _password_input("repeat", "field.repeat_password", "new-password"),
-                rx.cond(
-                    AccountState.error != "",
-                    rx.callout(AccountState.error, icon="triangle-alert", color_scheme="red", id="password-error", width="100%"),
-                ),
+                form_error(AccountState.error, "password-error"),
                 rx.button(T["common.save"], type="submit", size="4", width="100%", id="save-password"),
                 spacing="3",
                 width="100%",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.state.audit_log import AuditLogState
 from app.state.base import AppState
+from app.ui.components.cards import data_table
 from app.ui.components.shell import desk_shell
 
 T = AppState.t
@@ -31,24 +32,10 @@ def _row(e: dict) -> rx.Component:
 def audit_log() -> rx.Component:
     return desk_shell(
         T["audit.title"],
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(T["audit.at"]),
-                        rx.table.column_header_cell(T["audit.actor"]),
-                        rx.table.column_header_cell(T["audit.action"]),
-                        rx.table.column_header_cell(T["audit.subject"]),
-                        rx.table.column_header_cell(T["audit.outcome"]),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(rx.foreach(AuditLogState.entries, _row)),
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
+        data_table(
+            [T["audit.at"], T["audit.actor"], T["audit.action"], T["audit.subject"], T["audit.outcome"], ""],
+            rx.foreach(AuditLogState.entries, _row),
+            size="1",
         ),
     )
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.state.base import AppState
 from app.state.homes import DeskHomeState
-from app.ui.components.cards import band_badge, empty, section, stat
+from app.ui.components.cards import band_badge, data_table, empty, section, stat
 from app.ui.components.shell import desk_shell
 
 T = AppState.t
@@ -50,22 +50,15 @@ def desk_home() -> rx.Component:
         section(
             T["home.desk.grids"],
             rx.text(T["grid.band"], size="1", color_scheme="gray"),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(T["field.grid"]),
-                            rx.table.column_header_cell(T["grid.butler"]),
-                            rx.table.column_header_cell(T["home.grid.households"]),
-                            rx.table.column_header_cell(T["home.grid.buildings"], display=["none", "table-cell"]),
-                            rx.table.column_header_cell(""),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(DeskHomeState.grids, _grid_row)),
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
+            data_table(
+                [
+                    T["field.grid"],
+                    T["grid.butler"],
+                    T["home.grid.households"],
+                    rx.table.column_header_cell(T["home.grid.buildings"], display=["none", "table-cell"]),
+                    "",
+                ],
+                rx.foreach(DeskHomeState.grids, _grid_row),
             ),
         ),
     )

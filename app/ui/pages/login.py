@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.state.account import SignInState
 from app.state.base import AppState
+from app.ui.components.forms import form_error, labelled_input
 from app.ui.components.shell import language_button
 
 T = AppState.t
@@ -25,31 +26,15 @@ def login() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.heading(T["auth.title"], size="4"),
-                    rx.text(T["field.phone"], as_="label", html_for="phone", size="2", weight="medium"),
-                    rx.input(
-                        name="phone",
-                        id="phone",
-                        type="tel",
-                        input_mode="tel",
-                        auto_complete="username",
-                        max_length=20,
-                        size="3",
-                        width="100%",
+                    labelled_input(
+                        "field.phone", "phone", type="tel", input_mode="tel",
+                        auto_complete="username", max_length=20,
                     ),
-                    rx.text(T["field.password"], as_="label", html_for="password", size="2", weight="medium"),
-                    rx.input(
-                        name="password",
-                        id="password",
-                        type="password",
-                        auto_complete="current-password",
-                        max_length=128,
-                        size="3",
-                        width="100%",
+                    labelled_input(
+                        "field.password", "password", type="password",
+                        auto_complete="current-password", max_length=128,
                     ),
-                    rx.cond(
-                        SignInState.error != "",
-                        rx.callout(SignInState.error, icon="triangle-alert", color_scheme="red", id="sign-in-error", width="100%"),
-                    ),
+                    form_error(SignInState.error, "sign-in-error"),
                     rx.button(
                         rx.cond(SignInState.busy, T["auth.signing_in"], T["auth.submit"]),
                         type="submit",

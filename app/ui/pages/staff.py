@@ -7,6 +7,7 @@ import reflex as rx
 from app.state.base import AppState
 from app.state.staff_admin import StaffAdminState as S
 from app.ui.components.cards import role_badges
+from app.ui.components.forms import form_error, labelled_input
 from app.ui.components.shell import desk_shell
 
 T = AppState.t
@@ -72,12 +73,10 @@ def _form() -> rx.Component:
             rx.dialog.title(rx.cond(S.editing_id == 0, T["staff.new"], T["staff.edit"])),
             rx.form(
                 rx.vstack(
-                    rx.text(T["field.name"], as_="label", html_for="staff-name", size="2"),
-                    rx.input(name="name", id="staff-name", default_value=S.form_name, max_length=40, size="3", width="100%"),
-                    rx.text(T["field.phone"], as_="label", html_for="staff-phone", size="2"),
-                    rx.input(
-                        name="phone", id="staff-phone", default_value=S.form_phone, type="tel",
-                        max_length=20, size="3", width="100%", disabled=S.editing_id != 0,
+                    labelled_input("field.name", "staff-name", name="name", default_value=S.form_name, max_length=40),
+                    labelled_input(
+                        "field.phone", "staff-phone", name="phone", default_value=S.form_phone, type="tel",
+                        max_length=20, disabled=S.editing_id != 0,
                     ),
                     rx.text(T["field.roles"], size="2"),
                     rx.grid(rx.foreach(S.assignable_roles, _role_checkbox), columns="2", gap="2", width="100%"),
@@ -93,7 +92,7 @@ def _form() -> rx.Component:
                         on_change=S.set_form_grid,
                         size="3",
                     ),
-                    rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red", id="staff-form-error", width="100%")),
+                    form_error(S.form_error, "staff-form-error"),
                     rx.hstack(
                         rx.dialog.close(rx.button(T["common.cancel"], variant="soft", color_scheme="gray", size="3", type="button")),
                         rx.button(T["common.save"], type="submit", size="3", id="staff-save"),
