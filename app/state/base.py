@@ -42,6 +42,8 @@ class AppState(rx.State):
     page_ready: bool = False
     flash: str = ""
     flash_ok: bool = False
+    # backend-only: the action this page load was refused for (audited once)
+    _refused_action: str = ""
 
     @rx.var
     def t(self) -> dict[str, str]:
@@ -81,6 +83,8 @@ class AppState(rx.State):
         A refusal for a missing role is audited; the audit entry is committed
         even though the action does not run.
         """
+        if self.page_refused and action == self._refused_action:
+            return None  # the page guard refused and audited this load already
         refusal: Refused | None = None
         with session_scope() as db:
             try:
@@ -122,6 +126,7 @@ class AppState(rx.State):
     def guard(self, action: str):
         """on_load of every protected page: signed in, password current, role held."""
         self.page_refused = False
+        self._refused_action = ""
         self.page_ready = False
         self.flash = ""
         with session_scope() as db:
@@ -135,6 +140,7 @@ class AppState(rx.State):
             return rx.redirect("/account/password", replace=True)
         if self._authorize(action) is None:
             self.page_refused = True
+            self._refused_action = action
             self.flash = ""  # the refusal panel says it
             return None
         self.page_ready = True

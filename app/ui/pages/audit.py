@@ -14,8 +14,8 @@ T = AppState.t
 
 def _row(e: dict) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(e["at"]),
-        rx.table.cell(e["actor"]),
+        rx.table.cell(e["at"], white_space="nowrap"),
+        rx.table.cell(e["actor"], white_space="nowrap"),
         rx.table.cell(rx.code(e["action"])),
         rx.table.cell(e["subject"]),
         rx.table.cell(
