@@ -68,3 +68,7 @@ def _int(name: str, default: int) -> int:
 # How long a sign-in lasts: idle limit and absolute limit.
 SESSION_IDLE_HOURS = _int("APP_SESSION_IDLE_HOURS", 72)
 SESSION_MAX_DAYS = _int("APP_SESSION_MAX_DAYS", 14)
+
+# Photos kept as evidence: private, served only through an access-checked route.
+# Never under assets/ or the Reflex upload dir, which are served publicly.
+EVIDENCE_DIR = Path(os.environ.get("APP_EVIDENCE_DIR", DATA_DIR / "evidence"))

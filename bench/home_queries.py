@@ -95,7 +95,9 @@ def explain_grid_counts(engine: sa.Engine, community_id: int) -> list[str]:
 def run(label: str, url: str, households: int, reps: int, analyze: bool) -> None:
     print(f"== {label}: {url.split('@')[-1] if '@' in url else url}")
     migrate(url)
-    engine = get_engine(url)  # the app's engine: WAL and foreign keys on SQLite, a pool on PostgreSQL
+    engine = get_engine(
+        url
+    )  # the app's engine: WAL and foreign keys on SQLite, a pool on PostgreSQL
 
     start = time.perf_counter()
     with Session(engine) as session:
@@ -120,7 +122,9 @@ def run(label: str, url: str, households: int, reps: int, analyze: bool) -> None
             )
         }
         demo = session.exec(select(Community.id).where(Community.code == seed.DEMO_CODE)).one()
-        butler = session.exec(select(Staff).where(Staff.phone == seed.DEMO_PHONE_PREFIX + "11")).one()
+        butler = session.exec(
+            select(Staff).where(Staff.phone == seed.DEMO_PHONE_PREFIX + "11")
+        ).one()
         supervisor = session.exec(
             select(Staff).where(Staff.phone == seed.DEMO_PHONE_PREFIX + "02")
         ).one()
@@ -130,8 +134,14 @@ def run(label: str, url: str, households: int, reps: int, analyze: bool) -> None
         session.commit()
 
     print(
-        "seeded " + ", ".join(f"{v:,} {k}" for k, v in n.items()) + f" in {seed_s:.2f} s"
-        + (" (then ANALYZE)" if analyze else " (no ANALYZE: planner statistics as after a bulk load)")
+        "seeded "
+        + ", ".join(f"{v:,} {k}" for k, v in n.items())
+        + f" in {seed_s:.2f} s"
+        + (
+            " (then ANALYZE)"
+            if analyze
+            else " (no ANALYZE: planner statistics as after a bulk load)"
+        )
     )
 
     def resolve(s: Session) -> None:
@@ -170,7 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        run("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", args.households, args.reps, args.analyze)
+        run(
+            "SQLite",
+            f"sqlite:///{Path(tmp) / 'bench.db'}",
+            args.households,
+            args.reps,
+            args.analyze,
+        )
 
     pg = os.environ.get("APP_BENCH_POSTGRES_URL", "")
     if pg:

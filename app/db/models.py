@@ -140,3 +140,37 @@ class AuditEntry(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     detail: str = Field(default="", max_length=200)
+
+
+class EvidencePhoto(SQLModel, table=True):
+    """One photo kept as evidence (patrols, requests, renovations): append-only.
+
+    `subject_kind` + `subject_id` name what the photo is about (e.g. "patrol", 12).
+    Files live under the evidence root (never under assets/ or the upload dir);
+    the two paths are relative to it. A supervisor may hide a photo, never delete it.
+    """
+
+    __table_args__ = (Index("ix_evidencephoto_subject", "subject_kind", "subject_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    subject_kind: str = Field(max_length=24)
+    subject_id: int
+    author_id: int = Field(foreign_key="staff.id", index=True)
+    place: str = Field(default="", max_length=120)
+    # when the server received the bytes (clock.now())
+    received_at: datetime
+    # what the phone claims (EXIF DateTimeOriginal; its offset, else the community zone)
+    claimed_at: datetime | None = None
+    sha256_original: str = Field(max_length=64, index=True)
+    sha256_derivative: str = Field(max_length=64)
+    # size of the stored derivative (after orientation)
+    width: int
+    height: int
+    bytes_original: int
+    path_derivative: str = Field(max_length=200)
+    path_thumb: str = Field(max_length=200)
+    hidden: bool = False
+    hidden_by: int | None = Field(default=None, foreign_key="staff.id")
+    hidden_at: datetime | None = None
+    hidden_reason: str = Field(default="", max_length=200)

@@ -45,6 +45,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({ADMIN, SUPERVISOR}),
     "staff.grant_admin": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN, SUPERVISOR, GENERAL_MANAGER}),
+    # hide a photo kept as evidence (never delete it)
+    "evidence.hide": frozenset({ADMIN, SUPERVISOR}),
     # every signed-in user may manage their own account
     "account.self": frozenset(ALL_ROLES),
 }

@@ -155,4 +155,23 @@ ZH: dict[str, str] = {
     "account.language": "界面语言",
     "account.roles": "我的角色",
     "account.community": "所属小区",
+    # QR tokens
+    "token.malformed": "二维码无法识别",
+    "token.forged": "二维码无效（可能被伪造）",
+    "token.expired": "二维码已过期",
+    "token.revoked": "二维码已作废",
+    "token.wrong_kind": "这不是此处可用的二维码",
+    # photo evidence (app.domain.evidence)
+    "field.place": "地点",
+    "field.reason": "原因",
+    "field.subject_kind": "关联类型",
+    "field.author": "拍摄人",
+    "evidence.not_image": "这不是图片，请上传 JPEG、PNG 或 WebP 格式的照片",
+    "evidence.heic_unsupported": "暂不支持 HEIC 格式，请在相机设置中选择“兼容性最佳”（JPEG）后重拍",
+    "evidence.corrupt": "照片文件已损坏或不完整，请重新拍摄或上传",
+    "evidence.too_large": "照片太大（最大 {max_mb} MB）",
+    "evidence.too_many_pixels": "照片像素过多，无法处理",
+    "evidence.not_found": "照片不存在",
+    "evidence.already_hidden": "这张照片已被隐藏",
+    "evidence.hide_refused": "只有主管可以隐藏照片",
 }
