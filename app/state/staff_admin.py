@@ -55,6 +55,12 @@ class StaffAdminState(AppState):
             for r in found
         ]
 
+    def _refresh(self) -> None:
+        """Re-check the role and reload the list after a change."""
+        actor = self._authorize(ACTION)
+        if actor is not None:
+            self._reload(actor)
+
     @rx.event
     def load(self):
         self.form_open = False
@@ -68,9 +74,7 @@ class StaffAdminState(AppState):
     @rx.event
     def search(self, form: dict):
         self.query = str(form.get("q", ""))[:40]
-        actor = self._authorize(ACTION)
-        if actor is not None:
-            self._reload(actor)
+        self._refresh()
 
     @rx.event
     def open_new(self):
@@ -154,9 +158,7 @@ class StaffAdminState(AppState):
         elif result is not None:
             self.issued_password = result[1]
             self._say("staff.created", ok=True, name=name.strip())
-        actor = self._authorize(ACTION)
-        if actor is not None:
-            self._reload(actor)
+        self._refresh()
 
     @rx.event
     def set_active(self, staff_id: str, active: bool):
@@ -168,9 +170,8 @@ class StaffAdminState(AppState):
         )
         if not self.flash:
             self._say("staff.activated" if active else "staff.deactivated", ok=True, name=row["name"])
-        actor = self._authorize(ACTION)
-        if actor is not None and self.flash_ok:
-            self._reload(actor)
+        if self.flash_ok:
+            self._refresh()
 
     @rx.event
     async def reset_password(self, staff_id: str):
@@ -182,6 +183,4 @@ class StaffAdminState(AppState):
         if temp:
             self.issued_password = temp
             self._say("staff.password_reset", ok=True, name=row["name"])
-            actor = self._authorize(ACTION)
-            if actor is not None:
-                self._reload(actor)
+            self._refresh()
