@@ -3,6 +3,7 @@
 import reflex as rx
 from reflex.app import default_error_boundary
 
+from app.api import build as build_api
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
 from app.ui.components.shell import reconnect_banner
 from app.ui.pages import register
@@ -24,6 +25,8 @@ HEAD = [
 app = rx.App(
     html_lang="zh-CN",
     head_components=HEAD,
+    # evidence photos, posters and tag sheets: routes with their own access checks
+    api_transformer=build_api(),
     # our own connection banner (in the user's language) replaces Reflex's English toaster
     app_wraps={
         (55, "ErrorBoundary"): lambda stateful: default_error_boundary(),

@@ -7,7 +7,7 @@ Schema changes go through Alembic (`reflex db makemigrations`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -174,3 +174,201 @@ class EvidencePhoto(SQLModel, table=True):
     hidden_by: int | None = Field(default=None, foreign_key="staff.id")
     hidden_at: datetime | None = None
     hidden_reason: str = Field(default="", max_length=200)
+    # set by the phone, so that a retried upload is stored once
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+
+
+# --- grids: leave cover and the poster token ------------------------------------------
+
+
+class GridCover(SQLModel, table=True):
+    """A deputy who covers a grid for a date range (leave cover, 代管).
+
+    Dates are local calendar days, both ends included. A cancelled cover keeps its row.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    deputy_id: int = Field(foreign_key="staff.id", index=True)
+    starts_on: date
+    ends_on: date
+    reason: str = Field(default="", max_length=120)
+    created_by: int = Field(foreign_key="staff.id")
+    created_at: datetime
+    cancelled_at: datetime | None = None
+
+
+class GridPoster(SQLModel, table=True):
+    """The version of a grid's poster QR: rotating it makes old posters out of date."""
+
+    grid_id: int = Field(foreign_key="grid.id", primary_key=True)
+    version: int = 1
+    rotated_at: datetime | None = None
+    rotated_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+# --- patrols ---------------------------------------------------------------------------
+
+
+class ChecklistTemplate(SQLModel, table=True):
+    """One line of a community's checklist template (hygiene, public order, facilities).
+
+    New checkpoints copy the active lines; each checkpoint's copy is then its own.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    # hygiene / order / facilities (app.domain.patrols.CATEGORIES)
+    category: str = Field(max_length=12)
+    text: str = Field(max_length=80)
+    position: int = 0
+    active: bool = True
+
+
+class Checkpoint(SQLModel, table=True):
+    """A place on a grid's patrol route, tagged with a QR code (巡查点).
+
+    `code` is the short code printed under the QR (typed when the camera fails);
+    `version` is signed into the QR token, so reprinting a tag voids the old one.
+    """
+
+    __table_args__ = (UniqueConstraint("community_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    name: str = Field(max_length=40)
+    place: str = Field(default="", max_length=80)
+    latitude: float | None = None
+    longitude: float | None = None
+    code: str = Field(max_length=8)
+    version: int = 1
+    position: int = 0
+    active: bool = True
+
+
+class ChecklistItem(SQLModel, table=True):
+    """One thing to check at a checkpoint."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    checkpoint_id: int = Field(foreign_key="checkpoint.id", index=True)
+    category: str = Field(max_length=12)
+    text: str = Field(max_length=80)
+    position: int = 0
+    active: bool = True
+
+
+class PatrolRoute(SQLModel, table=True):
+    """An ordered walk through some of a grid's checkpoints."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    name: str = Field(max_length=40)
+    active: bool = True
+
+
+class RouteStop(SQLModel, table=True):
+    """A checkpoint on a route, in walking order."""
+
+    route_id: int = Field(foreign_key="patrolroute.id", primary_key=True)
+    checkpoint_id: int = Field(foreign_key="checkpoint.id", primary_key=True)
+    position: int = 0
+
+
+class PatrolPlan(SQLModel, table=True):
+    """When a route is due: daily, weekly (once in the ISO week) or on given weekdays.
+
+    `weekdays` holds ISO weekday digits ("135" = Mon, Wed, Fri) for cadence
+    "weekdays". `due_by` is the local time of day by which the patrol counts as on time.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    route_id: int = Field(foreign_key="patrolroute.id", index=True)
+    cadence: str = Field(max_length=10)
+    weekdays: str = Field(default="", max_length=7)
+    due_by: str = Field(default="18:00", max_length=5)
+    active: bool = True
+    created_at: datetime
+
+
+class Patrol(SQLModel, table=True):
+    """One walk of a route (巡查记录). Server time is the record.
+
+    `period_start` is the local day (daily / weekdays) or the Monday (weekly) the
+    walk is due for. `client_id` makes a retried start apply once.
+    """
+
+    __table_args__ = (Index("ix_patrol_grid_period", "grid_id", "period_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id")
+    route_id: int = Field(foreign_key="patrolroute.id", index=True)
+    plan_id: int | None = Field(default=None, foreign_key="patrolplan.id", index=True)
+    period_start: date
+    walker_id: int = Field(foreign_key="staff.id", index=True)
+    started_at: datetime
+    finished_at: datetime | None = None
+    # in_progress / finished
+    status: str = Field(default="in_progress", max_length=12)
+    late: bool = False
+    missed: int = 0
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+
+
+class PatrolVisit(SQLModel, table=True):
+    """A checkpoint scanned during a patrol; visited once a photo taken there is added."""
+
+    __table_args__ = (UniqueConstraint("patrol_id", "checkpoint_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patrol_id: int = Field(foreign_key="patrol.id", index=True)
+    checkpoint_id: int = Field(foreign_key="checkpoint.id", index=True)
+    scanned_at: datetime
+    # scan / typed
+    method: str = Field(default="scan", max_length=8)
+    photos: int = 0
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+
+
+class PatrolCheck(SQLModel, table=True):
+    """A ticked checklist item at a visited checkpoint: pass or fail, with a note."""
+
+    __table_args__ = (UniqueConstraint("visit_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="patrolvisit.id", index=True)
+    item_id: int = Field(foreign_key="checklistitem.id")
+    passed: bool
+    note: str = Field(default="", max_length=200)
+    at: datetime
+    work_order_id: int | None = Field(default=None, foreign_key="workorder.id")
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+
+
+class WorkOrder(SQLModel, table=True):
+    """A job for a department that came out of a finding (工单), with a due time."""
+
+    __table_args__ = (Index("ix_workorder_community_status", "community_id", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    grid_id: int | None = Field(default=None, foreign_key="grid.id", index=True)
+    # cleaning / security / engineering / technician (app.domain.work_orders.DEPARTMENTS)
+    department: str = Field(max_length=12)
+    title: str = Field(max_length=80)
+    detail: str = Field(default="", max_length=200)
+    place: str = Field(default="", max_length=120)
+    # where it came from, e.g. "patrol_check"
+    source_kind: str = Field(default="", max_length=24)
+    source_id: int | None = None
+    created_by: int = Field(foreign_key="staff.id")
+    created_at: datetime
+    due_at: datetime
+    # open / done / cancelled
+    status: str = Field(default="open", max_length=10)
+    closed_at: datetime | None = None
+    closed_by: int | None = Field(default=None, foreign_key="staff.id")
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)

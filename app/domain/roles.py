@@ -47,6 +47,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({ADMIN, SUPERVISOR, GENERAL_MANAGER}),
     # hide a photo kept as evidence (never delete it)
     "evidence.hide": frozenset({ADMIN, SUPERVISOR}),
+    # grid planning: households to grids, leave cover, the poster and its QR
+    "grid.plan": frozenset({SUPERVISOR, ADMIN}),
+    # checkpoints, checklist templates, routes and plans
+    "patrol.setup": frozenset({SUPERVISOR, TEAM_LEAD, ADMIN}),
+    # walk a patrol on the phone (butlers, and guards on their rounds)
+    "patrol.walk": frozenset({BUTLER, TEAM_LEAD, GUARD}),
+    # patrol coverage per grid, drill-down to a patrol's photos
+    "patrol.coverage": frozenset({SUPERVISOR, TEAM_LEAD, GENERAL_MANAGER, ASSISTANT_MANAGER, ADMIN}),
+    # work orders from findings: see them, and mark them done
+    "workorder.view": DESK_ROLES | frozenset({TECHNICIAN}),
+    "workorder.close": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR, TECHNICIAN, ADMIN}),
+    # see evidence photos of one's own community
+    "evidence.view": frozenset(ALL_ROLES),
     # every signed-in user may manage their own account
     "account.self": frozenset(ALL_ROLES),
 }

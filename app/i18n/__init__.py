@@ -6,11 +6,18 @@ lookup happens in the browser); server-side messages use `translate()`.
 
 from __future__ import annotations
 
+from app.i18n import evidence_ui, grid_planning, patrols
 from app.i18n.en import EN
 from app.i18n.zh_CN import ZH
 
+# Each screen family keeps its messages in its own module; the catalogs are their union.
+_FEATURES = (grid_planning, patrols, evidence_ui)
+
 DEFAULT = "zh"
-CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+CATALOGS: dict[str, dict[str, str]] = {
+    "zh": {**ZH, **{k: v for m in _FEATURES for k, v in m.ZH.items()}},
+    "en": {**EN, **{k: v for m in _FEATURES for k, v in m.EN.items()}},
+}
 LANGUAGES = tuple(CATALOGS)
 
 

@@ -24,7 +24,16 @@ log = logging.getLogger("app.state")
 T = TypeVar("T")
 
 # Actions whose links the shell shows when the person may do them.
-NAV_ACTIONS = ("home.desk", "staff.manage", "audit.view", "grid.overview")
+NAV_ACTIONS = (
+    "home.desk",
+    "staff.manage",
+    "audit.view",
+    "grid.overview",
+    "grid.plan",
+    "patrol.setup",
+    "patrol.coverage",
+    "workorder.view",
+)
 
 
 class AppState(rx.State):

@@ -191,6 +191,22 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             _side_link("layout-dashboard", T["nav.desk"], "/desk", "nav-desk"),
         ),
         rx.cond(
+            AppState.perms.contains("workorder.view"),
+            _side_link("wrench", T["nav.work_orders"], "/desk/work-orders", "nav-work-orders"),
+        ),
+        rx.cond(
+            AppState.perms.contains("patrol.coverage"),
+            _side_link("chart-column", T["nav.coverage"], "/desk/coverage", "nav-coverage"),
+        ),
+        rx.cond(
+            AppState.perms.contains("grid.plan"),
+            _side_link("map", T["nav.grids"], "/desk/grids", "nav-grids"),
+        ),
+        rx.cond(
+            AppState.perms.contains("patrol.setup"),
+            _side_link("map-pin", T["nav.patrol_setup"], "/desk/patrol-setup", "nav-patrol-setup"),
+        ),
+        rx.cond(
             AppState.perms.contains("staff.manage"),
             _side_link("users", T["nav.staff"], "/admin/staff", "nav-staff"),
         ),

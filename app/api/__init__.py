@@ -1,0 +1,23 @@
+"""HTTP routes that need their own access checks: evidence photos, PDFs, QR images.
+
+Reflex serves pages and events; files that must not be public (photos, posters,
+tag sheets) go through these Starlette routes, mounted in front of Reflex by
+`rx.App(api_transformer=build())`. A GET is allowed by a signed short-lived link
+(`app.api.links`), made by a state for someone who passed the role check; an
+upload carries the session token as a bearer header.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+# every module with routes appends to this list at import time
+ROUTES: list[BaseRoute] = []
+
+
+def build() -> Starlette:
+    """The API app (all route modules imported), for rx.App's api_transformer."""
+    from app.api import documents, evidence  # noqa: F401  (they register their routes)
+
+    return Starlette(routes=list(ROUTES))

@@ -1,0 +1,5 @@
+"""Messages of the grid planning screens (zh default, en); merged into the catalogs by app.i18n."""
+
+ZH: dict[str, str] = {}
+
+EN: dict[str, str] = {}
