@@ -20,19 +20,21 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import secrets
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import settings
-from app.db.models import EvidencePhoto
+from app.db.models import EvidencePhoto, Staff
 from app.domain import audit, auth, clock, roles
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text
@@ -382,12 +384,16 @@ def ingest(
     subject_id: int,
     root: Path,
     filename_hint: str = "",
+    client_id: str | None = None,
+    claimed_fallback: datetime | None = None,
 ) -> EvidencePhoto:
     """Store one photo as evidence: files first (atomically), then the row (flushed).
 
     Raises DomainError (nothing stored) for: not an image, HEIC, corrupt,
     over 25 MB, over the pixel limit. `filename_hint` is only kept in the
-    audit entry; the stored names come from the content.
+    audit entry; the stored names come from the content. `client_id` is the
+    phone's id of this write (unique); `claimed_fallback` is the capture time
+    to record when the photo has no EXIF one (see `attach`).
     """
     kind = clean_text(subject_kind, field="subject_kind", max_length=24)
     place = clean_text(place, field="place", max_length=120, required=False)
@@ -398,6 +404,8 @@ def ingest(
         watermark=watermark_text(received_at, place, author_name, author_id),
         author_id=author_id,
     )
+    claimed_at = done.claimed_at if done.claimed_at is not None else claimed_fallback
+    claimed_from = "exif" if done.claimed_at is not None else ("client" if claimed_at else "")
     folder = Path(str(community_id), f"{received_at:%Y}", f"{received_at:%m}")
     stem = f"{done.sha256_original[:16]}-{secrets.token_hex(4)}"
     rel_derivative = (folder / f"{stem}.jpg").as_posix()
@@ -416,7 +424,7 @@ def ingest(
             author_id=author_id,
             place=place,
             received_at=received_at,
-            claimed_at=done.claimed_at,
+            claimed_at=claimed_at,
             sha256_original=done.sha256_original,
             sha256_derivative=done.sha256_derivative,
             width=done.width,
@@ -424,6 +432,7 @@ def ingest(
             bytes_original=done.bytes_original,
             path_derivative=rel_derivative,
             path_thumb=rel_thumb,
+            client_id=client_id,
         )
         session.add(photo)
         session.flush()
@@ -438,7 +447,8 @@ def ingest(
                 "sha256": done.sha256_original,
                 "bytes": done.bytes_original,
                 "format": done.source_format,
-                "claimed_at": done.claimed_at,
+                "claimed_at": claimed_at,
+                "claimed_from": claimed_from,
             },
             detail=filename_hint[:200],
         )
@@ -499,6 +509,201 @@ def hide(
         after={"hidden": True, "reason": reason},
     )
     return photo
+
+
+# --- subjects: who may attach photos to what -----------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectInfo:
+    """What a feature says about one subject an actor may attach photos to."""
+
+    community_id: int
+    place: str  # burnt into the watermark (e.g. "3号楼 东门")
+    # called in the same transaction right after the row is added (e.g. mark a check done)
+    on_added: Callable[[Session, EvidencePhoto], None] | None = None
+
+
+# resolver(session, actor, subject_id) -> SubjectInfo; raises Refused/DomainError
+# when this actor may not attach photos to this subject
+SubjectResolver = Callable[[Session, "auth.Actor", int], SubjectInfo]
+
+_SUBJECTS: dict[str, SubjectResolver] = {}
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def register_subject(kind: str, resolver: SubjectResolver) -> None:
+    """Let photos be attached to subjects of `kind` ("patrol", "request", ...).
+
+    Each feature registers its kind once at import time; its resolver is the
+    only place that decides who may attach photos to which subject. Registering
+    a kind again replaces its resolver (module reloads, tests).
+    """
+    clean_text(kind, field="subject_kind", max_length=24)
+    _SUBJECTS[kind] = resolver
+
+
+def unregister_subject(kind: str) -> None:
+    """Forget a kind (tests)."""
+    _SUBJECTS.pop(kind, None)
+
+
+def registered_kinds() -> tuple[str, ...]:
+    return tuple(sorted(_SUBJECTS))
+
+
+def check_client_id(client_id: str | None) -> str:
+    """The client-generated id of a write: 1-40 characters of [A-Za-z0-9_-]."""
+    if not isinstance(client_id, str) or not _CLIENT_ID.fullmatch(client_id):
+        raise DomainError("evidence.bad_client_id")
+    return client_id
+
+
+def _by_client_id(session: Session, client_id: str) -> EvidencePhoto | None:
+    return session.exec(select(EvidencePhoto).where(EvidencePhoto.client_id == client_id)).first()
+
+
+def _same_write(photo: EvidencePhoto, actor: auth.Actor, kind: str, subject_id: int) -> EvidencePhoto:
+    """A stored photo with the client id of this write: the retry's answer, or a conflict."""
+    if photo.author_id != actor.id or photo.subject_kind != kind or photo.subject_id != subject_id:
+        raise DomainError("evidence.client_id_taken")
+    return photo
+
+
+def _claimed_from_ms(claimed_at_ms: int | None) -> datetime | None:
+    """The phone's claimed time from a JS timestamp (ms), if it is plausible."""
+    if claimed_at_ms is None or isinstance(claimed_at_ms, bool):
+        return None
+    try:
+        at = datetime.fromtimestamp(int(claimed_at_ms) / 1000, UTC)
+    except (OverflowError, OSError, ValueError, TypeError):
+        return None
+    # a file's lastModified of 0 or far in the future says nothing about the capture
+    if at.year < 2000 or at > clock.now() + timedelta(days=2):
+        return None
+    return at
+
+
+def attach(
+    session: Session,
+    actor: auth.Actor,
+    *,
+    kind: str,
+    subject_id: int,
+    data: bytes,
+    client_id: str,
+    claimed_at_ms: int | None,
+    root: Path,
+    filename_hint: str = "",
+) -> EvidencePhoto:
+    """Attach one photo to a subject; applied once per `client_id`.
+
+    - `client_id` (1-40 chars of [A-Za-z0-9_-]) is generated by the phone for
+      this write. If a photo with it exists (same author and subject), that
+      photo is returned and nothing is stored again: a retried upload is
+      applied once. Two concurrent tries with one id: the loser's insert fails
+      on the unique index inside a savepoint, its files are removed and the
+      winner's row is returned.
+    - Otherwise the kind's resolver decides (raises `Refused`/`DomainError`:
+      nothing stored), `ingest` stores files then the row (author name =
+      `actor.name`, place from the resolver), and the kind's `on_added` hook
+      runs in the same transaction.
+    - Capture time: the EXIF DateTimeOriginal when the photo has one. A photo
+      resized in the browser (canvas) carries no EXIF; then `claimed_at` is
+      the time the phone claims through `claimed_at_ms` (the file's
+      `lastModified` in ms since the epoch, sent by the browser), when it is
+      plausible (after 2000, not in the future by more than 2 days).
+      Either way `received_at` is the server's time: both are kept.
+
+    The caller commits (the API route runs this in a worker thread inside
+    `session_scope`, so the row commits only after its files exist).
+    """
+    client_id = check_client_id(client_id)
+    if kind not in _SUBJECTS:
+        raise DomainError("evidence.unknown_subject")
+    if isinstance(subject_id, bool) or not isinstance(subject_id, int):
+        raise DomainError("evidence.unknown_subject")
+    existing = _by_client_id(session, client_id)
+    if existing is not None:
+        return _same_write(existing, actor, kind, subject_id)
+    info = _SUBJECTS[kind](session, actor, subject_id)
+    try:
+        with session.begin_nested():
+            photo = ingest(
+                session,
+                data=data,
+                community_id=info.community_id,
+                author_id=actor.id,
+                author_name=actor.name,
+                place=info.place,
+                subject_kind=kind,
+                subject_id=subject_id,
+                root=root,
+                filename_hint=filename_hint,
+                client_id=client_id,
+                claimed_fallback=_claimed_from_ms(claimed_at_ms),
+            )
+    except IntegrityError:
+        # another try with this client id committed first (ingest removed our files)
+        existing = _by_client_id(session, client_id)
+        if existing is None:
+            raise
+        return _same_write(existing, actor, kind, subject_id)
+    if info.on_added is not None:
+        info.on_added(session, photo)
+    return photo
+
+
+@dataclass(frozen=True)
+class PhotoView:
+    """One photo as a screen shows it: plain values (the URLs are made by app.api.evidence)."""
+
+    id: int
+    received_at: str  # local time, "YYYY-MM-DD HH:MM"
+    claimed_at: str  # local time of the phone's claim, or ""
+    author: str
+    place: str
+    hidden: bool
+    width: int
+    height: int
+
+
+def photos_for(session: Session, actor: auth.Actor, kind: str, subject_id: int) -> list[PhotoView]:
+    """The photos of one subject that `actor` may see, oldest first.
+
+    Staff of the subject's community with "evidence.view" see its photos;
+    hidden ones only those who may hide photos (they are marked `hidden`).
+    """
+    if not actor.can("evidence.view") or actor.community_id is None:
+        raise Refused("auth.no_permission")
+    photos = for_subject(
+        session,
+        actor.community_id,
+        kind,
+        subject_id,
+        include_hidden=actor.can("evidence.hide"),
+    )
+    names: dict[int, str] = {}
+    ids = {p.author_id for p in photos}
+    if ids:
+        names = dict(session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(ids))).all())
+
+    def text(at: datetime | None) -> str:
+        return clock.local(at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if at is not None else ""
+
+    return [
+        PhotoView(
+            id=p.id or 0,
+            received_at=text(p.received_at),
+            claimed_at=text(p.claimed_at),
+            author=names.get(p.author_id, f"#{p.author_id}"),
+            place=p.place,
+            hidden=p.hidden,
+            width=p.width,
+            height=p.height,
+        )
+        for p in photos
+    ]
 
 
 # --- orphans --------------------------------------------------------------------------
