@@ -18,11 +18,16 @@ from sqlmodel import Session, select
 
 from app.db.models import (
     Building,
+    ChecklistItem,
+    Checkpoint,
     Community,
     Entrance,
     Grid,
     Household,
+    PatrolPlan,
+    PatrolRoute,
     Resident,
+    RouteStop,
     Staff,
     StaffRole,
 )
@@ -227,9 +232,57 @@ def seed_community(
     return cid
 
 
+# checkpoint names of a demo grid: (name, place) per building of the grid
+DEMO_CHECKPOINTS = (
+    ("{b}大堂", "{b}1单元一楼"),
+    ("{b}消防通道", "{b}楼梯间顶层"),
+    ("{b}地库入口", "{b}地下一层"),
+)
+
+
+def seed_patrols(session: Session, community_id: int, seed: int) -> None:
+    """Checkpoints (with the handbook checklist), one daily route and plan per grid of a community."""
+    from app.domain import patrols  # the template and codes live there
+
+    rng = random.Random(seed)
+    now = clock.now()
+    lines = patrols.template(session, community_id)
+    grid_rows = session.exec(select(Grid).where(Grid.community_id == community_id).order_by(Grid.id)).all()
+    used: set[str] = set()
+    for grid in grid_rows:
+        names = session.exec(
+            select(Building.name)
+            .join(Household, Household.building_id == Building.id)
+            .where(Household.grid_id == grid.id)
+            .group_by(Building.id, Building.name)
+            .order_by(Building.id)
+        ).all()
+        spots = [(n.format(b=b), p.format(b=b)) for b in names[:2] for n, p in DEMO_CHECKPOINTS][:4]
+        spots.append(("垃圾分类投放点", f"{names[0]}东侧" if names else ""))
+        route = PatrolRoute(community_id=community_id, grid_id=grid.id, name="日常巡查")
+        session.add(route)
+        session.flush()
+        for pos, (name, place) in enumerate(spots):
+            code = "".join(rng.choice(patrols.CODE_ALPHABET) for _ in range(patrols.CODE_LEN))
+            while code in used:
+                code = "".join(rng.choice(patrols.CODE_ALPHABET) for _ in range(patrols.CODE_LEN))
+            used.add(code)
+            cp = Checkpoint(community_id=community_id, grid_id=grid.id, name=name, place=place,
+                            code=code, position=pos)
+            session.add(cp)
+            session.flush()
+            for line in lines:
+                session.add(ChecklistItem(checkpoint_id=cp.id, category=line.category,
+                                          text=line.text, position=line.position))
+            session.add(RouteStop(route_id=route.id, checkpoint_id=cp.id, position=pos))
+        session.add(PatrolPlan(community_id=community_id, route_id=route.id, cadence="daily",
+                               due_by="18:00", created_at=now))
+    session.flush()
+
+
 def seed_demo(session: Session) -> int:
     """The demo community 阳光花园 with staff for every role. Returns its id."""
-    return seed_community(
+    cid = seed_community(
         session,
         code=DEMO_CODE,
         name="阳光花园",
@@ -240,6 +293,8 @@ def seed_demo(session: Session) -> int:
         password_hash=passwords.hash_password(DEMO_PASSWORD),
         gold=True,
     )
+    seed_patrols(session, cid, seed=2027)
+    return cid
 
 
 def seed_scale(session: Session, households: int) -> list[int]:
