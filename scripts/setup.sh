@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the app needs into the project folder; quick when nothing changed.
-#   scripts/setup.sh          app: Python venv (.venv), bun + Node (tools/node_modules)
-#   scripts/setup.sh --test   also Chromium and CJK fonts (Debian) and the test packages
+#   scripts/setup.sh          app: CJK fonts (Debian), Python venv (.venv), bun + Node (tools/node_modules)
+#   scripts/setup.sh --test   also Chromium (Debian) and the test packages
 # Sourced by run.sh and test.sh; exports PATH and the Reflex variables.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,14 +12,20 @@ WITH_TEST=0
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
-# 1. Debian packages the tests need (Chromium, CJK fonts for screenshots and PDFs).
-if [ "$WITH_TEST" = 1 ]; then
-  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
-    echo "==> installing chromium and CJK fonts (apt)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
-  fi
+# 1. Debian packages: CJK fonts for the app (printed posters and tags, photo watermarks),
+#    Chromium for the tests only. apt runs only when something is missing.
+apt_pkgs=()
+if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  apt_pkgs+=(fontconfig fonts-noto-cjk)
+fi
+if [ "$WITH_TEST" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  apt_pkgs+=(chromium)
+fi
+if [ "${#apt_pkgs[@]}" -gt 0 ]; then
+  echo "==> installing ${apt_pkgs[*]} (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
 fi
 
 # 2. Python virtual environment.
