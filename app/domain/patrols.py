@@ -40,7 +40,7 @@ from app.db.models import (
     RouteStop,
     WorkOrder,
 )
-from app.domain import audit, clock, tokens, work_orders
+from app.domain import audit, clock, evidence, tokens, work_orders
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text
@@ -949,3 +949,15 @@ def patrols_of_grid(session: Session, actor: Actor, grid_id: int, first: date, l
                              finished_at=p.finished_at, status=p.status, late=p.late,
                              missed=p.missed, photos=photos))
     return out
+
+
+def _visit_resolver(session: Session, actor: Actor, visit_id: int) -> evidence.SubjectInfo:
+    community_id, place = visit_subject(session, actor, visit_id)
+    return evidence.SubjectInfo(
+        community_id=community_id, place=place,
+        on_added=lambda s, _photo: photo_added(s, visit_id),
+    )
+
+
+# photos taken at a checkpoint during a walk count towards "visited"
+evidence.register_subject(VISIT_PHOTO_KIND, _visit_resolver)

@@ -6,8 +6,10 @@ import reflex as rx
 
 from app.state.base import AppState
 from app.state.homes import GridHomeState
+from app.state.patrols import PatrolTodayState
 from app.ui.components.cards import band_badge, empty, section, stat
 from app.ui.components.shell import phone_shell
+from app.ui.pages.patrol import due_list
 
 T = AppState.t
 
@@ -49,7 +51,7 @@ def grid_home() -> rx.Component:
             rx.foreach(GridHomeState.grids, _grid_card),
             rx.callout(T["home.grid.none"], icon="info", width="100%"),
         ),
-        section(T["home.grid.patrols_today"], empty(T["home.grid.patrols_empty"])),
+        due_list(),
         section(T["home.grid.requests"], empty(T["home.grid.requests_empty"])),
     )
 
@@ -59,5 +61,5 @@ def add(app: rx.App) -> None:
         grid_home,
         route="/grid",
         title="我的网格 · 网格管家",
-        on_load=[AppState.guard("home.grid"), GridHomeState.load],
+        on_load=[AppState.guard("home.grid"), GridHomeState.load, PatrolTodayState.load],
     )

@@ -1,0 +1,449 @@
+"""Patrol screens: "my grid today" (due patrols), the walk on the phone, coverage, work orders.
+
+Thin: each handler re-checks the role through AppState, calls app.domain.patrols
+or app.domain.work_orders in one transaction and keeps only what the screen
+shows. Photos are listed as signed links (app.api.evidence), never as bytes.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+
+import reflex as rx
+
+from app.api.evidence import photo_dicts
+from app.db.session import session_scope
+from app.domain import clock, evidence, patrols, work_orders
+from app.state.base import AppState
+
+# a client-generated id for a write, made in the browser at the moment of the tap
+CLIENT_ID = rx.Var(
+    "(Date.now().toString(36) + Math.random().toString(36).slice(2, 10))", _var_type=str
+)
+
+
+def hhmm(at: datetime | None) -> str:
+    return clock.local(at).strftime("%H:%M") if at else ""
+
+
+def day_time(at: datetime | None) -> str:
+    return clock.local(at).strftime("%m-%d %H:%M") if at else ""
+
+
+def photo_rows(db, actor, kind: str, subject_id: int) -> list[dict]:
+    """The photos of a subject as the photo strip shows them (signed links)."""
+    return photo_dicts(evidence.photos_for(db, actor, kind, subject_id))
+
+
+class PatrolTodayState(AppState):
+    """The due patrols on a butler's home screen."""
+
+    due: list[dict[str, str]] = []
+
+    @rx.event
+    def load(self):
+        actor = self._authorize("patrol.walk")
+        if actor is None:
+            self.due = []
+            return
+        with session_scope() as db:
+            self.due = [
+                {
+                    "plan_id": str(d.plan_id),
+                    "route": d.route_name,
+                    "grid": d.grid_name,
+                    "due": day_time(d.due_at),
+                    "state": d.state,
+                    "progress": f"{d.visited}/{d.stops}",
+                    "patrol_id": str(d.patrol_id or ""),
+                }
+                for d in patrols.due_today(db, actor)
+            ]
+
+    @rx.event
+    def start(self, plan_id: str, client_id: str):
+        patrol = self._run("patrol.walk", patrols.start, int(plan_id), client_id[:40])
+        if patrol is None:
+            return None
+        return rx.redirect(f"/patrol/{patrol.id}")
+
+
+class PatrolWalkState(AppState):
+    """One patrol being walked: stops, the stop at hand, its checklist and photos."""
+
+    patrol: dict[str, str] = {}
+    stops: list[dict[str, str]] = []
+    current: int = -1
+    items: list[dict[str, str]] = []
+    photos: list[dict] = []
+    recorded: str = ""
+    recorded_ms: int = 0
+    failing_item: str = ""
+    finish_confirm: bool = False
+    # backend-only: full view of the stops (items per stop)
+    _view_items: dict[int, list[dict[str, str]]] = {}
+
+    def _patrol_id(self) -> int:
+        raw = str(self.router.page.params.get("patrol_id", "") or "")
+        return int(raw) if raw.isdigit() else 0
+
+    def _refresh(self, actor, *, focus_checkpoint: int | None = None) -> None:
+        with session_scope() as db:
+            v = patrols.view(db, actor, self._patrol_id())
+            self.patrol = {
+                "id": str(v.id),
+                "route": v.route_name,
+                "grid": v.grid_name,
+                "status": v.status,
+                "started": hhmm(v.started_at),
+                "finished": hhmm(v.finished_at),
+                "late": "1" if v.late else "",
+                "missed": str(v.missed),
+                "visited": str(sum(1 for s in v.stops if s.visited)),
+                "total": str(len(v.stops)),
+            }
+            self.stops = [
+                {
+                    "checkpoint_id": str(s.checkpoint_id),
+                    "name": s.name,
+                    "place": s.place,
+                    "visit_id": str(s.visit_id or ""),
+                    "scanned": hhmm(s.scanned_at),
+                    "photos": str(s.photos),
+                    "state": "visited" if s.visited else ("scanned" if s.visit_id else "todo"),
+                    "checked": str(sum(1 for i in s.items if i.passed is not None)),
+                    "items": str(len(s.items)),
+                    "failed": str(sum(1 for i in s.items if i.passed is False)),
+                }
+                for s in v.stops
+            ]
+            self._view_items = {
+                s.checkpoint_id: [
+                    {
+                        "id": str(i.id),
+                        "category": i.category,
+                        "text": i.text,
+                        "result": "" if i.passed is None else ("pass" if i.passed else "fail"),
+                        "note": i.note,
+                    }
+                    for i in s.items
+                ]
+                for s in v.stops
+            }
+            if focus_checkpoint is not None:
+                self.current = next(
+                    (k for k, s in enumerate(v.stops) if s.checkpoint_id == focus_checkpoint), -1
+                )
+            elif self.current >= len(v.stops):
+                self.current = -1
+            self._show_current(db, actor)
+
+    def _show_current(self, db, actor) -> None:
+        if self.current < 0 or not self.stops[self.current]["visit_id"]:
+            self.items = []
+            self.photos = []
+            return
+        stop = self.stops[self.current]
+        self.items = self._view_items.get(int(stop["checkpoint_id"]), [])
+        self.photos = photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, int(stop["visit_id"]))
+
+    @rx.var
+    def current_stop(self) -> dict[str, str]:
+        if 0 <= self.current < len(self.stops):
+            return self.stops[self.current]
+        return {}
+
+    @rx.var
+    def open(self) -> bool:
+        return self.patrol.get("status") == patrols.IN_PROGRESS
+
+    @rx.event
+    def load(self):
+        self.current = -1
+        self.recorded = ""
+        self.failing_item = ""
+        self.finish_confirm = False
+        actor = self._authorize("patrol.walk")
+        if actor is None:
+            return
+        try:
+            self._refresh(actor)
+        except Exception as err:  # not found / not yours: say so, show nothing
+            self._fail(err)
+
+    def _fail(self, err: Exception) -> None:
+        from app.domain.errors import DomainError
+
+        self.patrol = {}
+        self.stops = []
+        self.items = []
+        if isinstance(err, DomainError):
+            self._say(err.key, **err.params)
+        else:
+            raise err
+
+    @rx.event
+    def scan(self, raw: str):
+        """A decoded QR (or a typed code): arrival at a checkpoint, by the server's clock."""
+        started = time.perf_counter()
+        visit = self._run("patrol.walk", patrols.scan, self._patrol_id(), raw)
+        if visit is None:
+            self.recorded = ""
+            return
+        actor = self._authorize("patrol.walk")
+        if actor is None:
+            return
+        self._refresh(actor, focus_checkpoint=visit.checkpoint_id)
+        stop = self.current_stop
+        self.recorded = self._msg("patrol.recorded", name=stop.get("name", ""), time=stop.get("scanned", ""))
+        self.recorded_ms = int((time.perf_counter() - started) * 1000)
+
+    @rx.event
+    def select(self, index: int):
+        actor = self._authorize("patrol.walk")
+        if actor is None:
+            return
+        self.current = index
+        self.failing_item = ""
+        with session_scope() as db:
+            self._show_current(db, actor)
+
+    @rx.event
+    def photos_done(self):
+        """The photo picker finished uploading: reload the stop from the database."""
+        actor = self._authorize("patrol.walk")
+        if actor is None:
+            return
+        focus = int(self.current_stop["checkpoint_id"]) if self.current_stop else None
+        self._refresh(actor, focus_checkpoint=focus)
+
+    def _tick(self, item_id: int, passed: bool, note: str, department: str, client_id: str) -> bool:
+        stop = self.current_stop
+        if not stop or not stop.get("visit_id"):
+            self._say("patrol.scan_first")
+            return False
+        done = self._run(
+            "patrol.walk",
+            lambda db, actor: patrols.check(
+                db, actor, visit_id=int(stop["visit_id"]), item_id=item_id, passed=passed,
+                note=note, department=department or None, client_id=client_id[:40] or None,
+            ),
+        )
+        if done is None:
+            return False
+        actor = self._authorize("patrol.walk")
+        if actor is not None:
+            self._refresh(actor, focus_checkpoint=int(stop["checkpoint_id"]))
+        return True
+
+    @rx.event
+    def tick_pass(self, item_id: str, client_id: str):
+        if self._tick(int(item_id), True, "", "", client_id):
+            self.failing_item = ""
+
+    @rx.event
+    def start_fail(self, item_id: str):
+        self.failing_item = item_id
+        self.flash = ""
+
+    @rx.event
+    def cancel_fail(self):
+        self.failing_item = ""
+
+    @rx.event
+    def submit_fail(self, form: dict):
+        ok = self._tick(int(self.failing_item or 0), False, str(form.get("note", "")),
+                        str(form.get("department", "")), str(form.get("client_id", "")))
+        if ok:
+            self.failing_item = ""
+            self._say("patrol.work_order_made", ok=True)
+
+    @rx.event
+    def all_pass(self, client_id: str):
+        """Tick every item not yet answered at this stop as passed."""
+        todo = [i["id"] for i in self.items if not i["result"]]
+        for n, item_id in enumerate(todo):
+            if not self._tick(int(item_id), True, "", "", f"{client_id[:34]}-{n}"):
+                return
+
+    @rx.event
+    def ask_finish(self):
+        self.finish_confirm = True
+
+    @rx.event
+    def keep_walking(self):
+        self.finish_confirm = False
+
+    @rx.event
+    def finish(self):
+        patrol = self._run("patrol.walk", patrols.finish, self._patrol_id())
+        self.finish_confirm = False
+        if patrol is None:
+            return None
+        actor = self._authorize("patrol.walk")
+        if actor is not None:
+            self._refresh(actor)
+        self._say("patrol.finished", ok=True, missed=patrol.missed)
+        return None
+
+
+class CoverageState(AppState):
+    """Patrol coverage per grid for a day or a week, with drill-down to a grid's patrols."""
+
+    period: str = "week"
+    rows: list[dict[str, str]] = []
+    grid_id: str = ""
+    grid_name: str = ""
+    patrol_rows: list[dict[str, str]] = []
+    range_text: str = ""
+
+    def _range(self) -> tuple[date, date]:
+        last = patrols.today()
+        first = last if self.period == "day" else last - timedelta(days=6)
+        return first, last
+
+    @rx.event
+    def load(self):
+        actor = self._authorize("patrol.coverage")
+        if actor is None or actor.community_id is None:
+            self.rows = []
+            return
+        first, last = self._range()
+        self.range_text = f"{first:%m-%d} – {last:%m-%d}" if first != last else f"{last:%m-%d}"
+        with session_scope() as db:
+            self.rows = [
+                {
+                    "grid_id": str(c.grid_id),
+                    "grid": c.grid_name,
+                    "butler": c.butler_name,
+                    "due": str(c.due),
+                    "done": str(c.done),
+                    "late": str(c.late),
+                    "not_done": str(c.not_done),
+                    "missed": str(c.missed_checkpoints),
+                    "findings": str(c.findings_open),
+                    "rate": f"{round(100 * c.done / c.due)}%" if c.due else "—",
+                    "alert": "1" if c.not_done or c.missed_checkpoints or c.late else "",
+                }
+                for c in patrols.coverage(db, actor.community_id, first, last)
+            ]
+            if self.grid_id:
+                self._load_grid(db, actor)
+
+    def _load_grid(self, db, actor) -> None:
+        first, last = self._range()
+        self.patrol_rows = [
+            {
+                "id": str(p.id),
+                "route": p.route_name,
+                "walker": p.walker_name,
+                "period": f"{p.period_start:%m-%d}",
+                "started": day_time(p.started_at),
+                "finished": hhmm(p.finished_at),
+                "status": p.status,
+                "late": "1" if p.late else "",
+                "missed": str(p.missed),
+                "photos": str(p.photos),
+            }
+            for p in patrols.patrols_of_grid(db, actor, int(self.grid_id), first, last)
+        ]
+
+    @rx.event
+    def set_period(self, period: str | list[str]):
+        self.period = "day" if period in ("day", ["day"]) else "week"
+        return CoverageState.load
+
+    @rx.event
+    def open_grid(self, grid_id: str, name: str):
+        self.grid_id = grid_id
+        self.grid_name = name
+        return CoverageState.load
+
+
+class PatrolDetailState(AppState):
+    """A supervisor's drill-down into one patrol: every stop, its ticks and photos."""
+
+    patrol: dict[str, str] = {}
+    stops: list[dict[str, str]] = []
+    checks: list[dict[str, str]] = []
+    photos: list[dict] = []
+
+    @rx.event
+    def load(self):
+        actor = self._authorize("patrol.coverage")
+        if actor is None:
+            return
+        raw = str(self.router.page.params.get("patrol_id", "") or "")
+        pid = int(raw) if raw.isdigit() else 0
+        from app.domain.errors import DomainError
+
+        try:
+            with session_scope() as db:
+                v = patrols.view(db, actor, pid, as_supervisor=True)
+                self.patrol = {
+                    "id": str(v.id), "route": v.route_name, "grid": v.grid_name,
+                    "walker": v.walker_name, "period": f"{v.period_start:%m-%d}",
+                    "started": day_time(v.started_at), "finished": day_time(v.finished_at),
+                    "status": v.status, "late": "1" if v.late else "", "missed": str(v.missed),
+                }
+                self.stops = []
+                self.checks = []
+                self.photos = []
+                for s in v.stops:
+                    self.stops.append({
+                        "name": s.name, "place": s.place, "scanned": hhmm(s.scanned_at),
+                        "method": s.method, "photos": str(s.photos),
+                        "state": "visited" if s.visited else ("scanned" if s.visit_id else "todo"),
+                    })
+                    for i in s.items:
+                        if i.passed is False:
+                            self.checks.append({"stop": s.name, "text": i.text, "note": i.note})
+                    if s.visit_id:
+                        for row in photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, s.visit_id):
+                            self.photos.append({**row, "stop": s.name})
+        except DomainError as err:
+            self.patrol = {}
+            self._say(err.key, **err.params)
+
+
+class WorkOrderState(AppState):
+    """Open work orders on the desk: overdue first; mark one done."""
+
+    orders: list[dict[str, str]] = []
+    show: str = work_orders.OPEN
+
+    @rx.event
+    def load(self):
+        actor = self._authorize("workorder.view")
+        if actor is None or actor.community_id is None:
+            self.orders = []
+            return
+        with session_scope() as db:
+            self.orders = [
+                {
+                    "id": str(o.id),
+                    "department": o.department,
+                    "title": o.title,
+                    "detail": o.detail,
+                    "place": o.place,
+                    "grid": o.grid_name,
+                    "created": day_time(o.created_at),
+                    "due": day_time(o.due_at),
+                    "status": o.status,
+                    "overdue": "1" if o.overdue else "",
+                }
+                for o in work_orders.listing(db, actor.community_id, status=self.show)
+            ]
+
+    @rx.event
+    def set_show(self, status: str | list[str]):
+        value = status if isinstance(status, str) else (status[0] if status else "")
+        self.show = value if value in (work_orders.OPEN, work_orders.DONE) else work_orders.OPEN
+        return WorkOrderState.load
+
+    @rx.event
+    def close(self, order_id: str):
+        if self._run("workorder.close", work_orders.close, int(order_id), ok_key="workorder.closed") is None:
+            return None
+        return WorkOrderState.load
