@@ -6,7 +6,18 @@ import reflex as rx
 
 
 def register(app: rx.App) -> None:
-    from app.ui.pages import account, audit, desk, gate, grid, login, repairs, staff
+    from app.ui.pages import (
+        account,
+        audit,
+        desk,
+        gate,
+        grid,
+        grid_planning,
+        login,
+        repairs,
+        resident,
+        staff,
+    )
 
-    for module in (login, account, grid, gate, repairs, desk, staff, audit):
+    for module in (login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident):
         module.add(app)
