@@ -88,7 +88,8 @@ LATE = "late"  # not finished and past its due time (still walkable)
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B
 CODE_LEN = 6
-_CODE_RE = re.compile(rf"[{CODE_ALPHABET}]{{{CODE_LEN}}}")
+# what a typed code looks like (any letters or digits: a mistyped code gets "unknown code")
+_CODE_RE = re.compile(rf"[A-Z0-9]{{{CODE_LEN}}}")
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
