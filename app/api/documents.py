@@ -94,3 +94,56 @@ ROUTES.extend(
         Route("/api/staff/{staff_id:int}/photo.jpg", staff_photo, methods=["GET"]),
     ]
 )
+
+
+# --- the checkpoint tag sheet of a grid (patrol set-up) -------------------------------------
+
+
+def _render_tags(grid_id: int, base_url: str):
+    """The grid's active checkpoints, in route order (their position), as an A4 tag sheet."""
+    from sqlmodel import col, select
+
+    from app.db.models import Checkpoint, Community, Grid
+    from app.domain import patrols
+    from app.pdf.grid_docs import TagData, render_tag_sheet
+
+    with session_scope() as db:
+        grid = db.get(Grid, grid_id)
+        if grid is None:
+            return None
+        community = db.get(Community, grid.community_id)
+        cps = db.exec(
+            select(Checkpoint)
+            .where(Checkpoint.grid_id == grid.id, col(Checkpoint.active).is_(True))
+            .order_by(col(Checkpoint.position), col(Checkpoint.id))
+        ).all()
+        if not cps:
+            return None
+        tags = [TagData(cp.name, cp.place, cp.code, f"{base_url}/c/{patrols.checkpoint_token(cp)}")
+                for cp in cps]
+        names = (community.name if community else "", grid.name)
+    return names, render_tag_sheet(names[0], names[1], tags)
+
+
+async def tag_sheet(request: Request) -> Response:
+    """`GET /api/grids/{id}/tags.pdf`: the QR tags of a grid's active checkpoints (download)."""
+    if not _allowed(request):
+        return _forbidden()
+    grid_id = request.path_params["grid_id"]
+    base_url = f"{request.url.scheme}://{request.url.netloc}"
+    out = await run_in_threadpool(_render_tags, grid_id, base_url)
+    if out is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    (community_name, grid_name), doc = out
+    return Response(
+        doc.pdf,
+        media_type="application/pdf",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": content_disposition(
+                f"{community_name}-{grid_name}-巡查点标签.pdf", f"tags-{grid_id}.pdf", "attachment"),
+        },
+    )
+
+
+ROUTES.append(Route("/api/grids/{grid_id:int}/tags.pdf", tag_sheet, methods=["GET"]))

@@ -14,10 +14,12 @@ def register(app: rx.App) -> None:
         grid,
         grid_planning,
         login,
+        patrol_setup,
         repairs,
         resident,
         staff,
     )
 
-    for module in (login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident):
+    for module in (login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
+                   patrol_setup):
         module.add(app)

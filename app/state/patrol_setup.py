@@ -1,0 +1,374 @@
+"""Patrol set-up on the desk: a grid's checkpoints, their checklists, the template, routes, plans.
+
+Thin, like app.state.patrols: every write is `self._run("patrol.setup", patrols.<fn>, ...)`
+(server-side role check, one transaction, the error in the user's language);
+reads re-check the role too. The state keeps only what the screen shows, as
+lists of dicts of str. The tag sheet is a signed link to `/api/grids/{id}/tags.pdf`.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from app.api import links
+from app.db.models import ChecklistItem, Checkpoint, Grid, PatrolPlan, PatrolRoute
+from app.db.session import session_scope
+from app.domain import patrols
+from app.state.base import AppState
+
+ACTION = "patrol.setup"
+
+
+class BadNumber(ValueError):
+    """A latitude / longitude that is not a number."""
+
+
+def parse_coord(raw: object) -> float | None:
+    """An input's text as a coordinate: empty → None, "31,2" → 31.2, other text → BadNumber."""
+    text = str(raw or "").strip().replace("，", ",").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError as err:
+        raise BadNumber(text) from err
+    if value != value or value in (float("inf"), float("-inf")):
+        raise BadNumber(text)
+    return value
+
+
+def tag_sheet_path(grid_id: int) -> str:
+    return f"/api/grids/{grid_id}/tags.pdf"
+
+
+def _text(form: object, key: str) -> str:
+    value = form.get(key, "") if hasattr(form, "get") else ""  # type: ignore[union-attr]
+    return str(value or "")
+
+
+class PatrolSetupState(AppState):
+    """The patrol set-up screen of one grid."""
+
+    grids: list[dict[str, str]] = []
+    grid_id: str = ""
+    checkpoints: list[dict[str, str]] = []
+    tags_url: str = ""
+    # the checkpoint whose row is being edited / whose reissue awaits confirmation
+    editing: str = ""
+    confirm_reissue: str = ""
+    # the checkpoint whose checklist is shown
+    cp_id: str = ""
+    cp_name: str = ""
+    items: list[dict[str, str]] = []
+    template_lines: list[dict[str, str]] = []
+    routes: list[dict[str, str]] = []
+    # the route form: "" closed, "new", or a route id; the checkpoints it starts ticked
+    route_form: str = ""
+    route_form_name: str = ""
+    route_form_stops: list[str] = []
+    # the plan form: the route id it is open for, and its cadence
+    plan_route: str = ""
+    plan_cadence: str = patrols.DAILY
+    plans: list[dict[str, str]] = []
+    # bumped after each successful write: forms keyed by it start empty again
+    nonce: int = 0
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def _cadence_text(self, plan: PatrolPlan) -> str:
+        if plan.cadence == patrols.WEEKDAYS:
+            days = self._msg("patrol.setup.day_sep").join(
+                self._msg(f"patrol.setup.wd.{d}") for d in plan.weekdays
+            )
+            return self._msg("patrol.setup.cadence_days", days=days)
+        return self._msg(f"patrol.setup.cadence.{plan.cadence}")
+
+    def _reload(self) -> None:
+        actor = self._authorize(ACTION)
+        if actor is None or actor.community_id is None:
+            self.grids, self.checkpoints, self.items, self.routes, self.plans = [], [], [], [], []
+            self.template_lines = []
+            return
+        with session_scope() as db:
+            grids = db.exec(
+                select(Grid).where(Grid.community_id == actor.community_id).order_by(col(Grid.id))
+            ).all()
+            self.grids = [{"id": str(g.id), "name": g.name} for g in grids]
+            if self.grid_id not in {g["id"] for g in self.grids}:
+                self.grid_id = self.grids[0]["id"] if self.grids else ""
+            self.template_lines = [
+                {"id": str(ln.id), "category": ln.category, "text": ln.text,
+                 "active": "1" if ln.active else ""}
+                for ln in patrols.template(db, actor.community_id)
+            ]
+            if not self.grid_id:
+                self.checkpoints, self.routes, self.plans, self.items = [], [], [], []
+                self.tags_url = ""
+                return
+            gid = int(self.grid_id)
+            self.tags_url = links.sign(tag_sheet_path(gid))
+            cps = db.exec(
+                select(Checkpoint).where(Checkpoint.grid_id == gid)
+                .order_by(col(Checkpoint.position), col(Checkpoint.id))
+            ).all()
+            counts = dict(db.exec(
+                select(ChecklistItem.checkpoint_id, func.count())
+                .where(col(ChecklistItem.checkpoint_id).in_([c.id for c in cps]),
+                       col(ChecklistItem.active).is_(True))
+                .group_by(col(ChecklistItem.checkpoint_id))
+            ).all()) if cps else {}
+            names = {c.id: c.name for c in cps}
+            self.checkpoints = [
+                {
+                    "id": str(c.id),
+                    "pos": str(c.position + 1),
+                    "name": c.name,
+                    "place": c.place,
+                    "code": c.code,
+                    "lat": "" if c.latitude is None else f"{c.latitude:g}",
+                    "lng": "" if c.longitude is None else f"{c.longitude:g}",
+                    "gps": "" if c.latitude is None else f"{c.latitude:.5f}, {c.longitude:.5f}",
+                    "items": str(counts.get(c.id, 0)),
+                    "active": "1" if c.active else "",
+                }
+                for c in cps
+            ]
+            if self.cp_id and int(self.cp_id) in names:
+                self.cp_name = names[int(self.cp_id)]
+                self.items = [
+                    {"id": str(i.id), "category": i.category, "text": i.text,
+                     "active": "1" if i.active else ""}
+                    for i in patrols.items_of(db, int(self.cp_id), active_only=False)
+                ]
+            else:
+                self.cp_id, self.cp_name, self.items = "", "", []
+            routes = db.exec(
+                select(PatrolRoute).where(PatrolRoute.grid_id == gid).order_by(col(PatrolRoute.id))
+            ).all()
+            self.routes = []
+            for r in routes:
+                stop_ids = [s.checkpoint_id for s in patrols.stops_of(db, r.id)]
+                self.routes.append({
+                    "id": str(r.id),
+                    "name": r.name,
+                    "stops": " → ".join(names.get(i, "?") for i in stop_ids),
+                    "stop_ids": ",".join(str(i) for i in stop_ids),
+                    "count": str(len(stop_ids)),
+                })
+            route_names = {r.id: r.name for r in routes}
+            plans = db.exec(
+                select(PatrolPlan).where(col(PatrolPlan.route_id).in_(list(route_names)))
+                .order_by(col(PatrolPlan.route_id), col(PatrolPlan.id))
+            ).all() if routes else []
+            self.plans = [
+                {
+                    "id": str(p.id),
+                    "route_id": str(p.route_id),
+                    "route": route_names.get(p.route_id, ""),
+                    "cadence": self._cadence_text(p),
+                    "due_by": p.due_by,
+                    "active": "1" if p.active else "",
+                }
+                for p in plans
+            ]
+
+    def _done(self) -> None:
+        """After a successful write: fresh forms, fresh lists."""
+        self.nonce += 1
+        self._reload()
+
+    @rx.event
+    def load(self):
+        self.editing = ""
+        self.confirm_reissue = ""
+        self.route_form = ""
+        self.plan_route = ""
+        self._reload()
+
+    @rx.event
+    def choose_grid(self, grid_id: str | list[str]):
+        value = grid_id if isinstance(grid_id, str) else (grid_id[0] if grid_id else "")
+        self.grid_id = value
+        self.cp_id = ""
+        self.editing = ""
+        self.confirm_reissue = ""
+        self.route_form = ""
+        self.plan_route = ""
+        self.flash = ""
+        self._reload()
+
+    # ---- checkpoints ----------------------------------------------------------------------
+
+    def _coords(self, form: object) -> tuple[float | None, float | None] | None:
+        try:
+            return parse_coord(_text(form, "latitude")), parse_coord(_text(form, "longitude"))
+        except BadNumber:
+            self._say("patrol.bad_gps")
+            return None
+
+    @rx.event
+    def add_checkpoint(self, form: dict):
+        coords = self._coords(form)
+        if coords is None or not self.grid_id:
+            return
+        cp = self._run(ACTION, patrols.add_checkpoint, grid_id=int(self.grid_id),
+                       name=_text(form, "name"), place=_text(form, "place"),
+                       latitude=coords[0], longitude=coords[1])
+        if cp is not None:
+            self._say("patrol.setup.checkpoint_added", ok=True, name=cp.name, code=cp.code)
+            self._done()
+
+    @rx.event
+    def edit(self, cp_id: str):
+        self.editing = cp_id
+        self.confirm_reissue = ""
+        self.flash = ""
+
+    @rx.event
+    def cancel_edit(self):
+        self.editing = ""
+
+    @rx.event
+    def save_checkpoint(self, form: dict):
+        coords = self._coords(form)
+        if coords is None or not self.editing:
+            return
+        done = self._run(ACTION, patrols.update_checkpoint, int(self.editing),
+                         name=_text(form, "name"), place=_text(form, "place"),
+                         latitude=coords[0], longitude=coords[1],
+                         active=_text(form, "active") == "on", ok_key="patrol.setup.saved")
+        if done is not None:
+            self.editing = ""
+            self._done()
+
+    @rx.event
+    def ask_reissue(self, cp_id: str):
+        self.confirm_reissue = cp_id
+        self.flash = ""
+
+    @rx.event
+    def cancel_reissue(self):
+        self.confirm_reissue = ""
+
+    @rx.event
+    def reissue(self):
+        if not self.confirm_reissue:
+            return
+        cp = self._run(ACTION, patrols.reissue_tag, int(self.confirm_reissue))
+        self.confirm_reissue = ""
+        if cp is not None:
+            self._say("patrol.setup.reissued", ok=True, name=cp.name, code=cp.code)
+            self._done()
+
+    # ---- checklists -----------------------------------------------------------------------
+
+    @rx.event
+    def show_items(self, cp_id: str):
+        self.cp_id = cp_id
+        self.flash = ""
+        self._reload()
+
+    @rx.event
+    def close_items(self):
+        self.cp_id = ""
+        self.items = []
+
+    @rx.event
+    def add_item(self, form: dict):
+        if not self.cp_id:
+            return
+        if self._run(ACTION, patrols.add_item, int(self.cp_id), _text(form, "category"),
+                     _text(form, "text"), ok_key="patrol.setup.item_added") is not None:
+            self._done()
+
+    @rx.event
+    def set_item_active(self, item_id: str, active: bool):
+        if self._run(ACTION, patrols.set_item_active, int(item_id), bool(active),
+                     ok_key="patrol.setup.saved") is not None:
+            self._done()
+
+    @rx.event
+    def add_template_line(self, form: dict):
+        if self._run(ACTION, patrols.add_template_line, _text(form, "category"), _text(form, "text"),
+                     ok_key="patrol.setup.line_added") is not None:
+            self._done()
+
+    @rx.event
+    def set_line_active(self, line_id: str, active: bool):
+        if self._run(ACTION, patrols.set_template_line_active, int(line_id), bool(active),
+                     ok_key="patrol.setup.saved") is not None:
+            self._done()
+
+    # ---- routes and plans -------------------------------------------------------------------
+
+    @rx.event
+    def new_route(self):
+        self.route_form = "new"
+        self.route_form_name = ""
+        self.route_form_stops = []
+        self.flash = ""
+
+    @rx.event
+    def edit_route(self, route_id: str):
+        route = next((r for r in self.routes if r["id"] == route_id), None)
+        if route is None:
+            return
+        self.route_form = route_id
+        self.route_form_name = route["name"]
+        self.route_form_stops = [s for s in route["stop_ids"].split(",") if s]
+        self.flash = ""
+
+    @rx.event
+    def cancel_route(self):
+        self.route_form = ""
+
+    @rx.event
+    def save_route(self, form: FormData):
+        if not self.route_form or not self.grid_id:
+            return
+        ticked = {str(v) for v in form.getlist("stop")}
+        # walking order = the checkpoints' order in the grid
+        ids = [int(c["id"]) for c in self.checkpoints if c["id"] in ticked]
+        route_id = None if self.route_form == "new" else int(self.route_form)
+        done = self._run(ACTION, patrols.save_route, grid_id=int(self.grid_id),
+                         name=_text(form, "name"), checkpoint_ids=ids, route_id=route_id,
+                         ok_key="patrol.setup.route_saved")
+        if done is not None:
+            self.route_form = ""
+            self._done()
+
+    @rx.event
+    def open_plan(self, route_id: str):
+        self.plan_route = route_id
+        self.plan_cadence = patrols.DAILY
+        self.flash = ""
+
+    @rx.event
+    def cancel_plan(self):
+        self.plan_route = ""
+
+    @rx.event
+    def set_cadence(self, cadence: str | list[str]):
+        value = cadence if isinstance(cadence, str) else (cadence[0] if cadence else "")
+        self.plan_cadence = value
+
+    @rx.event
+    def add_plan(self, form: FormData):
+        if not self.plan_route:
+            return
+        days = "".join(str(d) for d in form.getlist("day"))
+        done = self._run(ACTION, patrols.add_plan, route_id=int(self.plan_route),
+                         cadence=self.plan_cadence, weekdays=days,
+                         due_by=_text(form, "due_by").strip(), ok_key="patrol.setup.plan_added")
+        if done is not None:
+            self.plan_route = ""
+            self._done()
+
+    @rx.event
+    def set_plan_active(self, plan_id: str, active: bool):
+        if self._run(ACTION, patrols.set_plan_active, int(plan_id), bool(active),
+                     ok_key="patrol.setup.saved") is not None:
+            self._done()
