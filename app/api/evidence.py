@@ -76,7 +76,8 @@ def photo_dicts(views: Iterable[evidence.PhotoView]) -> list[dict[str, Any]]:
                 "id": v.id,
                 "thumb_url": thumb,
                 "full_url": full,
-                "time": v.received_at,
+                "time": v.received_at,  # "YYYY-MM-DD HH:MM", local
+                "short": v.received_at[5:],  # "MM-DD HH:MM" under a 96 px thumbnail
                 "claimed": v.claimed_at,
                 "author": v.author,
                 "place": v.place,
