@@ -16,6 +16,8 @@ HEAD = [
     rx.el.meta(name="apple-mobile-web-app-title", content="网格管家"),
     rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
     rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
+    # photo evidence: shrinks and uploads picked photos (app/ui/components/evidence.py)
+    rx.script(src="/js/photo_upload.js", defer=True),
     rx.script(
         "if ('serviceWorker' in navigator) { window.addEventListener('load', function () {"
         " navigator.serviceWorker.register('/sw.js').catch(function () {}); }); }"
