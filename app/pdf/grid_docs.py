@@ -51,7 +51,7 @@ AMBER_BG = (255, 244, 214)
 AMBER_INK = (138, 84, 0)
 WHITE = (255, 255, 255)
 
-QR_CAPTION = "微信/相机扫码 联系管家 · 在线报事报修"
+QR_CAPTION = "微信/相机扫码 联系您的网格管家"
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,22 @@ def register(app: rx.App) -> None:
     from app.ui.pages import (
         account,
         audit,
+        coverage,
         desk,
         gate,
         grid,
         grid_planning,
         login,
+        patrol,
         patrol_setup,
         repairs,
         resident,
         staff,
+        work_orders,
     )
 
-    for module in (login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
-                   patrol_setup):
+    for module in (
+        login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
+        patrol, coverage, work_orders, patrol_setup,
+    ):
         module.add(app)
