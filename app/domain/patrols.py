@@ -593,9 +593,11 @@ def _resolve_scan(session: Session, actor: Actor, raw: str) -> tuple[Checkpoint,
         if not cp.active:
             raise tokens.TokenError(tokens.REVOKED)
     except tokens.TokenError as err:
-        tokens.log_refusal(session, error=err, kind="checkpoint", actor_id=actor.id,
-                           community_id=actor.community_id, raw=raw or "")
-        raise
+        # the walk's transaction is rolled back; the refusal is logged all the same
+        raise err.keeping(lambda s, e=err: tokens.log_refusal(
+            s, error=e, kind="checkpoint", actor_id=actor.id,
+            community_id=actor.community_id, raw=raw or "",
+        )) from None
     return cp, "scan"
 
 

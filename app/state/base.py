@@ -121,6 +121,9 @@ class AppState(rx.State):
             with session_scope() as db:
                 result = work(db, actor, *args, **kw)
         except DomainError as err:
+            for write in err.keep:  # e.g. the audit entry of a refused scan
+                with session_scope() as db:
+                    write(db)
             self._say(err.key, **err.params)
             return None
         if ok_key:

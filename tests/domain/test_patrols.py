@@ -98,10 +98,16 @@ def test_bad_scans_are_refused_and_logged(db, butler, wednesday, entries, mangle
         raw = tokens.sign("pass", cp.id, community_id=cp.community_id)
     else:
         raw = "AAAAAA"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as err:
         patrols.scan(db, butler, patrol.id, raw)
-    if mangle != "unknown_code":
-        assert entries("token.refused")[-1].outcome == "refused"
+    assert entries("token.refused") == []  # nothing written in the failed transaction
+    for write in err.value.keep:  # what the caller applies after its rollback
+        write(db)
+    refused = entries("token.refused")
+    assert len(refused) == (0 if mangle == "unknown_code" else 1)
+    if refused:
+        assert refused[0].outcome == "refused" and refused[0].actor_id == butler.id
+        assert token not in refused[0].detail
     assert patrols.view(db, butler, patrol.id).stops[0].visit_id is None
 
 
