@@ -135,8 +135,10 @@ class PatrolWalkState(AppState):
                 self.current = next(
                     (k for k, s in enumerate(v.stops) if s.checkpoint_id == focus_checkpoint), -1
                 )
-            elif self.current >= len(v.stops):
-                self.current = -1
+            elif self.current >= len(v.stops) or self.current < 0:
+                # back on the page (reload, reconnect): at the stop scanned last
+                scanned = [(s.scanned_at, k) for k, s in enumerate(v.stops) if s.scanned_at]
+                self.current = max(scanned)[1] if scanned and v.status == patrols.IN_PROGRESS else -1
             self._show_current(db, actor)
 
     def _show_current(self, db, actor) -> None:
@@ -146,7 +148,8 @@ class PatrolWalkState(AppState):
             return
         stop = self.stops[self.current]
         self.items = self._view_items.get(int(stop["checkpoint_id"]), [])
-        self.photos = photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, int(stop["visit_id"]))
+        # newest first: the photo just taken is the one in view
+        self.photos = photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, int(stop["visit_id"]))[::-1]
 
     @rx.var
     def current_stop(self) -> dict[str, str]:
