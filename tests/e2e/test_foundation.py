@@ -165,6 +165,11 @@ def test_language_switch_persists_and_follows_the_user(phone, served_app):
     with db(served_app) as s:
         me = s.exec(select(Staff).where(Staff.phone == "13800000013")).one()
     assert me.language == "en"
+    # back to Chinese: the served app is shared, other tests read this butler's screens in zh
+    phone.locator("#lang-switch").click()
+    expect(phone.locator("#page-title")).to_have_text("我的网格 · 今日")
+    with db(served_app) as s:
+        assert s.exec(select(Staff.language).where(Staff.phone == "13800000013")).one() == "zh"
 
 
 def test_session_survives_reload_and_sign_out_ends_it(phone, served_app):
