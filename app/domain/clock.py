@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+# the communities' time zone: local days, due times and what screens and watermarks show
+ZONE_NAME = "Asia/Shanghai"
+ZONE = ZoneInfo(ZONE_NAME)
 
 _fixed: datetime | None = None
 _offset = timedelta(0)
@@ -37,10 +42,13 @@ def reset() -> None:
     _offset = timedelta(0)
 
 
-def local(at: datetime, tz_name: str = "Asia/Shanghai") -> datetime:
+def local(at: datetime, tz_name: str = ZONE_NAME) -> datetime:
     """`at` in the community's local time, for display."""
-    from zoneinfo import ZoneInfo
-
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
-    return at.astimezone(ZoneInfo(tz_name))
+    return at.astimezone(ZONE if tz_name == ZONE_NAME else ZoneInfo(tz_name))
+
+
+def today() -> date:
+    """The community's local calendar day now."""
+    return local(now()).date()

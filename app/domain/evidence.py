@@ -44,7 +44,7 @@ DERIVATIVE_PX = 1600
 THUMB_PX = 320
 DERIVATIVE_QUALITY = 82
 THUMB_QUALITY = 75
-LOCAL_TZ = "Asia/Shanghai"
+LOCAL_TZ = clock.ZONE_NAME
 RESAMPLE = Image.Resampling.BOX
 
 # CJK fonts tried in order; the first that exists is used for the watermark.
@@ -142,9 +142,7 @@ def _parse_claimed(exif: Image.Exif) -> datetime | None:
         except (ValueError, IndexError):
             tz = None
     if tz is None:
-        from zoneinfo import ZoneInfo
-
-        tz = ZoneInfo(LOCAL_TZ)
+        tz = clock.ZONE
     return naive.replace(tzinfo=tz).astimezone(UTC)
 
 

@@ -41,7 +41,6 @@ from app.domain.validation import clean_text
 
 ACTION = "grid.plan"
 TOKEN_KIND = "grid"
-LOCAL_TZ = "Asia/Shanghai"
 DEPUTY_ROLES = frozenset({roles.BUTLER, roles.TEAM_LEAD})
 MAX_COVER_DAYS = 366
 MAX_IDS = 2000  # households moved one by one in one go
@@ -129,11 +128,6 @@ class ResidentCard:
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def today() -> date:
-    """The community's local calendar day."""
-    return clock.local(clock.now(), LOCAL_TZ).date()
 
 
 def _check(actor: Actor) -> None:
@@ -469,7 +463,7 @@ def add_cover(
         raise DomainError("cover.dates_required")
     if ends_on < starts_on:
         raise DomainError("cover.ends_before_start")
-    if starts_on < today():
+    if starts_on < clock.today():
         raise DomainError("cover.in_past")
     if (ends_on - starts_on).days + 1 > MAX_COVER_DAYS:
         raise DomainError("cover.too_long", max=MAX_COVER_DAYS)
@@ -513,7 +507,7 @@ def cancel_cover(session: Session, actor: Actor, cover_id: int) -> None:
     grid = session.get(Grid, cover.grid_id) if cover else None
     if cover is None or grid is None or grid.community_id != actor.community_id:
         raise DomainError("cover.not_found")
-    status = _cover_status(cover, today())
+    status = _cover_status(cover, clock.today())
     if status == "cancelled":
         raise DomainError("cover.already_cancelled")
     if status == "ended":
@@ -531,7 +525,7 @@ def cancel_cover(session: Session, actor: Actor, cover_id: int) -> None:
 def covers_of(session: Session, actor: Actor, grid_id: int, limit: int = 20) -> list[CoverRow]:
     """The grid's covers, newest first (current and coming ones, and recent history)."""
     grid = _grid(session, actor, grid_id)
-    day = today()
+    day = clock.today()
     rows = session.exec(
         select(GridCover, Staff.name)
         .join(Staff, col(Staff.id) == col(GridCover.deputy_id))
@@ -656,7 +650,7 @@ def resident_card(session: Session, raw_token: str) -> ResidentCard:
     if butler is not None and not butler.active:
         butler = None
     deputy = None
-    cover = cover_on(session, grid.id, today())
+    cover = cover_on(session, grid.id, clock.today())
     if cover is not None:
         person = session.get(Staff, cover.deputy_id)
         if person is not None and person.active:
@@ -689,7 +683,7 @@ def poster_data_for(session: Session, grid_id: int, base_url: str, *, root: Path
     assert community is not None
     butler = session.get(Staff, grid.butler_id) if grid.butler_id else None
     photo = read_staff_photo(butler, root=root) if butler else None
-    day = today()
+    day = clock.today()
     cover = cover_on(session, grid.id, day) or session.exec(
         select(GridCover)
         .where(GridCover.grid_id == grid.id, col(GridCover.cancelled_at).is_(None), GridCover.starts_on > day)
@@ -719,7 +713,7 @@ def poster_data_for(session: Session, grid_id: int, base_url: str, *, root: Path
         front_desk_phone=community.front_desk_phone,
         resident_url=base_url.rstrip("/") + resident_path(poster_token(session, grid)),
         deputy_note=note,
-        generated_at=clock.local(clock.now(), LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+        generated_at=clock.local(clock.now()).strftime("%Y-%m-%d %H:%M"),
     )
 
 

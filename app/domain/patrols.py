@@ -20,7 +20,6 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -44,8 +43,6 @@ from app.domain import audit, clock, evidence, tokens, work_orders
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text
-
-ZONE = ZoneInfo("Asia/Shanghai")
 
 HYGIENE = "hygiene"
 ORDER = "order"
@@ -97,10 +94,6 @@ VISIT_PHOTO_KIND = "patrol_visit"
 
 
 # --- small helpers ----------------------------------------------------------------------
-
-
-def today() -> date:
-    return clock.now().astimezone(ZONE).date()
 
 
 def _client_id(value: str | None) -> str | None:
@@ -436,7 +429,7 @@ def due_at(plan: PatrolPlan, period_start: date) -> datetime:
     """The moment a period's patrol counts as late: `due_by` on its last day, local time."""
     last = period_start + timedelta(days=6) if plan.cadence == WEEKLY else period_start
     hh, mm = (int(x) for x in plan.due_by.split(":"))
-    return datetime.combine(last, time(hh, mm), tzinfo=ZONE).astimezone(clock.now().tzinfo)
+    return datetime.combine(last, time(hh, mm), tzinfo=clock.ZONE).astimezone(clock.now().tzinfo)
 
 
 def walk_grids(session: Session, actor: Actor, day: date) -> list[int]:
@@ -473,7 +466,7 @@ class DueItem:
 
 def due_today(session: Session, actor: Actor) -> list[DueItem]:
     """"My grid today": the patrols due now for this person, with their state."""
-    day = today()
+    day = clock.today()
     grid_ids = walk_grids(session, actor, day)
     if not grid_ids:
         return []
@@ -548,7 +541,7 @@ def start(session: Session, actor: Actor, plan_id: int, client_id: str | None = 
         raise DomainError("patrol.plan_not_found")
     route = session.get(PatrolRoute, plan.route_id)
     assert route is not None
-    day = today()
+    day = clock.today()
     if route.grid_id not in walk_grids(session, actor, day):
         raise Refused("patrol.not_your_grid")
     period = period_of(plan, day)
@@ -881,7 +874,7 @@ def coverage(session: Session, community_id: int, first: date, last: date) -> li
         cov = out.get(grid_id)
         if cov is None:
             continue
-        created = plan.created_at.astimezone(ZONE).date()
+        created = plan.created_at.astimezone(clock.ZONE).date()
         day = first
         while day <= last:
             period = period_of(plan, day)

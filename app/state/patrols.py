@@ -302,7 +302,7 @@ class CoverageState(AppState):
     range_text: str = ""
 
     def _range(self) -> tuple[date, date]:
-        last = patrols.today()
+        last = clock.today()
         first = last if self.period == "day" else last - timedelta(days=6)
         return first, last
 

@@ -22,8 +22,8 @@ from app.db.models import (
     Resident,
     Staff,
 )
+from app.domain import clock, tokens
 from app.domain import grid_planning as gp
-from app.domain import tokens
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from tests.domain.conftest import BUTLER, BUTLER_2, GOLD_BUTLER, GUARD, SUPERVISOR, TEAM_LEAD
@@ -200,7 +200,7 @@ def test_set_butler_one_grid_per_butler_and_gold_for_big_grids(db, actor_of, com
 def test_cover_rules_and_cover_on(db, actor_of, community_id, staff_of, frozen):
     sup = actor_of(SUPERVISOR)
     g2 = _grid(db, community_id, "2号网格")
-    day = gp.today()
+    day = clock.today()
     deputy = staff_of(BUTLER_2)
     cover = gp.add_cover(db, sup, g2.id, deputy.id, day, day + timedelta(days=6), "年假")
     assert gp.cover_on(db, g2.id, day).id == cover.id
@@ -245,7 +245,7 @@ def test_resident_card_shows_the_butler_and_nothing_about_residents(db, actor_of
     sup = actor_of(SUPERVISOR)
     g2 = _grid(db, community_id, "2号网格")
     deputy = staff_of(BUTLER_2)
-    gp.add_cover(db, sup, g2.id, deputy.id, gp.today(), gp.today() + timedelta(days=2))
+    gp.add_cover(db, sup, g2.id, deputy.id, clock.today(), clock.today() + timedelta(days=2))
     url = gp.resident_url(db, sup, g2.id, "https://example.test/")
     assert url.startswith("https://example.test/r/1")
     card = gp.resident_card(db, url.rsplit("/", 1)[-1])
@@ -256,7 +256,7 @@ def test_resident_card_shows_the_butler_and_nothing_about_residents(db, actor_of
     assert card.service_hours == community.service_hours
     assert card.buildings and all(b.endswith("栋") for b in card.buildings)
     assert card.deputy is not None and card.deputy.name == deputy.name
-    assert card.deputy.until == gp.today() + timedelta(days=2)
+    assert card.deputy.until == clock.today() + timedelta(days=2)
     # nothing from any resident of the grid (names, phones) nor any room
     text = repr(card)
     residents = db.exec(

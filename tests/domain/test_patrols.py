@@ -18,7 +18,7 @@ def wednesday():
     """A Wednesday 10:00 in Shanghai, a week or more ahead (after the demo plans were made)."""
     day = date.today() + timedelta(days=7)
     day += timedelta(days=(2 - day.weekday()) % 7)
-    at = datetime.combine(day, time(10, 0), tzinfo=patrols.ZONE).astimezone(UTC)
+    at = datetime.combine(day, time(10, 0), tzinfo=clock.ZONE).astimezone(UTC)
     clock.freeze(at)
     yield day
     clock.reset()
