@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import secrets
 import warnings
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ from sqlmodel import Session, col, select
 
 from app import settings
 from app.db.models import EvidencePhoto, Staff
-from app.domain import audit, auth, clock, roles
+from app.domain import audit, auth, clock, roles, validation
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text
 
@@ -527,7 +526,6 @@ class SubjectInfo:
 SubjectResolver = Callable[[Session, "auth.Actor", int], SubjectInfo]
 
 _SUBJECTS: dict[str, SubjectResolver] = {}
-_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def register_subject(kind: str, resolver: SubjectResolver) -> None:
@@ -552,9 +550,7 @@ def registered_kinds() -> tuple[str, ...]:
 
 def check_client_id(client_id: str | None) -> str:
     """The client-generated id of a write: 1-40 characters of [A-Za-z0-9_-]."""
-    if not isinstance(client_id, str) or not _CLIENT_ID.fullmatch(client_id):
-        raise DomainError("evidence.bad_client_id")
-    return client_id
+    return validation.client_id(client_id, key="evidence.bad_client_id")
 
 
 def _by_client_id(session: Session, client_id: str) -> EvidencePhoto | None:

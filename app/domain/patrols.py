@@ -39,7 +39,7 @@ from app.db.models import (
     RouteStop,
     WorkOrder,
 )
-from app.domain import audit, clock, evidence, tokens, work_orders
+from app.domain import audit, clock, evidence, tokens, validation, work_orders
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text
@@ -87,7 +87,6 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B
 CODE_LEN = 6
 # what a typed code looks like (any letters or digits: a mistyped code gets "unknown code")
 _CODE_RE = re.compile(rf"[A-Z0-9]{{{CODE_LEN}}}")
-_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 VISIT_PHOTO_KIND = "patrol_visit"
@@ -97,11 +96,8 @@ VISIT_PHOTO_KIND = "patrol_visit"
 
 
 def _client_id(value: str | None) -> str | None:
-    if value is None or value == "":
-        return None
-    if not _CLIENT_ID.fullmatch(value):
-        raise DomainError("form.invalid")
-    return value
+    """An optional client id (None when the caller sent none)."""
+    return None if value is None or value == "" else validation.client_id(value)
 
 
 def _same_community(actor: Actor, community_id: int | None, key: str) -> None:

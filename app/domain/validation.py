@@ -8,6 +8,8 @@ import unicodedata
 from app.domain.errors import DomainError
 
 _PHONE = re.compile(r"\+?[0-9]{5,15}")  # ASCII digits only (\d takes any script's)
+# the id a phone makes for a write, so that a retried write is applied once
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def clean_text(value: str | None, *, field: str, max_length: int, required: bool = True) -> str:
@@ -46,3 +48,10 @@ def mask_phone(phone: str) -> str:
         return "*" * len(phone)
     head = 3 if len(phone) >= 11 else 0
     return f"{phone[:head]}{'*' * (len(phone) - head - 4)}{phone[-4:]}"
+
+
+def client_id(value: str | None, *, key: str = "form.invalid") -> str:
+    """A client-generated write id: 1-40 characters of [A-Za-z0-9_-]; else DomainError(key)."""
+    if not isinstance(value, str) or not _CLIENT_ID.fullmatch(value):
+        raise DomainError(key)
+    return value
