@@ -7,15 +7,19 @@ shows. Photos are listed as signed links (app.api.evidence), never as bytes.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import reflex as rx
 
 from app.api.evidence import photo_dicts
 from app.db.session import session_scope
 from app.domain import clock, evidence, patrols, work_orders
+from app.domain.errors import DomainError
 from app.state.base import AppState
+
+T = TypeVar("T")
 
 # a client-generated id for a write, made in the browser at the moment of the tap
 CLIENT_ID = rx.Var(
@@ -29,6 +33,12 @@ def hhmm(at: datetime | None) -> str:
 
 def day_time(at: datetime | None) -> str:
     return clock.local(at).strftime("%m-%d %H:%M") if at else ""
+
+
+def route_int(state: rx.State, name: str) -> int:
+    """A numeric part of the page's route (e.g. /patrol/[patrol_id]); 0 when it is not a number."""
+    raw = str(state.router.page.params.get(name, "") or "")
+    return int(raw) if raw.isdigit() else 0
 
 
 def photo_rows(db, actor, kind: str, subject_id: int) -> list[dict]:
@@ -78,68 +88,66 @@ class PatrolWalkState(AppState):
     items: list[dict[str, str]] = []
     photos: list[dict] = []
     recorded: str = ""
-    recorded_ms: int = 0
     failing_item: str = ""
     finish_confirm: bool = False
     # backend-only: full view of the stops (items per stop)
     _view_items: dict[int, list[dict[str, str]]] = {}
 
     def _patrol_id(self) -> int:
-        raw = str(self.router.page.params.get("patrol_id", "") or "")
-        return int(raw) if raw.isdigit() else 0
+        return route_int(self, "patrol_id")
 
-    def _refresh(self, actor, *, focus_checkpoint: int | None = None) -> None:
-        with session_scope() as db:
-            v = patrols.view(db, actor, self._patrol_id())
-            self.patrol = {
-                "id": str(v.id),
-                "route": v.route_name,
-                "grid": v.grid_name,
-                "status": v.status,
-                "started": hhmm(v.started_at),
-                "finished": hhmm(v.finished_at),
-                "late": "1" if v.late else "",
-                "missed": str(v.missed),
-                "visited": str(sum(1 for s in v.stops if s.visited)),
-                "total": str(len(v.stops)),
+    def _refresh(self, db, actor, *, focus_checkpoint: int | None = None) -> None:
+        """Reload the walk from the database, in the caller's transaction."""
+        v = patrols.view(db, actor, self._patrol_id())
+        self.patrol = {
+            "id": str(v.id),
+            "route": v.route_name,
+            "grid": v.grid_name,
+            "status": v.status,
+            "started": hhmm(v.started_at),
+            "finished": hhmm(v.finished_at),
+            "late": "1" if v.late else "",
+            "missed": str(v.missed),
+            "visited": str(sum(1 for s in v.stops if s.visited)),
+            "total": str(len(v.stops)),
+        }
+        self.stops = [
+            {
+                "checkpoint_id": str(s.checkpoint_id),
+                "name": s.name,
+                "place": s.place,
+                "visit_id": str(s.visit_id or ""),
+                "scanned": hhmm(s.scanned_at),
+                "photos": str(s.photos),
+                "state": "visited" if s.visited else ("scanned" if s.visit_id else "todo"),
+                "checked": str(sum(1 for i in s.items if i.passed is not None)),
+                "items": str(len(s.items)),
+                "failed": str(sum(1 for i in s.items if i.passed is False)),
             }
-            self.stops = [
+            for s in v.stops
+        ]
+        self._view_items = {
+            s.checkpoint_id: [
                 {
-                    "checkpoint_id": str(s.checkpoint_id),
-                    "name": s.name,
-                    "place": s.place,
-                    "visit_id": str(s.visit_id or ""),
-                    "scanned": hhmm(s.scanned_at),
-                    "photos": str(s.photos),
-                    "state": "visited" if s.visited else ("scanned" if s.visit_id else "todo"),
-                    "checked": str(sum(1 for i in s.items if i.passed is not None)),
-                    "items": str(len(s.items)),
-                    "failed": str(sum(1 for i in s.items if i.passed is False)),
+                    "id": str(i.id),
+                    "category": i.category,
+                    "text": i.text,
+                    "result": "" if i.passed is None else ("pass" if i.passed else "fail"),
+                    "note": i.note,
                 }
-                for s in v.stops
+                for i in s.items
             ]
-            self._view_items = {
-                s.checkpoint_id: [
-                    {
-                        "id": str(i.id),
-                        "category": i.category,
-                        "text": i.text,
-                        "result": "" if i.passed is None else ("pass" if i.passed else "fail"),
-                        "note": i.note,
-                    }
-                    for i in s.items
-                ]
-                for s in v.stops
-            }
-            if focus_checkpoint is not None:
-                self.current = next(
-                    (k for k, s in enumerate(v.stops) if s.checkpoint_id == focus_checkpoint), -1
-                )
-            elif self.current >= len(v.stops) or self.current < 0:
-                # back on the page (reload, reconnect): at the stop scanned last
-                scanned = [(s.scanned_at, k) for k, s in enumerate(v.stops) if s.scanned_at]
-                self.current = max(scanned)[1] if scanned and v.status == patrols.IN_PROGRESS else -1
-            self._show_current(db, actor)
+            for s in v.stops
+        }
+        if focus_checkpoint is not None:
+            self.current = next(
+                (k for k, s in enumerate(v.stops) if s.checkpoint_id == focus_checkpoint), -1
+            )
+        elif self.current >= len(v.stops) or self.current < 0:
+            # back on the page (reload, reconnect): at the stop scanned last
+            scanned = [(s.scanned_at, k) for k, s in enumerate(v.stops) if s.scanned_at]
+            self.current = max(scanned)[1] if scanned and v.status == patrols.IN_PROGRESS else -1
+        self._show_current(db, actor)
 
     def _show_current(self, db, actor) -> None:
         if self.current < 0 or not self.stops[self.current]["visit_id"]:
@@ -150,6 +158,21 @@ class PatrolWalkState(AppState):
         self.items = self._view_items.get(int(stop["checkpoint_id"]), [])
         # newest first: the photo just taken is the one in view
         self.photos = photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, int(stop["visit_id"]))[::-1]
+
+    def _focus(self) -> int | None:
+        return int(self.current_stop["checkpoint_id"]) if self.current_stop else None
+
+    def _walk(self, write: Callable[..., T], *, focus: Callable[[T], int | None] | None = None,
+              ok_key: str = "") -> T | None:
+        """One write of the walk and the screen reloaded, in one transaction after one role check."""
+        keep = self._focus()
+
+        def work(db, actor):
+            result = write(db, actor)
+            self._refresh(db, actor, focus_checkpoint=focus(result) if focus else keep)
+            return result
+
+        return self._run("patrol.walk", work, ok_key=ok_key)
 
     @rx.var
     def current_stop(self) -> dict[str, str]:
@@ -171,36 +194,25 @@ class PatrolWalkState(AppState):
         if actor is None:
             return
         try:
-            self._refresh(actor)
-        except Exception as err:  # not found / not yours: say so, show nothing
-            self._fail(err)
-
-    def _fail(self, err: Exception) -> None:
-        from app.domain.errors import DomainError
-
-        self.patrol = {}
-        self.stops = []
-        self.items = []
-        if isinstance(err, DomainError):
+            with session_scope() as db:
+                self._refresh(db, actor)
+        except DomainError as err:  # not found / not yours: say so, show nothing
+            self.patrol = {}
+            self.stops = []
+            self.items = []
             self._say(err.key, **err.params)
-        else:
-            raise err
 
     @rx.event
     def scan(self, raw: str):
         """A decoded QR (or a typed code): arrival at a checkpoint, by the server's clock."""
-        started = time.perf_counter()
-        visit = self._run("patrol.walk", patrols.scan, self._patrol_id(), raw)
+        pid = self._patrol_id()
+        visit = self._walk(lambda db, actor: patrols.scan(db, actor, pid, raw),
+                           focus=lambda v: v.checkpoint_id)
         if visit is None:
             self.recorded = ""
             return
-        actor = self._authorize("patrol.walk")
-        if actor is None:
-            return
-        self._refresh(actor, focus_checkpoint=visit.checkpoint_id)
         stop = self.current_stop
         self.recorded = self._msg("patrol.recorded", name=stop.get("name", ""), time=stop.get("scanned", ""))
-        self.recorded_ms = int((time.perf_counter() - started) * 1000)
 
     @rx.event
     def select(self, index: int):
@@ -215,34 +227,28 @@ class PatrolWalkState(AppState):
     @rx.event
     def photos_done(self):
         """The photo picker finished uploading: reload the stop from the database."""
-        actor = self._authorize("patrol.walk")
-        if actor is None:
-            return
-        focus = int(self.current_stop["checkpoint_id"]) if self.current_stop else None
-        self._refresh(actor, focus_checkpoint=focus)
+        self._walk(lambda db, actor: None)
 
-    def _tick(self, item_id: int, passed: bool, note: str, department: str, client_id: str) -> bool:
+    def _tick(self, answers: list[tuple[int, bool, str, str, str]]) -> bool:
+        """Record (item, passed, note, department, client id) answers at the stop at hand."""
         stop = self.current_stop
         if not stop or not stop.get("visit_id"):
             self._say("patrol.scan_first")
             return False
-        done = self._run(
-            "patrol.walk",
-            lambda db, actor: patrols.check(
-                db, actor, visit_id=int(stop["visit_id"]), item_id=item_id, passed=passed,
-                note=note, department=department or None, client_id=client_id[:40] or None,
-            ),
-        )
-        if done is None:
-            return False
-        actor = self._authorize("patrol.walk")
-        if actor is not None:
-            self._refresh(actor, focus_checkpoint=int(stop["checkpoint_id"]))
-        return True
+        visit_id = int(stop["visit_id"])
+
+        def write(db, actor):
+            for item_id, passed, note, department, client_id in answers:
+                patrols.check(db, actor, visit_id=visit_id, item_id=item_id, passed=passed,
+                              note=note, department=department or None,
+                              client_id=client_id[:40] or None)
+            return True
+
+        return self._walk(write) is not None
 
     @rx.event
     def tick_pass(self, item_id: str, client_id: str):
-        if self._tick(int(item_id), True, "", "", client_id):
+        if self._tick([(int(item_id), True, "", "", client_id)]):
             self.failing_item = ""
 
     @rx.event
@@ -256,19 +262,18 @@ class PatrolWalkState(AppState):
 
     @rx.event
     def submit_fail(self, form: dict):
-        ok = self._tick(int(self.failing_item or 0), False, str(form.get("note", "")),
-                        str(form.get("department", "")), str(form.get("client_id", "")))
+        ok = self._tick([(int(self.failing_item or 0), False, str(form.get("note", "")),
+                          str(form.get("department", "")), str(form.get("client_id", "")))])
         if ok:
             self.failing_item = ""
             self._say("patrol.work_order_made", ok=True)
 
     @rx.event
     def all_pass(self, client_id: str):
-        """Tick every item not yet answered at this stop as passed."""
-        todo = [i["id"] for i in self.items if not i["result"]]
-        for n, item_id in enumerate(todo):
-            if not self._tick(int(item_id), True, "", "", f"{client_id[:34]}-{n}"):
-                return
+        """Tick every item not yet answered at this stop as passed (one write)."""
+        todo = [int(i["id"]) for i in self.items if not i["result"]]
+        if todo:
+            self._tick([(item_id, True, "", "", f"{client_id[:34]}-{n}") for n, item_id in enumerate(todo)])
 
     @rx.event
     def ask_finish(self):
@@ -280,15 +285,11 @@ class PatrolWalkState(AppState):
 
     @rx.event
     def finish(self):
-        patrol = self._run("patrol.walk", patrols.finish, self._patrol_id())
+        pid = self._patrol_id()
         self.finish_confirm = False
-        if patrol is None:
-            return None
-        actor = self._authorize("patrol.walk")
-        if actor is not None:
-            self._refresh(actor)
-        self._say("patrol.finished", ok=True, missed=patrol.missed)
-        return None
+        patrol = self._walk(lambda db, actor: patrols.finish(db, actor, pid))
+        if patrol is not None:
+            self._say("patrol.finished", ok=True, missed=patrol.missed)
 
 
 class CoverageState(AppState):
@@ -377,10 +378,7 @@ class PatrolDetailState(AppState):
         actor = self._authorize("patrol.coverage")
         if actor is None:
             return
-        raw = str(self.router.page.params.get("patrol_id", "") or "")
-        pid = int(raw) if raw.isdigit() else 0
-        from app.domain.errors import DomainError
-
+        pid = route_int(self, "patrol_id")
         try:
             with session_scope() as db:
                 v = patrols.view(db, actor, pid, as_supervisor=True)
