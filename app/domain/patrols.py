@@ -20,6 +20,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -37,6 +38,7 @@ from app.db.models import (
     PatrolRoute,
     PatrolVisit,
     RouteStop,
+    Staff,
     WorkOrder,
 )
 from app.domain import audit, clock, evidence, tokens, validation, work_orders
@@ -100,30 +102,27 @@ def _client_id(value: str | None) -> str | None:
     return None if value is None or value == "" else validation.client_id(value)
 
 
-def _same_community(actor: Actor, community_id: int | None, key: str) -> None:
-    if community_id is None or community_id != actor.community_id:
-        raise DomainError(key)
+M = TypeVar("M", Grid, Checkpoint, PatrolRoute, PatrolPlan, ChecklistTemplate)
+
+
+def _own(session: Session, actor: Actor, model: type[M], row_id: int, missing_key: str) -> M:
+    """A row of the actor's own community; another community's row is as good as missing."""
+    row = session.get(model, row_id)
+    if row is None or row.community_id is None or row.community_id != actor.community_id:
+        raise DomainError(missing_key)
+    return row
 
 
 def _grid(session: Session, actor: Actor, grid_id: int) -> Grid:
-    grid = session.get(Grid, grid_id)
-    _same_community(actor, grid.community_id if grid else None, "grid.not_found")
-    assert grid is not None
-    return grid
+    return _own(session, actor, Grid, grid_id, "grid.not_found")
 
 
 def _checkpoint(session: Session, actor: Actor, checkpoint_id: int) -> Checkpoint:
-    cp = session.get(Checkpoint, checkpoint_id)
-    _same_community(actor, cp.community_id if cp else None, "patrol.checkpoint_not_found")
-    assert cp is not None
-    return cp
+    return _own(session, actor, Checkpoint, checkpoint_id, "patrol.checkpoint_not_found")
 
 
 def _route(session: Session, actor: Actor, route_id: int) -> PatrolRoute:
-    route = session.get(PatrolRoute, route_id)
-    _same_community(actor, route.community_id if route else None, "patrol.route_not_found")
-    assert route is not None
-    return route
+    return _own(session, actor, PatrolRoute, route_id, "patrol.route_not_found")
 
 
 def _coords(latitude: float | None, longitude: float | None) -> tuple[float | None, float | None]:
@@ -180,9 +179,7 @@ def add_template_line(session: Session, actor: Actor, category: str, text: str) 
 
 
 def set_template_line_active(session: Session, actor: Actor, line_id: int, active: bool) -> None:
-    line = session.get(ChecklistTemplate, line_id)
-    _same_community(actor, line.community_id if line else None, "form.invalid")
-    assert line is not None
+    line = _own(session, actor, ChecklistTemplate, line_id, "form.invalid")
     line.active = active
     session.add(line)
     audit.record(session, "patrol.template_active", actor_id=actor.id,
@@ -398,9 +395,7 @@ def add_plan(
 
 
 def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool) -> None:
-    plan = session.get(PatrolPlan, plan_id)
-    _same_community(actor, plan.community_id if plan else None, "patrol.plan_not_found")
-    assert plan is not None
+    plan = _own(session, actor, PatrolPlan, plan_id, "patrol.plan_not_found")
     plan.active = active
     session.add(plan)
     audit.record(session, "patrol.plan_active", actor_id=actor.id, community_id=plan.community_id,
@@ -777,8 +772,6 @@ def view(session: Session, actor: Actor, patrol_id: int, *, as_supervisor: bool 
             raise DomainError("patrol.not_found")
     else:
         patrol = _my_patrol(session, actor, patrol_id, open_only=False)
-    from app.db.models import Staff  # local: only the name is needed
-
     route = session.get(PatrolRoute, patrol.route_id)
     grid = session.get(Grid, patrol.grid_id)
     walker = session.get(Staff, patrol.walker_id)
@@ -839,8 +832,6 @@ def coverage(session: Session, community_id: int, first: date, last: date) -> li
     A weekly plan's period is counted on the day it falls due (its Sunday).
     A period not finished is "not done" only once its due time has passed.
     """
-    from app.db.models import Staff
-
     now = clock.now()
     grids = session.exec(
         select(Grid, Staff.name)
@@ -918,8 +909,6 @@ class PatrolRow:
 
 def patrols_of_grid(session: Session, actor: Actor, grid_id: int, first: date, last: date) -> list[PatrolRow]:
     """The patrols of a grid over a date range, newest first (supervisor's drill-down)."""
-    from app.db.models import Staff
-
     grid = _grid(session, actor, grid_id)
     rows = session.exec(
         select(Patrol, PatrolRoute.name, Staff.name)
