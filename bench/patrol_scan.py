@@ -21,7 +21,6 @@ so the photo bench measures the real picker on the real page.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -31,30 +30,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.domain import tokens  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, start_app, stop_app  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    checkpoint_token,
+    route_checkpoints,
+    start_app,
+    stop_app,
+)
 
-# the served app's APP_SECRET_KEY (tests/e2e/conftest.start_app)
-APP_KEY = b"test-secret-key-not-for-production"
 BUTLER = "13800000011"
-
-
-def route_checkpoints(app, phone: str = BUTLER) -> list[tuple[int, int, int, str, str]]:
-    """(id, version, community, code, name) of the butler's daily route, in walking order."""
-    with sqlite3.connect(app.db_url.removeprefix("sqlite:///")) as con:
-        return con.execute(
-            "select c.id, c.version, c.community_id, c.code, c.name from checkpoint c "
-            "join routestop r on r.checkpoint_id = c.id join patrolroute pr on pr.id = r.route_id "
-            "join grid g on g.id = pr.grid_id join staff s on s.id = g.butler_id "
-            "where s.phone = ? and pr.name = '日常巡查' order by r.position",
-            (phone,),
-        ).fetchall()
 
 
 def qr_text(app, cp) -> str:
     """What the camera scanner decodes from a checkpoint's tag."""
-    cid, version, community, _code, _name = cp
-    return f"{app.url}/c/" + tokens.sign("checkpoint", cid, version=version, community_id=community, key=APP_KEY)
+    return f"{app.url}/c/{checkpoint_token(cp)}"
 
 
 def scan(page, text: str) -> None:
@@ -68,7 +59,7 @@ def setup(page, app) -> str:
     page.locator(".due-patrol .patrol-start").first.click()
     page.wait_for_url("**/patrol/*")
     page.locator("#patrol-progress").wait_for()
-    first = route_checkpoints(app)[0]
+    first = route_checkpoints(app, BUTLER)[0]
     scan(page, qr_text(app, first))
     page.locator("#current-stop").wait_for()
     return page.url.removeprefix(app.url)
@@ -103,7 +94,7 @@ def main() -> None:
                 page.locator("#sign-in").click()
                 page.wait_for_url("**/grid")
                 setup(page, app)
-                cps = route_checkpoints(app)[:2]
+                cps = route_checkpoints(app, BUTLER)[:2]
                 texts = [qr_text(app, cp) for cp in cps]
                 times = []
                 for i in range(args.warmup + args.rounds):

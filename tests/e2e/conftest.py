@@ -37,6 +37,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
          "device_scale_factor": 2}
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_PASSWORD = "demo1234"
+# the served app's signing key (never a real one): tests sign QR tokens with it too
+TEST_SECRET_KEY = "test-secret-key-not-for-production"
 
 
 def free_port() -> int:
@@ -81,7 +83,7 @@ def start_app(tmp: Path, env_extra: dict[str, str] | None = None) -> tuple[subpr
         {
             "REFLEX_DB_URL": db_url,
             "APP_DATA_DIR": str(data_dir),
-            "APP_SECRET_KEY": "test-secret-key-not-for-production",
+            "APP_SECRET_KEY": TEST_SECRET_KEY,
             "REFLEX_TELEMETRY_ENABLED": "false",
             "REFLEX_USE_SYSTEM_BUN": "1",
             "PYTHONUNBUFFERED": "1",
@@ -175,3 +177,26 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def route_checkpoints(app: ServedApp, phone: str) -> list[tuple[int, int, int, str, str]]:
+    """(id, version, community, code, name) of a demo butler's daily route, in walking order."""
+    import sqlite3
+
+    with sqlite3.connect(app.db_url.removeprefix("sqlite:///")) as con:
+        return con.execute(
+            "select c.id, c.version, c.community_id, c.code, c.name from checkpoint c "
+            "join routestop r on r.checkpoint_id = c.id join patrolroute pr on pr.id = r.route_id "
+            "join grid g on g.id = pr.grid_id join staff s on s.id = g.butler_id "
+            "where s.phone = ? and pr.name = '日常巡查' order by r.position",
+            (phone,),
+        ).fetchall()
+
+
+def checkpoint_token(cp: tuple[int, int, int, str, str]) -> str:
+    """The signed token on a checkpoint's tag, as the served app signs it."""
+    from app.domain import tokens
+
+    cid, version, community, _code, _name = cp
+    return tokens.sign("checkpoint", cid, version=version, community_id=community,
+                       key=TEST_SECRET_KEY.encode())

@@ -16,11 +16,10 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app.domain import tokens
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import checkpoint_token, route_checkpoints, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
-TEST_KEY = b"test-secret-key-not-for-production"  # APP_SECRET_KEY of the served app (conftest)
 BUTLER = "13800000012"  # 李娜, 3号网格 — other tests walk other grids
 OTHER_BUTLER = "13800000013"
 SUPERVISOR = "13800000002"
@@ -30,23 +29,6 @@ TECHNICIAN = "13800000031"
 
 def _db(served_app) -> sqlite3.Connection:
     return sqlite3.connect(served_app.db_url.removeprefix("sqlite:///"))
-
-
-def _route_checkpoints(served_app, phone: str) -> list[tuple[int, int, int, str, str]]:
-    """(id, version, community, code, name) of the butler's daily route, in walking order."""
-    with _db(served_app) as con:
-        return con.execute(
-            "select c.id, c.version, c.community_id, c.code, c.name from checkpoint c "
-            "join routestop r on r.checkpoint_id = c.id join patrolroute pr on pr.id = r.route_id "
-            "join grid g on g.id = pr.grid_id join staff s on s.id = g.butler_id "
-            "where s.phone = ? and pr.name = '日常巡查' order by r.position",
-            (phone,),
-        ).fetchall()
-
-
-def _token(cp) -> str:
-    cid, version, community, _code, _name = cp
-    return tokens.sign("checkpoint", cid, version=version, community_id=community, key=TEST_KEY)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +56,7 @@ def _start(page) -> None:
 
 def test_butler_walks_a_patrol_and_the_desk_and_supervisor_see_it(browser, served_app, phone, photo):
     page = phone
-    cps = _route_checkpoints(served_app, BUTLER)
+    cps = route_checkpoints(served_app, BUTLER)
     assert len(cps) == 5
     sign_in(page, BUTLER)
     page.wait_for_url("**/grid")
@@ -87,7 +69,7 @@ def test_butler_walks_a_patrol_and_the_desk_and_supervisor_see_it(browser, serve
 
     for n, cp in enumerate(cps):
         # the camera hands over the QR's text: the tag URL with the signed token; the 2nd is typed
-        _scan(page, cp[3] if n == 1 else f"{served_app.url}/c/{_token(cp)}")
+        _scan(page, cp[3] if n == 1 else f"{served_app.url}/c/{checkpoint_token(cp)}")
         expect(page.locator("#scan-recorded")).to_contain_text(cp[4])
         current = page.locator("#current-stop")
         expect(current).to_contain_text(cp[4])
@@ -171,17 +153,17 @@ def test_butler_walks_a_patrol_and_the_desk_and_supervisor_see_it(browser, serve
 
 def test_bad_scans_and_uploads_get_clear_messages(browser, served_app, phone, tmp_path):
     page = phone
-    cps = _route_checkpoints(served_app, OTHER_BUTLER)
-    foreign = _route_checkpoints(served_app, BUTLER)[0]
+    cps = route_checkpoints(served_app, OTHER_BUTLER)
+    foreign = route_checkpoints(served_app, BUTLER)[0]
     sign_in(page, OTHER_BUTLER)
     page.wait_for_url("**/grid")
     _start(page)
     cases = [
         ("ZZZZZZ", "没有这个巡查点编码"),
-        (_token(cps[0])[:-4], "二维码无法识别"),  # truncated
+        (checkpoint_token(cps[0])[:-4], "二维码无法识别"),  # truncated
         (tokens.sign("checkpoint", cps[0][0], version=cps[0][1], community_id=cps[0][2],
                      key=b"forged-key"), "可能被伪造"),
-        (_token(foreign), "不在本次巡查路线上"),
+        (checkpoint_token(foreign), "不在本次巡查路线上"),
     ]
     for raw, words in cases:
         _scan(page, raw)
