@@ -48,33 +48,10 @@ from sqlmodel import Session  # noqa: E402
 from app.db.models import Community, Staff  # noqa: E402
 from app.db.session import get_engine  # noqa: E402
 from app.domain import clock, evidence  # noqa: E402
+from bench.phone_photo import make_photo  # noqa: E402
 
 WARMUP = 3
 WATERMARK = "2026-11-27 21:07:00  3号楼 东门  王芳"
-
-
-def make_photo(width: int = 4032, height: int = 3024) -> bytes:
-    """A textured 12-MP JPEG with EXIF orientation 6 (portrait shot, landscape pixels)."""
-    grad = Image.linear_gradient("L").resize((width, height))
-    radial = Image.radial_gradient("L").resize((width, height))
-    fine = Image.effect_noise((width, height), 25)
-    coarse = Image.effect_noise((width // 4, height // 4), 60).resize(
-        (width, height), Image.Resampling.BICUBIC
-    )
-    img = Image.merge(
-        "RGB",
-        (
-            Image.blend(grad, fine, 0.5),
-            Image.blend(radial, coarse, 0.5),
-            Image.blend(fine, coarse, 0.5),
-        ),
-    )
-    exif = Image.Exif()
-    exif[0x0112] = 6
-    exif.get_ifd(0x8769)[0x9003] = "2026:11:27 09:30:15"
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=92, exif=exif)
-    return out.getvalue()
 
 
 def plain(data: bytes) -> tuple[bytes, bytes, str, str]:

@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
+from bench import phone_photo  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -65,33 +66,10 @@ PHONE_NET = {
 HARNESS_KIND = "bench"
 
 
-def make_photo(target_mb: float = 4.0, width: int = 4032, height: int = 3024) -> bytes:
+def make_photo(target_mb: float = 4.0) -> bytes:
     """A textured 12-MP JPEG of about `target_mb` MB, EXIF orientation 6, as a phone sends it."""
-    grad = Image.linear_gradient("L").resize((width, height))
-    radial = Image.radial_gradient("L").resize((width, height))
-    fine = Image.effect_noise((width, height), 18)
-    coarse = Image.effect_noise((width // 4, height // 4), 60).resize(
-        (width, height), Image.Resampling.BICUBIC
-    )
-    img = Image.merge(
-        "RGB",
-        (
-            Image.blend(grad, fine, 0.45),
-            Image.blend(radial, coarse, 0.5),
-            Image.blend(fine, coarse, 0.5),
-        ),
-    )
-    exif = Image.Exif()
-    exif[0x0112] = 6
-    exif.get_ifd(0x8769)[0x9003] = "2026:11:27 09:30:15"
-    best = b""
-    for quality in (95, 92, 90, 88, 85, 82, 80, 75, 70, 60):
-        out = io.BytesIO()
-        img.save(out, "JPEG", quality=quality, exif=exif)
-        best = out.getvalue()
-        if len(best) <= target_mb * 1024 * 1024 * 1.05:
-            break
-    return best
+    return phone_photo.make_photo(fine_sigma=18, fine_blend=0.45, target_mb=target_mb,
+                                  qualities=(95, 92, 90, 88, 85, 82, 80, 75, 70, 60))
 
 
 def pct(values: list[float], p: float) -> float:
