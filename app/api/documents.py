@@ -26,16 +26,6 @@ from app.domain.errors import DomainError
 PRIVATE = "private, max-age=300"
 
 
-def _allowed(request: Request) -> bool:
-    q = request.query_params
-    return links.verify(request.url.path, q.get("exp"), q.get("sig"))
-
-
-def _forbidden() -> Response:
-    return Response("forbidden", status_code=403, media_type="text/plain",
-                    headers={"Cache-Control": "no-store"})
-
-
 def content_disposition(filename: str, fallback: str, kind: str = "inline") -> str:
     """`kind; filename="ascii"; filename*=UTF-8''…` (RFC 6266 / 5987)."""
     safe = "".join(ch for ch in fallback if ch.isascii() and (ch.isalnum() or ch in "-_."))
@@ -51,8 +41,8 @@ def _render(grid_id: int, base_url: str):
 
 
 async def poster(request: Request) -> Response:
-    if not _allowed(request):
-        return _forbidden()
+    if (refused := links.refusal(request)) is not None:
+        return refused
     grid_id = request.path_params["grid_id"]
     base_url = f"{request.url.scheme}://{request.url.netloc}"
     try:
@@ -73,8 +63,8 @@ async def poster(request: Request) -> Response:
 
 
 async def staff_photo(request: Request) -> Response:
-    if not _allowed(request):
-        return _forbidden()
+    if (refused := links.refusal(request)) is not None:
+        return refused
     staff_id = request.path_params["staff_id"]
 
     def find():
@@ -127,8 +117,8 @@ def _render_tags(grid_id: int, base_url: str):
 
 async def tag_sheet(request: Request) -> Response:
     """`GET /api/grids/{id}/tags.pdf`: the QR tags of a grid's active checkpoints (download)."""
-    if not _allowed(request):
-        return _forbidden()
+    if (refused := links.refusal(request)) is not None:
+        return refused
     grid_id = request.path_params["grid_id"]
     base_url = f"{request.url.scheme}://{request.url.netloc}"
     out = await run_in_threadpool(_render_tags, grid_id, base_url)

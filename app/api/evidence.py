@@ -287,9 +287,8 @@ async def photo_file(request: Request) -> Response:
     which: str = request.path_params["which"]
     if which not in _FILES:
         return Response(status_code=404)
-    q = request.query_params
-    if not links.verify(request.url.path, q.get("exp"), q.get("sig")):
-        return Response("forbidden", status_code=403, media_type="text/plain")
+    if (refused := links.refusal(request)) is not None:
+        return refused
     path = await run_in_threadpool(_stored_path, photo_id, _FILES[which])
     if path is None or not path.is_file():
         return Response(status_code=404)

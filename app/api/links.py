@@ -15,6 +15,9 @@ import hmac
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from starlette.requests import Request
+from starlette.responses import Response
+
 from app import settings
 from app.domain import clock
 
@@ -42,3 +45,12 @@ def verify(path: str, exp: str | None, sig: str | None) -> bool:
     if int(exp) < clock.now().timestamp():
         return False
     return hmac.compare_digest(_mac(path, int(exp)), sig)
+
+
+def refusal(request: Request) -> Response | None:
+    """A 403 (never cached) unless `request` carries a genuine, unexpired link to its own path."""
+    q = request.query_params
+    if verify(request.url.path, q.get("exp"), q.get("sig")):
+        return None
+    return Response("forbidden", status_code=403, media_type="text/plain",
+                    headers={"Cache-Control": "no-store"})
