@@ -34,14 +34,14 @@ from app.db.models import (
     Staff,
     StaffRole,
 )
-from app.domain import audit, clock, evidence, grids, roles, tokens
+from app.domain import audit, clock, evidence, grids, tokens
+from app.domain import staff as staff_rules
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text
 
 ACTION = "grid.plan"
 TOKEN_KIND = "grid"
-DEPUTY_ROLES = frozenset({roles.BUTLER, roles.TEAM_LEAD})
 MAX_COVER_DAYS = 366
 MAX_IDS = 2000  # households moved one by one in one go
 PHOTO_PX = 600
@@ -163,7 +163,7 @@ def _grid_staff(session: Session, actor: Actor, staff_id: int, *, missing: str) 
         raise DomainError(missing)
     if not staff.active:
         raise DomainError("grid.staff_inactive", name=staff.name)
-    if not DEPUTY_ROLES & _held_roles(session, staff_id):
+    if not staff_rules.GRID_ROLES & _held_roles(session, staff_id):
         raise DomainError("grid.staff_not_butler", name=staff.name)
     return staff
 
@@ -218,7 +218,7 @@ def _move(session: Session, actor: Actor, grid: Grid, where: list, describe: dic
     for gid, n in sources.items():
         after[gid] = before[gid] - n
     gold = _is_gold(session, grid)
-    if after[grid.id] > grids.BAND_MAX and not gold:
+    if grids.band(after[grid.id], gold) == grids.OVER:
         raise DomainError(
             "grid.over_band", grid=grid.name, n=after[grid.id], max=grids.BAND_MAX
         )
@@ -367,7 +367,7 @@ def breakdown(session: Session, actor: Actor, grid_id: int) -> list[Breakdown]:
         )
         for bid, bname, eno, n, lo, hi in rows
     ]
-    return sorted(out, key=lambda b: (grids._building_key(b.building), b.entrance))
+    return sorted(out, key=lambda b: (grids.building_key(b.building), b.entrance))
 
 
 def buildings_of(session: Session, actor: Actor) -> list[tuple[int, str, int, int]]:
@@ -379,7 +379,7 @@ def buildings_of(session: Session, actor: Actor) -> list[tuple[int, str, int, in
         .where(Building.community_id == actor.community_id)
         .group_by(Building.id, Building.name, Building.floors)
     ).all()
-    return sorted(rows, key=lambda r: grids._building_key(r[1]))
+    return sorted(rows, key=lambda r: grids.building_key(r[1]))
 
 
 # --- the butler ------------------------------------------------------------------------
@@ -394,7 +394,7 @@ def grid_staff_options(session: Session, actor: Actor) -> list[tuple[int, str, b
         .where(
             Staff.community_id == actor.community_id,
             col(Staff.active).is_(True),
-            col(StaffRole.role).in_(sorted(DEPUTY_ROLES)),
+            col(StaffRole.role).in_(sorted(staff_rules.GRID_ROLES)),
         )
         .order_by(Staff.name)
     ).all()
@@ -420,7 +420,7 @@ def set_butler(session: Session, actor: Actor, grid_id: int, staff_id: int) -> N
     if other is not None:
         raise DomainError("grid.butler_has_grid", name=staff.name, grid=other.name)
     size = grid_size(session, grid.id)
-    if size > grids.BAND_MAX and not staff.is_gold_butler:
+    if grids.band(size, staff.is_gold_butler) == grids.OVER:
         raise DomainError("grid.over_band_butler", grid=grid.name, n=size, max=grids.BAND_MAX)
     previous = session.get(Staff, grid.butler_id) if grid.butler_id else None
     grid.butler_id = staff.id
@@ -608,7 +608,7 @@ def _buildings_of_grid(session: Session, grid_id: int) -> tuple[str, ...]:
         .where(Household.grid_id == grid_id)
         .group_by(Building.name)
     ).all()
-    return tuple(sorted(names, key=grids._building_key))
+    return tuple(sorted(names, key=grids.building_key))
 
 
 def staff_photo_route(staff_id: int) -> str:

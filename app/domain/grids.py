@@ -113,14 +113,14 @@ def summaries(
                 households=total,
                 occupied=int(occupied),
                 residents=residents.get(grid.id, 0),
-                buildings=tuple(sorted(buildings.get(grid.id, []), key=_building_key)),
+                buildings=tuple(sorted(buildings.get(grid.id, []), key=building_key)),
                 state=state,
             )
         )
     return out
 
 
-def _building_key(name: str) -> tuple[int, str]:
+def building_key(name: str) -> tuple[int, str]:
     digits = "".join(ch for ch in name if ch.isdigit())
     return (int(digits) if digits else 0, name)
 
