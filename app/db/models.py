@@ -2,7 +2,8 @@
 
 Names follow `shared/domain/glossary.md`. Times are aware UTC datetimes from
 `app.domain.clock` (SQLModel refuses naive ones). Rules about these rows live in `app.domain`, not here.
-Schema changes go through Alembic (`reflex db makemigrations`).
+Request and notice-board tables live in `app.db.request_tables` and are
+re-exported here. Schema changes go through Alembic (`reflex db makemigrations`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,17 @@ from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from app.db.request_tables import (  # noqa: F401  (one registry of tables)
+    Announcement,
+    AnnouncementLink,
+    FollowUp,
+    ImprovementPlan,
+    RequestEvent,
+    RequestLimits,
+    ServiceRequest,
+    StaffNotice,
+)
 
 
 class Community(SQLModel, table=True):
@@ -156,7 +168,8 @@ class EvidencePhoto(SQLModel, table=True):
     community_id: int = Field(foreign_key="community.id", index=True)
     subject_kind: str = Field(max_length=24)
     subject_id: int
-    author_id: int = Field(foreign_key="staff.id", index=True)
+    # None: a resident's photo through the private link of their request
+    author_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     place: str = Field(default="", max_length=120)
     # when the server received the bytes (clock.now())
     received_at: datetime

@@ -1,0 +1,192 @@
+"""SQLModel tables of requests and complaints (报修 / 投诉) and the notice board.
+
+`ServiceRequest` is one line of the complaint register (投诉受理登记表);
+`RequestEvent` its status history; `FollowUp` the follow-up record (回访);
+`StaffNotice` an in-app notice to one staff member (escalations, dispatch);
+`Announcement` a notice-board post (公告栏) and `AnnouncementLink` the
+requests it answers; `RequestLimits` a community's time limits;
+`ImprovementPlan` the supervisor's half-monthly improvement actions.
+Rules about these rows live in `app.domain.requests`, `app.domain.notices`
+and `app.domain.reports`. Re-exported by `app.db.models`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ServiceRequest(SQLModel, table=True):
+    """One request or complaint as registered, from any channel.
+
+    `due_at` is the deadline of the stage the request is in (classification,
+    arrival, resolution, reply, follow-up), kept on the row so the overdue
+    panels are one indexed range scan; `overdue_noticed_for` is the deadline
+    whose miss was already escalated, so each missed promise escalates once.
+    """
+
+    __table_args__ = (
+        Index("ix_servicerequest_open_due", "community_id", "is_open", "due_at"),
+        Index("ix_servicerequest_received", "community_id", "received_at"),
+        Index("ix_servicerequest_grid_open", "grid_id", "is_open"),
+        Index("ix_servicerequest_status", "community_id", "status"),
+        Index("ix_servicerequest_phone", "community_id", "contact_phone"),
+        Index("ix_servicerequest_assignee_open", "assignee_id", "is_open"),
+        Index("ix_servicerequest_major_open", "community_id", "major", "is_open"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    # phone / visit / letter / resident_page / patrol / other
+    channel: str = Field(max_length=16)
+    recording_ref: str = Field(default="", max_length=60)
+    received_at: datetime
+    received_by: int | None = Field(default=None, foreign_key="staff.id")
+    contact_name: str = Field(default="", max_length=40)
+    contact_phone: str = Field(default="", max_length=20)
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    # repair_minor / repair_urgent / complaint / inquiry / suggestion / praise; "" until classified
+    category: str = Field(default="", max_length=16)
+    ours: bool = True
+    referral_note: str = Field(default="", max_length=200)
+    referral_channel: str = Field(default="", max_length=80)
+    major: bool = False
+    acknowledged_at: datetime | None = None
+    acknowledged_by: int | None = Field(default=None, foreign_key="staff.id")
+    department: str = Field(default="", max_length=12)
+    assignee_id: int | None = Field(default=None, foreign_key="staff.id")
+    reply_by: datetime | None = None
+    # received / classified / dispatched / accepted / on_site / resolved /
+    # followed_up / closed (app.domain.requests.STATUSES)
+    status: str = Field(default="received", max_length=12)
+    is_open: bool = True
+    due_at: datetime | None = None
+    overdue_noticed_for: datetime | None = None
+    dispatched_at: datetime | None = None
+    accepted_at: datetime | None = None
+    arrived_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    resolution: str = Field(default="", max_length=300)
+    reopened: int = 0
+    # where it came from, e.g. a work order of a patrol finding
+    source_kind: str = Field(default="", max_length=24)
+    source_id: int | None = None
+    # SHA-256 of the resident's private status link (the link itself is never stored)
+    access_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    # SHA-256 of the public client that filed it (resident page rate limit)
+    client_key: str = Field(default="", max_length=64, index=True)
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+
+
+class RequestEvent(SQLModel, table=True):
+    """One step in a request's history: who did what, when, from which status to which."""
+
+    __table_args__ = (Index("ix_requestevent_request", "request_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="servicerequest.id")
+    at: datetime
+    # None: the resident (private link) or the system (overdue sweep)
+    actor_id: int | None = Field(default=None, foreign_key="staff.id")
+    kind: str = Field(max_length=20)
+    from_status: str = Field(default="", max_length=12)
+    to_status: str = Field(default="", max_length=12)
+    note: str = Field(default="", max_length=500)
+
+
+class FollowUp(SQLModel, table=True):
+    """The follow-up (回访) of a resolved request: how, how satisfied, what was said."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="servicerequest.id", index=True)
+    at: datetime
+    by_id: int = Field(foreign_key="staff.id")
+    # phone / visit
+    method: str = Field(max_length=8)
+    # 1 (very dissatisfied) .. 5 (very satisfied)
+    satisfaction: int
+    satisfied: bool
+    comment: str = Field(default="", max_length=300)
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+
+
+class StaffNotice(SQLModel, table=True):
+    """An in-app notice to one staff member (escalation, dispatch), read or not."""
+
+    __table_args__ = (Index("ix_staffnotice_staff_unread", "staff_id", "read_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    staff_id: int = Field(foreign_key="staff.id")
+    # overdue / major / dispatched / reopened
+    kind: str = Field(max_length=16)
+    request_id: int | None = Field(default=None, foreign_key="servicerequest.id", index=True)
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+class RequestLimits(SQLModel, table=True):
+    """A community's time limits for requests; defaults are the handbook's."""
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    classify_minutes: int = 15
+    arrival_minutes: int = 5
+    minor_resolve_minutes: int = 60
+    # urgent repairs: resolved before the end of the day they were received
+    urgent_same_day: bool = True
+    reply_hours: int = 24
+    follow_up_hours: int = 48
+    updated_by: int | None = Field(default=None, foreign_key="staff.id")
+    updated_at: datetime | None = None
+
+
+class Announcement(SQLModel, table=True):
+    """A notice-board post (公告): title, text, scope (community or one grid), validity."""
+
+    __table_args__ = (Index("ix_announcement_valid", "community_id", "valid_until"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    # None: the whole community
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    title: str = Field(max_length=60)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    valid_from: date
+    valid_until: date
+    # manual / quarterly_report
+    kind: str = Field(default="manual", max_length=16)
+    # e.g. "2026-Q3" for a published quarterly report
+    report_period: str = Field(default="", max_length=10)
+    created_by: int = Field(foreign_key="staff.id")
+    created_at: datetime
+    withdrawn_at: datetime | None = None
+    withdrawn_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class AnnouncementLink(SQLModel, table=True):
+    """An announcement answers a request (common problems)."""
+
+    __table_args__ = (UniqueConstraint("announcement_id", "request_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    announcement_id: int = Field(foreign_key="announcement.id", index=True)
+    request_id: int = Field(foreign_key="servicerequest.id", index=True)
+
+
+class ImprovementPlan(SQLModel, table=True):
+    """The supervisor's improvement actions for one half month (半月总结)."""
+
+    __table_args__ = (UniqueConstraint("community_id", "period_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    period_start: date
+    period_end: date
+    actions: str = Field(sa_column=Column(Text, nullable=False))
+    written_by: int = Field(foreign_key="staff.id")
+    written_at: datetime
