@@ -2,7 +2,7 @@
 
 Revision ID: 5c6011c64f9a
 Revises: 810ac58b8156
-Create Date: 2026-11-28 15:00:04.049936
+Create Date: 2026-11-28 15:01:52.804064
 
 """
 from typing import Sequence, Union
@@ -177,6 +177,19 @@ def upgrade() -> None:
     with op.batch_alter_table('requestevent', schema=None) as batch_op:
         batch_op.create_index('ix_requestevent_request', ['request_id', 'at'], unique=False)
 
+    op.create_table('requestterm',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('term', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.ForeignKeyConstraint(['request_id'], ['servicerequest.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('requestterm', schema=None) as batch_op:
+        batch_op.create_index('ix_requestterm_lookup', ['community_id', 'term', 'request_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_requestterm_request_id'), ['request_id'], unique=False)
+
     op.create_table('staffnotice',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -213,6 +226,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_staffnotice_request_id'))
 
     op.drop_table('staffnotice')
+    with op.batch_alter_table('requestterm', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_requestterm_request_id'))
+        batch_op.drop_index('ix_requestterm_lookup')
+
+    op.drop_table('requestterm')
     with op.batch_alter_table('requestevent', schema=None) as batch_op:
         batch_op.drop_index('ix_requestevent_request')
 

@@ -20,6 +20,7 @@ from app.db.request_tables import (  # noqa: F401  (one registry of tables)
     ImprovementPlan,
     RequestEvent,
     RequestLimits,
+    RequestTerm,
     ServiceRequest,
     StaffNotice,
 )

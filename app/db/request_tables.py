@@ -1,7 +1,7 @@
 """SQLModel tables of requests and complaints (报修 / 投诉) and the notice board.
 
 `ServiceRequest` is one line of the complaint register (投诉受理登记表);
-`RequestEvent` its status history; `FollowUp` the follow-up record (回访);
+`RequestEvent` its status history; `RequestTerm` its search terms; `FollowUp` the follow-up record (回访);
 `StaffNotice` an in-app notice to one staff member (escalations, dispatch);
 `Announcement` a notice-board post (公告栏) and `AnnouncementLink` the
 requests it answers; `RequestLimits` a community's time limits;
@@ -81,6 +81,21 @@ class ServiceRequest(SQLModel, table=True):
     # SHA-256 of the public client that filed it (resident page rate limit)
     client_key: str = Field(default="", max_length=64, index=True)
     client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+
+
+class RequestTerm(SQLModel, table=True):
+    """One search term (a CJK bigram or a Latin/digit word) of a request's text.
+
+    The register's text search looks terms up here instead of scanning every
+    request's content, so its cost follows the matches, not the table size.
+    """
+
+    __table_args__ = (Index("ix_requestterm_lookup", "community_id", "term", "request_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    term: str = Field(max_length=24)
+    request_id: int = Field(foreign_key="servicerequest.id", index=True)
 
 
 class RequestEvent(SQLModel, table=True):
