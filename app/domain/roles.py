@@ -58,6 +58,26 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # work orders from findings: see them, and mark them done
     "workorder.view": DESK_ROLES | frozenset({TECHNICIAN}),
     "workorder.close": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR, TECHNICIAN, ADMIN}),
+    # requests and complaints (app.domain.requests): register one from any channel
+    "request.intake": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR, BUTLER, ASSISTANT_MANAGER}),
+    # the register: search, open any request of the community, the desk dashboard
+    "request.view": DESK_ROLES | frozenset({BUTLER}),
+    # classify, mark major, refer when not ours, agree a reply time, dispatch
+    "request.dispatch": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR, ASSISTANT_MANAGER}),
+    # a technician's own jobs: accept, record arrival and resolution with photos
+    "request.work": frozenset({TECHNICIAN}),
+    # follow-up (回访) by phone or visit, then close
+    "request.follow_up": frozenset({BUTLER, TEAM_LEAD, FRONT_DESK, SUPERVISOR}),
+    # a major complaint is acknowledged by the assistant manager
+    "request.acknowledge": frozenset({ASSISTANT_MANAGER}),
+    # the community's time limits
+    "request.limits": frozenset({SUPERVISOR, ADMIN}),
+    # notice-board announcements
+    "notice.manage": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR}),
+    # half-monthly summary and quarterly report: read; write actions and publish
+    "report.view": frozenset({SUPERVISOR, TEAM_LEAD, GENERAL_MANAGER, ASSISTANT_MANAGER}),
+    "report.write": frozenset({SUPERVISOR}),
+    # renovations and the gate (app.domain.renovations, app.domain.gate): below this line
     # see evidence photos of one's own community
     "evidence.view": frozenset(ALL_ROLES),
     # every signed-in user may manage their own account
