@@ -1,0 +1,89 @@
+"""Finding a household from what a person types: "3-1-502", "3栋1单元502", "3栋 502".
+
+The front desk and the resident page name a household by building, entrance
+and room; this module turns that into the household row (and its grid) and
+back into the label every screen shows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlmodel import Session, col, select
+
+from app.db.models import Building, Entrance, Household
+from app.domain.errors import DomainError
+
+# building [separator] (entrance [separator])? room
+_PATTERN = re.compile(
+    r"^\s*(\d{1,3})\s*(?:栋|号楼|幢|#|-|\s)\s*(?:(\d{1,2})\s*(?:单元|-|\s)\s*)?(\d{3,5})\s*(?:室|号)?\s*$"
+)
+
+
+def parse(text: str) -> tuple[int, int | None, str]:
+    """(building number, entrance number or None, room) from typed text; DomainError if unreadable."""
+    norm = unicodedata.normalize("NFKC", text or "").strip()
+    m = _PATTERN.match(norm)
+    if not m:
+        raise DomainError("household.unreadable")
+    entrance = int(m.group(2)) if m.group(2) else None
+    return int(m.group(1)), entrance, m.group(3)
+
+
+def find(session: Session, community_id: int, text: str, *, grid_id: int | None = None) -> Household:
+    """The household `text` names in this community (and grid, when given).
+
+    Without an entrance number the room must be unique in the building, else
+    the person is asked to add it.
+    """
+    number, entrance, room = parse(text)
+    stmt = (
+        select(Household)
+        .join(Building, col(Building.id) == col(Household.building_id))
+        .join(Entrance, col(Entrance.id) == col(Household.entrance_id))
+        .where(
+            Household.community_id == community_id,
+            Building.name == f"{number}栋",
+            Household.room == room,
+        )
+    )
+    if entrance is not None:
+        stmt = stmt.where(Entrance.number == entrance)
+    if grid_id is not None:
+        stmt = stmt.where(Household.grid_id == grid_id)
+    rows = session.exec(stmt.limit(2)).all()
+    if not rows:
+        raise DomainError("household.not_found")
+    if len(rows) > 1:
+        raise DomainError("household.need_entrance")
+    return rows[0]
+
+
+def label(session: Session, household_id: int | None) -> str:
+    """"3栋 1单元 502" for a household, "" for none."""
+    if household_id is None:
+        return ""
+    row = session.exec(
+        select(Household.room, Building.name, Entrance.number)
+        .join(Building, col(Building.id) == col(Household.building_id))
+        .join(Entrance, col(Entrance.id) == col(Household.entrance_id))
+        .where(Household.id == household_id)
+    ).first()
+    if row is None:
+        return ""
+    room, building, entrance = row
+    return f"{building} {entrance}单元 {room}"
+
+
+def labels(session: Session, household_ids: set[int]) -> dict[int, str]:
+    """Labels of many households in one query."""
+    if not household_ids:
+        return {}
+    rows = session.exec(
+        select(Household.id, Household.room, Building.name, Entrance.number)
+        .join(Building, col(Building.id) == col(Household.building_id))
+        .join(Entrance, col(Entrance.id) == col(Household.entrance_id))
+        .where(col(Household.id).in_(household_ids))
+    ).all()
+    return {hid: f"{b} {e}单元 {room}" for hid, room, b, e in rows if hid is not None}
