@@ -87,6 +87,8 @@ def start_app(tmp: Path, env_extra: dict[str, str] | None = None) -> tuple[subpr
             "REFLEX_TELEMETRY_ENABLED": "false",
             "REFLEX_USE_SYSTEM_BUN": "1",
             "PYTHONUNBUFFERED": "1",
+            # mounts POST /api/test/clock (app.api.test_hooks) so tests move time
+            "APP_TEST_HOOKS": "1",
         }
     )
     env.update(env_extra or {})
@@ -191,6 +193,19 @@ def route_checkpoints(app: ServedApp, phone: str) -> list[tuple[int, int, int, s
             "where s.phone = ? and pr.name = '日常巡查' order by r.position",
             (phone,),
         ).fetchall()
+
+
+def advance_clock(app: ServedApp, minutes: float) -> str:
+    """Move the served app's clock forward (app.api.test_hooks); returns its new now (ISO)."""
+    import json
+
+    req = urllib.request.Request(
+        f"{app.url}/api/test/clock?advance_minutes={minutes}",
+        method="POST",
+        headers={"X-Test-Key": TEST_SECRET_KEY},
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())["now"]
 
 
 def checkpoint_token(cp: tuple[int, int, int, str, str]) -> str:
