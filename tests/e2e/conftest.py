@@ -195,12 +195,17 @@ def route_checkpoints(app: ServedApp, phone: str) -> list[tuple[int, int, int, s
         ).fetchall()
 
 
-def advance_clock(app: ServedApp, minutes: float) -> str:
-    """Move the served app's clock forward (app.api.test_hooks); returns its new now (ISO)."""
+def advance_clock(app: ServedApp, minutes: float, *, reset: bool = False) -> str:
+    """Move the served app's clock forward (app.api.test_hooks); returns its new now (ISO).
+
+    The served app is shared by every e2e test: a test that moves the clock
+    puts it back with `reset=True` when it is done.
+    """
     import json
 
+    query = "reset=1" if reset else f"advance_minutes={minutes}"
     req = urllib.request.Request(
-        f"{app.url}/api/test/clock?advance_minutes={minutes}",
+        f"{app.url}/api/test/clock?{query}",
         method="POST",
         headers={"X-Test-Key": TEST_SECRET_KEY},
     )
