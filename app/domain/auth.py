@@ -41,6 +41,8 @@ class Actor:
     language: str = "zh"
     must_change_password: bool = False
     is_gold_butler: bool = False
+    # a resident acting through the private link of this request (then `id` is None, no roles)
+    request_id: int | None = None
 
     @property
     def home(self) -> str:

@@ -48,7 +48,7 @@ from app.db.models import (
     StaffRole,
     WorkOrder,
 )
-from app.domain import audit, clock, request_terms, roles
+from app.domain import audit, clock, evidence, households, request_terms, roles
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text, normalize_phone
@@ -921,7 +921,40 @@ def resident_note(session: Session, link: str, text: str) -> ServiceRequest:
 
 def resident_actor(req: ServiceRequest) -> Actor:
     """Who a resident is when adding a photo through their private link: no staff id, no roles."""
-    return Actor(id=None, name="住户", phone="", community_id=req.community_id)  # type: ignore[arg-type]
+    return Actor(
+        id=None,  # type: ignore[arg-type]
+        name="住户",
+        phone="",
+        community_id=req.community_id,
+        request_id=req.id,
+    )
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+PHOTO_KIND = "request"
+
+
+def _photo_resolver(session: Session, actor: Actor, request_id: int) -> evidence.SubjectInfo:
+    """Who may add photos to a request: the resident through its link while it is open,
+    the assigned person, and the desk roles."""
+    req = session.get(ServiceRequest, request_id)
+    if req is None or req.community_id != actor.community_id:
+        raise DomainError("request.not_found")
+    if actor.id is None:
+        if actor.request_id != req.id:
+            raise Refused("auth.no_permission")
+        if not req.is_open:
+            raise DomainError("request.closed")
+    elif req.assignee_id != actor.id and not (
+        actor.can("request.dispatch") or actor.can("request.follow_up")
+    ):
+        raise Refused("auth.no_permission")
+    place = households.label(session, req.household_id)
+    return evidence.SubjectInfo(community_id=req.community_id, place=place or "")
+
+
+evidence.register_subject(PHOTO_KIND, _photo_resolver)
 
 
 # --- the detail of one request -------------------------------------------------------------------
