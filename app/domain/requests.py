@@ -960,6 +960,45 @@ evidence.register_subject(PHOTO_KIND, _photo_resolver)
 # --- the detail of one request -------------------------------------------------------------------
 
 
+def open_for(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
+    """The request for its page: the register's roles see any of the community, a technician their own."""
+    req = _get(session, actor, request_id)
+    if actor.can("request.view") or (actor.can("request.work") and req.assignee_id == actor.id):
+        return req
+    raise Refused("auth.no_permission")
+
+
+def allowed_actions(req: ServiceRequest, actor: Actor) -> list[str]:
+    """What `actor` may do to `req` now: the buttons a screen offers (each is re-checked when done)."""
+    mine = req.assignee_id is not None and req.assignee_id == actor.id
+    desk = actor.can("request.dispatch")
+    repair = req.category in REPAIRS
+    out = []
+    if desk and req.status in (RECEIVED, CLASSIFIED):
+        out.append("classify")
+    if desk and req.status == CLASSIFIED:
+        out.append("dispatch")
+    if actor.can("request.work") and mine and req.status == DISPATCHED:
+        out.append("accept")
+    if actor.can("request.work") and mine and repair and req.status in (DISPATCHED, ACCEPTED):
+        out.append("arrive")
+    if repair and actor.can("request.work") and mine and req.status == ON_SITE:
+        out.append("resolve")
+    if not repair and req.status in (DISPATCHED, ACCEPTED, ON_SITE) and (mine or desk):
+        out.append("resolve")
+    if actor.can("request.follow_up") and req.status == RESOLVED and needs_follow_up(req):
+        out.append("follow_up")
+    if actor.can("request.follow_up") and (
+        req.status == FOLLOWED_UP or (req.status == RESOLVED and not needs_follow_up(req))
+    ):
+        out.append("close")
+    if actor.can("request.acknowledge") and req.major and req.acknowledged_at is None:
+        out.append("acknowledge")
+    if req.is_open and (mine or desk or actor.can("request.follow_up")):
+        out.append("photo")
+    return out
+
+
 @dataclass(frozen=True)
 class EventView:
     at: datetime

@@ -62,6 +62,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "request.intake": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR, BUTLER, ASSISTANT_MANAGER}),
     # the register: search, open any request of the community, the desk dashboard
     "request.view": DESK_ROLES | frozenset({BUTLER}),
+    # open one request's page (a technician only their own: app.domain.requests.open_for)
+    "request.open": DESK_ROLES | frozenset({BUTLER, TECHNICIAN}),
     # classify, mark major, refer when not ours, agree a reply time, dispatch
     "request.dispatch": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR, ASSISTANT_MANAGER}),
     # a technician's own jobs: accept, record arrival and resolution with photos
