@@ -13,6 +13,20 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.db.renovation_tables import (  # noqa: F401  (one registry of tables)
+    GateScan,
+    GoodsPass,
+    HotWorkPermission,
+    Rectification,
+    RenovationApplication,
+    RenovationApproval,
+    RenovationWorker,
+    SiteCheck,
+    SiteCheckItem,
+    StageGate,
+    Visitor,
+    WorkerPass,
+)
 from app.db.request_tables import (  # noqa: F401  (one registry of tables)
     Announcement,
     AnnouncementLink,
