@@ -18,6 +18,7 @@ def register(app: rx.App) -> None:
         patrol,
         patrol_setup,
         repairs,
+        requests,
         resident,
         staff,
         work_orders,
@@ -25,6 +26,6 @@ def register(app: rx.App) -> None:
 
     for module in (
         login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
-        patrol, coverage, work_orders, patrol_setup,
+        patrol, coverage, work_orders, patrol_setup, requests,
     ):
         module.add(app)

@@ -7,7 +7,9 @@ import reflex as rx
 from app.state.base import AppState
 from app.state.homes import GridHomeState
 from app.state.patrols import PatrolTodayState
+from app.state.requests import MyJobsState
 from app.ui.components.cards import band_badge, empty, section, stat
+from app.ui.components.requests import notice_list, request_card
 from app.ui.components.shell import phone_shell
 from app.ui.pages.patrol import due_list
 
@@ -52,7 +54,18 @@ def grid_home() -> rx.Component:
             rx.callout(T["home.grid.none"], icon="info", width="100%"),
         ),
         due_list(),
-        section(T["home.grid.requests"], empty(T["home.grid.requests_empty"])),
+        notice_list(MyJobsState.notices, MyJobsState.open_notice),
+        section(
+            T["request.panel.follow"],
+            rx.cond(
+                MyJobsState.follow.length() > 0,
+                rx.vstack(
+                    rx.foreach(MyJobsState.follow, lambda r: request_card(r, "/m/requests/" + r["id"])),
+                    spacing="2", width="100%", id="my-follow-ups",
+                ),
+                empty(T["request.panel.follow_empty"]),
+            ),
+        ),
     )
 
 
@@ -61,5 +74,6 @@ def add(app: rx.App) -> None:
         grid_home,
         route="/grid",
         title="我的网格 · 网格管家",
-        on_load=[AppState.guard("home.grid"), GridHomeState.load, PatrolTodayState.load],
+        on_load=[AppState.guard("home.grid"), GridHomeState.load, PatrolTodayState.load,
+                 MyJobsState.load_follow],
     )

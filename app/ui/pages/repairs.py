@@ -1,4 +1,4 @@
-"""The technician's home: repair orders (filled by the requests issue)."""
+"""The technician's home: my jobs (dispatched requests), the earliest deadline first, and new-job notices."""
 
 from __future__ import annotations
 
@@ -6,16 +6,28 @@ import reflex as rx
 
 from app.state.base import AppState
 from app.state.homes import RepairsHomeState
+from app.state.requests import MyJobsState
 from app.ui.components.cards import empty, section
+from app.ui.components.requests import notice_list, request_card
 from app.ui.components.shell import phone_shell
 
 T = AppState.t
+J = MyJobsState
 
 
 def repairs_home() -> rx.Component:
     return phone_shell(
         T["home.repairs.title"],
-        section(T["home.repairs.title"], empty(T["home.repairs.empty"])),
+        notice_list(J.notices, J.open_notice),
+        section(
+            T["home.repairs.title"],
+            rx.cond(
+                J.jobs.length() > 0,
+                rx.vstack(rx.foreach(J.jobs, lambda r: request_card(r, "/m/requests/" + r["id"])),
+                          spacing="2", width="100%", id="my-jobs"),
+                empty(T["home.repairs.empty"]),
+            ),
+        ),
     )
 
 
@@ -24,5 +36,5 @@ def add(app: rx.App) -> None:
         repairs_home,
         route="/repairs",
         title="维修 · 网格管家",
-        on_load=[AppState.guard("home.repairs"), RepairsHomeState.load],
+        on_load=[AppState.guard("home.repairs"), RepairsHomeState.load, J.load_jobs],
     )
