@@ -2,7 +2,10 @@
 
 `POST /api/evidence` (multipart: kind, subject_id, client_id, claimed_at_ms,
 lang, file; header `Authorization: Bearer <session token>`) stores one photo
-through `app.domain.evidence.attach`. The body is read as a stream and cut off
+through `app.domain.evidence.attach`. A resident has no session: the header
+`Authorization: Link <private link token>` stores the photo against the request
+that link opens (`app.domain.resident_requests.attach_photo`, which decides:
+open request only, capped; kind and subject_id of the form are then ignored). The body is read as a stream and cut off
 past 25 MB; parsing, decoding and the database work run in a worker thread so
 the event loop (every phone's websocket) never waits for an ingest, and the
 row commits only after its files exist (`session_scope` around `attach`).
@@ -32,7 +35,7 @@ from starlette.routing import Route
 from app.api import ROUTES, links
 from app.db.models import EvidencePhoto
 from app.db.session import session_scope
-from app.domain import auth, evidence
+from app.domain import auth, evidence, requests, resident_requests
 from app.domain.errors import DomainError, Refused
 from app.i18n import translate
 
@@ -124,17 +127,28 @@ def _status_of(err: DomainError) -> int:
     return 422
 
 
-def _bearer(request: Request) -> str | None:
+BEARER = "bearer"
+LINK = "link"
+
+
+def _credential(request: Request) -> tuple[str, str] | None:
+    """("bearer", session token) for staff, ("link", private link token) for a resident."""
     value = request.headers.get("authorization", "")
     scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    scheme = scheme.lower()
+    if scheme not in (BEARER, LINK) or not token.strip() or len(token) > 512:
         return None
-    return token.strip()
+    return scheme, token.strip()
 
 
 def _resolve(token: str | None) -> auth.Actor | None:
     with session_scope() as db:
         return auth.resolve(db, token)
+
+
+def _link_open(link: str) -> bool:
+    with session_scope() as db:
+        return requests.by_link(db, link) is not None
 
 
 def _parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | None, str]:
@@ -182,18 +196,42 @@ def _int_or_none(text: str | None) -> int | None:
     return int(text)
 
 
-def _ingest(token: str | None, content_type: str, body: bytes) -> dict[str, Any]:
-    """Parse the form and attach the photo (worker thread). Returns the JSON answer."""
+def _ingest(
+    token: str | None, content_type: str, body: bytes, link: str | None = None
+) -> dict[str, Any]:
+    """Parse the form and attach the photo (worker thread). Returns the JSON answer.
+
+    `token`: a staff session; or `link`: a resident's private link token.
+    """
     fields, data, file_name = _parse_form(content_type, body)
     lang = fields.get("lang") if fields.get("lang") in ("zh", "en") else ""
     kind = fields.get("kind", "").strip()
     subject_id = _int_or_none(fields.get("subject_id"))
-    if data is None or not kind or subject_id is None:
+    if data is None or (link is None and (not kind or subject_id is None)):
         raise _WithLang(DomainError("evidence.bad_request"), lang)
     if len(data) > evidence.MAX_BYTES:
         raise _WithLang(
             DomainError("evidence.too_large", max_mb=evidence.MAX_BYTES // (1024 * 1024)), lang
         )
+    if link is not None:
+        try:
+            with INGEST_SLOTS, session_scope() as db:
+                photo = resident_requests.attach_photo(
+                    db,
+                    link,
+                    data=data,
+                    client_id=fields.get("client_id", ""),
+                    claimed_at_ms=_int_or_none(fields.get("claimed_at_ms")),
+                    root=evidence.evidence_root(),
+                    filename_hint=file_name,
+                )
+                photo_id = photo.id
+        except DomainError as err:
+            raise _WithLang(err, lang) from err
+        assert photo_id is not None
+        thumb, full = photo_links(photo_id)
+        return {"id": photo_id, "thumb_url": thumb, "full_url": full}
+    assert subject_id is not None
     try:
         with INGEST_SLOTS, session_scope() as db:
             # re-resolved in this transaction: signed out meanwhile means refused
@@ -232,12 +270,19 @@ class _WithLang(Exception):
 
 async def upload(request: Request) -> Response:
     lang = _lang(request)
-    token = _bearer(request)
-    actor = await run_in_threadpool(_resolve, token) if token else None
-    if actor is None:
-        return _error(lang, 401, "auth.signed_out")
-    if actor.language in ("zh", "en") and "lang" not in request.query_params:
-        lang = actor.language
+    cred = _credential(request)
+    token = cred[1] if cred and cred[0] == BEARER else None
+    link = cred[1] if cred and cred[0] == LINK else None
+    if link is not None:
+        # a resident: the link must open a request (checked again in the transaction)
+        if not await run_in_threadpool(_link_open, link):
+            return _error(lang, 403, "request.link_unknown")
+    else:
+        actor = await run_in_threadpool(_resolve, token) if token else None
+        if actor is None:
+            return _error(lang, 401, "auth.signed_out")
+        if actor.language in ("zh", "en") and "lang" not in request.query_params:
+            lang = actor.language
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         return _error(lang, 415, "evidence.bad_request")
@@ -259,7 +304,7 @@ async def upload(request: Request) -> Response:
     body = b"".join(chunks)
     del chunks
     try:
-        answer = await run_in_threadpool(_ingest, token, content_type, body)
+        answer = await run_in_threadpool(_ingest, token, content_type, body, link)
     except _WithLang as wrapped:
         err = wrapped.err
         return _error(wrapped.lang or lang, _status_of(err), err.key, **err.params)

@@ -26,6 +26,14 @@
  *     bubbling "evidence:uploaded" event ({id, thumb_url, full_url, sent_bytes,
  *     resized}).
  * The input is reset afterwards so the same photo can be picked again.
+ *
+ * A resident has no session. Inside an element with data-evidence-link=LINK
+ * (the private status page /q/LINK) the upload carries "Authorization: Link
+ * LINK" instead of the bearer, and the server stores it against that request.
+ * On the poster page the form's <input type=file data-resident-photos> only
+ * keeps the picked photos (its [data-status] says how many); once the request
+ * is filed the page calls window.gbUploadPending(link, requestId, statusId,
+ * doneId) to send them the same way.
  */
 (function () {
   "use strict";
@@ -53,6 +61,7 @@
       network: "网络连接失败，请稍后重试",
       too_large: "照片太大（最大 25 MB）",
       signed_out: "登录已过期，请重新登录",
+      picked: "已选 {n} 张照片，提交后上传",
     },
     en: {
       preparing: "Preparing photo {i}/{n}…",
@@ -63,6 +72,7 @@
       network: "No connection; try again shortly",
       too_large: "The photo is too large (at most 25 MB)",
       signed_out: "Your sign-in has expired; sign in again",
+      picked: "{n} photo(s) picked; they are uploaded after sending",
     },
   };
 
@@ -146,11 +156,11 @@
   }
 
   // One POST; resolves {status, body} (status 0 = network error), reports upload progress.
-  function post(form, onProgress) {
+  function post(form, onProgress, link) {
     return new Promise(function (resolve) {
       var xhr = new XMLHttpRequest();
       xhr.open("POST", ENDPOINT + "?lang=" + lang());
-      xhr.setRequestHeader("Authorization", "Bearer " + stored("gb_session"));
+      xhr.setRequestHeader("Authorization", link ? "Link " + link : "Bearer " + stored("gb_session"));
       xhr.setRequestHeader("Accept", "application/json");
       xhr.timeout = 120000;
       if (xhr.upload && onProgress) {
@@ -169,9 +179,19 @@
     });
   }
 
-  async function uploadOne(input, file, i, n, show) {
-    var kind = input.getAttribute("data-evidence-kind") || "";
-    var subject = input.getAttribute("data-evidence-subject") || "";
+  // where a picked photo goes: {kind, subject, link ("" for staff), done (button id)}
+  function targetOf(input) {
+    var holder = input.closest("[data-evidence-link]");
+    return {
+      kind: input.getAttribute("data-evidence-kind") || "",
+      subject: input.getAttribute("data-evidence-subject") || "",
+      link: holder ? holder.getAttribute("data-evidence-link") || "" : "",
+      done: input.getAttribute("data-done-button") || "",
+    };
+  }
+
+  async function uploadOne(target, file, i, n, show) {
+    var kind = target.kind, subject = target.subject;
     var clientId = newClientId();
     show(say("preparing", { i: i, n: n }));
     var blob = await shrink(file);
@@ -187,7 +207,8 @@
       form.append("lang", lang());
       form.append("file", payload, name);
       show(say("uploading", { i: i, n: n, p: 0 }));
-      var res = await post(form, function (p) { show(say("uploading", { i: i, n: n, p: p })); });
+      var res = await post(form, function (p) { show(say("uploading", { i: i, n: n, p: p })); },
+        target.link);
       if (res.status >= 200 && res.status < 300 && res.body) {
         res.body.sent_bytes = payload.size;
         res.body.resized = !!blob;
@@ -212,7 +233,12 @@
   var queue = Promise.resolve();
 
   async function handle(input, files) {
-    var status = statusOf(input);
+    return send(targetOf(input), files, function () { return statusOf(input); }, input);
+  }
+
+  // upload `files` to `target`; getStatus() finds the [data-status] element (it may mount later)
+  async function send(target, files, getStatus, eventTarget) {
+    var status = getStatus();
     var show = function (text, bad) {
       if (!status) return;
       status.textContent = text;
@@ -221,24 +247,27 @@
     var saved = 0, errors = [];
     for (var i = 0; i < files.length; i++) {
       var result;
+      status = getStatus() || status;
       try {
-        result = await uploadOne(input, files[i], i + 1, files.length, show);
+        result = await uploadOne(target, files[i], i + 1, files.length, show);
       } catch (e) {
         result = { ok: false, msg: say("network") };
       }
       if (result.ok) {
         saved++;
-        input.dispatchEvent(new CustomEvent("evidence:uploaded", { bubbles: true, detail: result.body }));
+        (eventTarget || document).dispatchEvent(
+          new CustomEvent("evidence:uploaded", { bubbles: true, detail: result.body }));
         // fetch the thumbnail now (private cache, same signed URL for 10 min) while the
         // Reflex event below reloads the list, instead of one round trip after it
         if (result.body.thumb_url) { var pre = new Image(); pre.src = result.body.thumb_url; }
-        var done = document.getElementById(input.getAttribute("data-done-button") || "");
+        var done = document.getElementById(target.done || "");
         if (done) done.click();
       } else {
         errors.push(say("failed", { i: i + 1, msg: result.msg }));
         show(errors.join("\n"), true);
       }
     }
+    status = getStatus() || status;
     if (status) {
       if (errors.length) {
         status.textContent = (saved ? say("done", { n: saved }) + "\n" : "") + errors.join("\n");
@@ -250,8 +279,27 @@
     }
   }
 
+  // the poster page's form: photos picked before the request exists wait here
+  var pending = [];
+
+  window.gbUploadPending = function (link, requestId, statusId, doneId) {
+    var files = pending;
+    pending = [];
+    if (!files.length || !link) return;
+    var target = { kind: "request", subject: String(requestId), link: link, done: doneId || "" };
+    var getStatus = function () { return document.getElementById(statusId || ""); };
+    queue = queue.then(function () { return send(target, files, getStatus, null); })
+      .catch(function () {});
+  };
+
   document.addEventListener("change", function (ev) {
     var input = ev.target;
+    if (input && input.tagName === "INPUT" && input.hasAttribute("data-resident-photos")) {
+      pending = Array.prototype.slice.call(input.files || []);
+      var box = statusOf(input);
+      if (box) box.textContent = pending.length ? say("picked", { n: pending.length }) : "";
+      return;
+    }
     if (!input || input.tagName !== "INPUT" || !input.hasAttribute("data-evidence-kind")) return;
     var files = Array.prototype.slice.call(input.files || []);
     input.value = ""; // reset now: the same photo can be picked again, files is kept above
