@@ -104,7 +104,12 @@ def _listing(*conditions):
 def search(
     session: Session, community_id: int, query: Query, *, limit: int = PAGE, offset: int = 0
 ) -> list[RequestRow]:
-    """Register lines matching every given field, newest first."""
+    """Register lines matching every given field, newest first.
+
+    `text`: every word (split on spaces and punctuation) must appear as written;
+    a Chinese word is matched by its bigrams, so one character alone is not searched.
+    `phone`: the whole number, or its last four digits.
+    """
     conds = [ServiceRequest.community_id == community_id]
     words = sorted((w for w in terms(query.text) if len(w) >= 2), key=len, reverse=True)[:MAX_QUERY_TERMS]
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", query.phone or ""))

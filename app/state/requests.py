@@ -224,6 +224,14 @@ def _staff_options(db, community_id: int) -> tuple[list[dict[str, str]], list[di
     )
 
 
+# events whose note is a code: the catalog prefix that turns it into words
+_CODED_NOTES = {
+    "received": "request.channel.",
+    "classified": "request.category.",
+    "dispatched": "request.dept.",
+}
+
+
 class RequestState(AppState):
     """One request (desk page and phone page): its line, history, follow-ups, photos, the actions offered."""
 
@@ -276,7 +284,7 @@ class RequestState(AppState):
             "is_repair": "1" if r.category in requests.REPAIRS else "",
         }
         self.history = [
-            {"at": day_time(e.at), "kind": e.kind, "actor": e.actor, "note": e.note,
+            {"at": day_time(e.at), "kind": e.kind, "actor": e.actor, "note": self._note(e),
              "to": e.to_status}
             for e in requests.history(db, r.id)
         ]
@@ -289,6 +297,11 @@ class RequestState(AppState):
         self.actions = requests.allowed_actions(r, actor)
         if "dispatch" in self.actions:
             self.technicians, self.staff = _staff_options(db, r.community_id)
+
+    def _note(self, e: requests.EventView) -> str:
+        """An event's note in words: the channel, category or department it names, else as written."""
+        prefix = _CODED_NOTES.get(e.kind)
+        return self._msg(prefix + e.note) if prefix and e.note else e.note
 
     @rx.event
     def load(self):
