@@ -6,6 +6,8 @@ import reflex as rx
 
 from app.state.base import AppState
 from app.state.grid_planning import ResidentState as S
+from app.state.notice_board import NoticeBoardState as NB
+from app.ui.components.notice_board import notice_board
 from app.ui.components.shell import language_button
 
 T = AppState.t
@@ -133,6 +135,7 @@ def resident_page() -> rx.Component:
         ),
         rx.vstack(
             _body(),
+            notice_board(),
             spacing="4",
             padding="16px",
             max_width="480px",
@@ -149,5 +152,5 @@ def add(app: rx.App) -> None:
         resident_page,
         route="/r/[code]",
         title="联系管家 · 网格管家",
-        on_load=S.load_card,
+        on_load=[S.load_card, NB.load_board],
     )

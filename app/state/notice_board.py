@@ -1,0 +1,44 @@
+"""The notice board on the public resident page (/r/<token>): what that grid's residents see today.
+
+A substate of its own, loaded next to the resident card on the page's on_load.
+No sign-in: the poster token names the grid (`notices.board_for_token`); a
+published quarterly report gets a signed link to its PDF (`app.api.reports`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import reflex as rx
+
+from app.api import links
+from app.api.reports import board_path
+from app.db.session import session_scope
+from app.domain import notices
+from app.state.base import AppState
+
+LINK_TTL = timedelta(hours=12)
+
+
+class NoticeBoardState(AppState):
+    board_items: list[dict[str, str]] = []
+
+    @rx.event
+    def load_board(self):
+        path = str(self.router.url.path or "")
+        raw = path.rstrip("/").rsplit("/", 1)[-1][:2048] if path.startswith("/r/") else ""
+        with session_scope() as db:
+            community_id, items = notices.board_for_token(db, raw)
+        self.board_items = [
+            {
+                "id": str(i.id),
+                "title": i.title,
+                "body": i.body,
+                "kind": i.kind,
+                "scope": "community" if i.community_wide else "grid",
+                "until": i.valid_until.isoformat(),
+                "url": links.sign(board_path(community_id, i.report_period), LINK_TTL)
+                if i.kind == notices.QUARTERLY_REPORT and i.report_period else "",
+            }
+            for i in items[:20]
+        ]
