@@ -260,7 +260,7 @@ class SiteCheckItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     check_id: int = Field(foreign_key="sitecheck.id", index=True)
     # app.domain.renovation_checks.CHECK_ITEMS
-    item: str = Field(max_length=16)
+    item: str = Field(max_length=24)
     ok: bool = True
     note: str = Field(default="", max_length=200)
 

@@ -1,8 +1,8 @@
 """renovations and the gate
 
-Revision ID: e99c4f29aa32
+Revision ID: a94ed28df3b3
 Revises: 5c6011c64f9a
-Create Date: 2026-11-28 15:10:45.010383
+Create Date: 2026-11-28 15:18:01.905413
 
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 # revision identifiers, used by Alembic.
-revision: str = 'e99c4f29aa32'
+revision: str = 'a94ed28df3b3'
 down_revision: Union[str, Sequence[str], None] = '5c6011c64f9a'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -273,7 +273,7 @@ def upgrade() -> None:
     op.create_table('sitecheckitem',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('check_id', sa.Integer(), nullable=False),
-    sa.Column('item', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('item', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
     sa.Column('ok', sa.Boolean(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.ForeignKeyConstraint(['check_id'], ['sitecheck.id'], ),
