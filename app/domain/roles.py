@@ -80,6 +80,33 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.view": frozenset({SUPERVISOR, TEAM_LEAD, GENERAL_MANAGER, ASSISTANT_MANAGER}),
     "report.write": frozenset({SUPERVISOR}),
     # renovations and the gate (app.domain.renovations, app.domain.gate): below this line
+    # register an application for a household (the desk, for the owner); resubmit after a return
+    "renovation.apply": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR}),
+    # see renovations, their permits, workers and passes
+    "renovation.view": DESK_ROLES | frozenset({BUTLER, TECHNICIAN}),
+    # the three approval levels (the domain also checks the level's own role, in order)
+    "renovation.first_review": frozenset({SUPERVISOR}),
+    "renovation.second_review": frozenset({ENGINEERING_MANAGER}),
+    "renovation.sign_off": frozenset({GENERAL_MANAGER}),
+    # deposit, responsibility letter, workers and their passes (issue, revoke)
+    "renovation.documents": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR}),
+    # site checks, re-checks, stage-gate declarations and inspections
+    "renovation.check": frozenset({BUTLER, TEAM_LEAD, SUPERVISOR, ENGINEERING_MANAGER, TECHNICIAN}),
+    # a deposit deduction on a failed re-check
+    "renovation.deduct": frozenset({SUPERVISOR, ENGINEERING_MANAGER, GENERAL_MANAGER}),
+    # hot-work permission (date window, fire watch)
+    "renovation.hot_work": frozenset({ENGINEERING_MANAGER, SUPERVISOR}),
+    # final acceptance, revisit, deposit refund
+    "renovation.complete": frozenset({ENGINEERING_MANAGER, SUPERVISOR}),
+    "renovation.revisit": frozenset({SUPERVISOR, TEAM_LEAD, BUTLER, FRONT_DESK}),
+    "renovation.refund": frozenset({SUPERVISOR, GENERAL_MANAGER}),
+    # KPIs: violation and rectification rates, stages, passes, gate refusals
+    "renovation.kpi": frozenset({SUPERVISOR, TEAM_LEAD, ENGINEERING_MANAGER, GENERAL_MANAGER, ASSISTANT_MANAGER}),
+    # the gate: scan worker passes; goods in/out; visitors
+    "gate.scan": frozenset({GUARD}),
+    "gate.goods": frozenset({GUARD, FRONT_DESK}),
+    "gate.visitor": frozenset({GUARD, FRONT_DESK}),
+    "gate.log": frozenset({SUPERVISOR, TEAM_LEAD, GENERAL_MANAGER, ASSISTANT_MANAGER}),
     # see evidence photos of one's own community
     "evidence.view": frozenset(ALL_ROLES),
     # every signed-in user may manage their own account
