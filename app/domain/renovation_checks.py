@@ -1,0 +1,517 @@
+"""Supervising renovations under way: site checks, rectification, stage gates, hot work, KPIs.
+
+- Site check (butler, engineer, supervisor on the phone): the handbook's list
+  (structure, facade, waterproofing, illegal additions, fire safety, hot
+  work, hours, noise, waste), each item ok or a violation with a note, photos
+  as evidence. Any violation issues a rectification notice with a deadline.
+- Re-check: rectified closes the notice; not rectified fails it, records a
+  deposit deduction (amount, reason; may be zero) and escalates it.
+- Stage gates: works go concealed → waterproofing → finishing. Each
+  concealed-works item (structure, water, heating, electrical) is declared
+  and inspected before the next one may be declared; the works leave the
+  concealed stage only with the items their scope needs passed, and leave
+  the waterproofing stage only when every waterproofing area is confirmed.
+  While a gate waits, the renovation is on hold (`hold`).
+- Hot work needs its own permission: a date window (at most a week, inside
+  the planned dates) and a named fire watch; the gate asks `hot_work_allowed`.
+- KPIs for the supervisor: violation rate (renovations with a violation per
+  household of the community, target < 0.2%), rectification rate (target
+  100%), renovations by status and stage, passes active, gate refusals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from app.db.models import (
+    GateScan,
+    HotWorkPermission,
+    Household,
+    Rectification,
+    RenovationApplication,
+    SiteCheck,
+    SiteCheckItem,
+    StageGate,
+    WorkerPass,
+)
+from app.domain import audit, clock, evidence, renovations
+from app.domain.auth import Actor
+from app.domain.errors import DomainError, Refused
+from app.domain.renovations import APPROVED, get
+from app.domain.validation import clean_text, normalize_phone
+from app.domain.validation import client_id as check_client_id
+
+CHECK_ITEMS: tuple[str, ...] = (
+    "structure", "facade", "waterproofing", "illegal_additions", "fire_safety",
+    "hot_work", "hours", "noise", "waste",
+)
+DEFAULT_DEADLINE_DAYS = 3
+MAX_DEADLINE_DAYS = 30
+
+OPEN = "open"
+RECTIFIED = "rectified"
+FAILED = "failed"
+
+CONCEALED = "concealed"
+WATERPROOFING = "waterproofing"
+FINISHING = "finishing"
+STAGES: tuple[str, ...] = (CONCEALED, WATERPROOFING, FINISHING)
+CONCEALED_ITEMS: tuple[str, ...] = ("structure", "water", "heating", "electrical")
+DECLARED = "declared"
+PASSED = "passed"
+GATE_FAILED = "failed"
+
+MAX_HOT_WORK_DAYS = 7
+CHECK_PHOTO_KIND = "renovation_check"
+
+VIOLATION_TARGET = 0.002  # fewer than two in a thousand households
+RECTIFICATION_TARGET = 1.0
+
+
+def _under_way(session: Session, actor: Actor, application_id: int) -> RenovationApplication:
+    app = get(session, actor, application_id)
+    if app.status != APPROVED:
+        raise DomainError("renovation.not_under_way")
+    return app
+
+
+# --- site checks and rectification -------------------------------------------------------
+
+
+def site_check(
+    session: Session,
+    actor: Actor,
+    application_id: int,
+    *,
+    results: dict[str, bool],
+    notes: dict[str, str] | None = None,
+    note: str = "",
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
+    client_id: str | None = None,
+) -> SiteCheck:
+    """Record a check of every item; violations (with a note each) issue a rectification notice."""
+    cid = check_client_id(client_id) if client_id else None
+    if cid is not None:
+        again = session.exec(select(SiteCheck).where(SiteCheck.client_id == cid)).first()
+        if again is not None:
+            return again
+    app = _under_way(session, actor, application_id)
+    if set(results) != set(CHECK_ITEMS) or not all(isinstance(v, bool) for v in results.values()):
+        raise DomainError("renovation.check_incomplete")
+    notes = notes or {}
+    failed = [item for item in CHECK_ITEMS if not results[item]]
+    lines = {item: clean_text(notes.get(item, ""), field="note", max_length=200, required=item in failed)
+             for item in CHECK_ITEMS}
+    if failed and not 1 <= deadline_days <= MAX_DEADLINE_DAYS:
+        raise DomainError("renovation.bad_deadline", most=MAX_DEADLINE_DAYS)
+    now = clock.now()
+    check = SiteCheck(community_id=app.community_id, application_id=app.id, inspector_id=actor.id, at=now,
+                      stage=app.stage, violations=len(failed),
+                      note=clean_text(note, field="note", max_length=300, required=False), client_id=cid)
+    session.add(check)
+    session.flush()
+    for item in CHECK_ITEMS:
+        session.add(SiteCheckItem(check_id=check.id, item=item, ok=results[item], note=lines[item]))
+    audit.record(session, "renovation.site_check", actor_id=actor.id, community_id=app.community_id,
+                 subject=f"renovation:{app.id}", after={"check": check.id, "violations": failed})
+    if failed:
+        rect = Rectification(
+            community_id=app.community_id, application_id=app.id or 0, site_check_id=check.id or 0,
+            items=",".join(failed), note="; ".join(f"{i}: {lines[i]}" for i in failed)[:300],
+            created_by=actor.id, created_at=now, due_at=now + timedelta(days=deadline_days),
+        )
+        session.add(rect)
+        session.flush()
+        audit.record(session, "renovation.rectification", actor_id=actor.id, community_id=app.community_id,
+                     subject=f"renovation:{app.id}", after={"rectification": rect.id, "due_at": rect.due_at})
+    session.flush()
+    return check
+
+
+def check_items(session: Session, check_id: int) -> list[SiteCheckItem]:
+    return list(session.exec(select(SiteCheckItem).where(SiteCheckItem.check_id == check_id)
+                             .order_by(col(SiteCheckItem.id))))
+
+
+def rectifications(session: Session, actor: Actor, application_id: int) -> list[Rectification]:
+    app = get(session, actor, application_id)
+    return list(session.exec(select(Rectification).where(Rectification.application_id == app.id)
+                             .order_by(col(Rectification.id))))
+
+
+def recheck(
+    session: Session,
+    actor: Actor,
+    rectification_id: int,
+    *,
+    rectified: bool,
+    note: str = "",
+    deduction_cents: int = 0,
+    deduction_reason: str = "",
+) -> Rectification:
+    """The re-check of a notice: rectified closes it; not rectified fails it, records the
+    deduction from the deposit (amount ≤ what is left of it, a reason when above zero) and
+    escalates it. Decided once (a conditional UPDATE on its open status)."""
+    rect = session.get(Rectification, rectification_id)
+    if rect is None or rect.community_id != actor.community_id:
+        raise DomainError("renovation.rectification_not_found")
+    if rect.status != OPEN:
+        raise DomainError("renovation.rectification_closed")
+    app = get(session, actor, rect.application_id)
+    text = clean_text(note, field="note", max_length=300, required=not rectified)
+    now = clock.now()
+    values: dict[str, object] = {"rechecked_at": now, "rechecked_by": actor.id, "recheck_note": text}
+    if rectified:
+        if deduction_cents:
+            raise DomainError("renovation.bad_amount", field="deduction")
+        values["status"] = RECTIFIED
+    else:
+        amount = renovations.check_cents(deduction_cents, "deduction")
+        reason = clean_text(deduction_reason, field="reason", max_length=200, required=amount > 0)
+        if amount > 0 and not actor.can("renovation.deduct"):
+            raise Refused("renovation.deduct_refused")
+        left = app.deposit_cents - renovations.deductions(session, app.id or 0)
+        if amount > left:
+            raise DomainError("renovation.deduction_too_large", left=left)
+        values.update(status=FAILED, deduction_cents=amount, deduction_reason=reason, escalated_at=now)
+    with session.no_autoflush:
+        result = session.execute(
+            update(Rectification).where(col(Rectification.id) == rect.id, col(Rectification.status) == OPEN)
+            .values(**values).execution_options(synchronize_session=False)
+        )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError("renovation.changed")
+    session.refresh(rect)
+    audit.record(session, "renovation.recheck", actor_id=actor.id, community_id=rect.community_id,
+                 subject=f"renovation:{app.id}",
+                 after={"rectification": rect.id, "status": rect.status, "deduction": rect.deduction_cents})
+    if rect.status == FAILED:
+        audit.record(session, "renovation.escalate", actor_id=actor.id, community_id=rect.community_id,
+                     subject=f"renovation:{app.id}",
+                     after={"rectification": rect.id, "items": rect.items, "reason": rect.deduction_reason})
+    return rect
+
+
+def escalations(session: Session, community_id: int) -> list[Rectification]:
+    """Failed re-checks (escalated), newest first: the supervisor's follow-up list."""
+    return list(session.exec(
+        select(Rectification).where(Rectification.community_id == community_id, Rectification.status == FAILED)
+        .order_by(col(Rectification.escalated_at).desc())
+    ))
+
+
+def _check_resolver(session: Session, actor: Actor, check_id: int) -> evidence.SubjectInfo:
+    if not actor.can("renovation.check"):
+        raise Refused("auth.no_permission")
+    check = session.get(SiteCheck, check_id)
+    if check is None or check.community_id != actor.community_id:
+        raise DomainError("renovation.not_found")
+    app = get(session, actor, check.application_id)
+    return evidence.SubjectInfo(community_id=check.community_id, place=app.household_label)
+
+
+# --- stage gates ------------------------------------------------------------------------------
+
+
+def gates(session: Session, application_id: int) -> list[StageGate]:
+    return list(session.exec(select(StageGate).where(StageGate.application_id == application_id)
+                             .order_by(col(StageGate.id))))
+
+
+def _pending(session: Session, application_id: int) -> StageGate | None:
+    return session.exec(
+        select(StageGate).where(StageGate.application_id == application_id, StageGate.status == DECLARED)
+    ).first()
+
+
+def _passed(session: Session, application_id: int, kind: str) -> set[str]:
+    rows = session.exec(
+        select(StageGate.item).where(StageGate.application_id == application_id, StageGate.kind == kind,
+                                     StageGate.status == PASSED)
+    ).all()
+    return set(rows)
+
+
+def required_concealed(app: RenovationApplication) -> list[str]:
+    """The concealed-works items the scope needs inspected before the works are closed up."""
+    need = []
+    if app.scope_walls:
+        need.append("structure")
+    if app.scope_plumbing:
+        need.append("water")
+    if app.scope_electrical:
+        need.append("electrical")
+    return [i for i in CONCEALED_ITEMS if i in need]
+
+
+def declare(session: Session, actor: Actor, application_id: int, *, kind: str, item: str,
+            note: str = "") -> StageGate:
+    """The contractor declares an item ready for inspection (through the desk or the engineer).
+
+    One at a time: while a declared item waits for its inspection nothing else is declared.
+    """
+    app = _under_way(session, actor, application_id)
+    if kind == CONCEALED:
+        if item not in CONCEALED_ITEMS:
+            raise DomainError("renovation.bad_gate")
+        if app.stage != CONCEALED:
+            raise DomainError("renovation.wrong_stage", stage=app.stage)
+        if item in _passed(session, app.id or 0, CONCEALED):
+            raise DomainError("renovation.gate_already_passed")
+    elif kind == WATERPROOFING:
+        if item not in renovations.areas(app):
+            raise DomainError("renovation.bad_gate")
+        if app.stage != WATERPROOFING:
+            raise DomainError("renovation.wrong_stage", stage=app.stage)
+        if item in _passed(session, app.id or 0, WATERPROOFING):
+            raise DomainError("renovation.gate_already_passed")
+    else:
+        raise DomainError("renovation.bad_gate")
+    if _pending(session, app.id or 0) is not None:
+        raise DomainError("renovation.gate_pending")
+    gate = StageGate(community_id=app.community_id, application_id=app.id or 0, kind=kind, item=item,
+                     declared_by=actor.id, declared_at=clock.now(),
+                     declared_note=clean_text(note, field="note", max_length=200, required=False))
+    session.add(gate)
+    session.flush()
+    audit.record(session, "renovation.gate_declare", actor_id=actor.id, community_id=app.community_id,
+                 subject=f"renovation:{app.id}", after={"gate": gate.id, "kind": kind, "item": item})
+    return gate
+
+
+def inspect(session: Session, actor: Actor, gate_id: int, *, passed: bool, note: str = "") -> StageGate:
+    """Inspect a declared item: passed, or failed with a note (fix it and declare it again)."""
+    gate = session.get(StageGate, gate_id)
+    if gate is None or gate.community_id != actor.community_id:
+        raise DomainError("renovation.gate_not_found")
+    if gate.status != DECLARED:
+        raise DomainError("renovation.gate_inspected")
+    text = clean_text(note, field="note", max_length=200, required=not passed)
+    status = PASSED if passed else GATE_FAILED
+    with session.no_autoflush:
+        result = session.execute(
+            update(StageGate).where(col(StageGate.id) == gate.id, col(StageGate.status) == DECLARED)
+            .values(status=status, inspected_by=actor.id, inspected_at=clock.now(), inspection_note=text)
+            .execution_options(synchronize_session=False)
+        )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError("renovation.changed")
+    session.refresh(gate)
+    audit.record(session, "renovation.gate_inspect", actor_id=actor.id, community_id=gate.community_id,
+                 subject=f"renovation:{gate.application_id}",
+                 after={"gate": gate.id, "kind": gate.kind, "item": gate.item, "status": status})
+    return gate
+
+
+def hold(session: Session, app: RenovationApplication) -> str:
+    """Why the works must wait, as a message key ("" when they may go on); the permit shows it."""
+    if app.status != APPROVED:
+        return ""
+    if _pending(session, app.id or 0) is not None:
+        return "renovation.hold.inspection"
+    if app.stage == WATERPROOFING and set(renovations.areas(app)) - _passed(session, app.id or 0, WATERPROOFING):
+        return "renovation.hold.waterproofing"
+    return ""
+
+
+def advance_stage(session: Session, actor: Actor, application_id: int) -> str:
+    """Move the works on to the next stage, if its gates allow. Returns the new stage."""
+    app = _under_way(session, actor, application_id)
+    if app.stage not in STAGES or app.stage == FINISHING:
+        raise DomainError("renovation.last_stage")
+    if _pending(session, app.id or 0) is not None:
+        raise DomainError("renovation.gate_pending")
+    if app.stage == CONCEALED:
+        missing = [i for i in required_concealed(app) if i not in _passed(session, app.id or 0, CONCEALED)]
+        if missing:
+            raise DomainError("renovation.concealed_uninspected", items=",".join(missing))
+        nxt = WATERPROOFING if renovations.areas(app) else FINISHING
+    else:
+        missing = [a for a in renovations.areas(app) if a not in _passed(session, app.id or 0, WATERPROOFING)]
+        if missing:
+            raise DomainError("renovation.waterproofing_unconfirmed", items=",".join(missing))
+        nxt = FINISHING
+    before = app.stage
+    with session.no_autoflush:
+        result = session.execute(
+            update(RenovationApplication)
+            .where(col(RenovationApplication.id) == app.id, col(RenovationApplication.stage) == before,
+                   col(RenovationApplication.status) == APPROVED)
+            .values(stage=nxt).execution_options(synchronize_session=False)
+        )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError("renovation.changed")
+    session.refresh(app)
+    audit.record(session, "renovation.stage", actor_id=actor.id, community_id=app.community_id,
+                 subject=f"renovation:{app.id}", before={"stage": before}, after={"stage": nxt})
+    return nxt
+
+
+# --- hot work ---------------------------------------------------------------------------------
+
+
+def grant_hot_work(session: Session, actor: Actor, application_id: int, *, starts_on: date, ends_on: date,
+                   fire_watch_name: str, fire_watch_phone: str = "", note: str = "") -> HotWorkPermission:
+    """Permit hot work on a renovation whose scope declared it: a date window and a named fire watch."""
+    app = _under_way(session, actor, application_id)
+    if not app.hot_work:
+        raise DomainError("renovation.hot_work_not_in_scope")
+    if ends_on < starts_on or starts_on < app.planned_start or ends_on > app.planned_end \
+            or ends_on < clock.today():
+        raise DomainError("renovation.bad_dates")
+    if (ends_on - starts_on).days + 1 > MAX_HOT_WORK_DAYS:
+        raise DomainError("renovation.hot_work_window", most=MAX_HOT_WORK_DAYS)
+    phone = fire_watch_phone.strip()
+    permission = HotWorkPermission(
+        community_id=app.community_id, application_id=app.id or 0, starts_on=starts_on, ends_on=ends_on,
+        fire_watch_name=clean_text(fire_watch_name, field="fire_watch", max_length=40),
+        fire_watch_phone=normalize_phone(phone) if phone else "",
+        note=clean_text(note, field="note", max_length=200, required=False),
+        granted_by=actor.id, granted_at=clock.now(),
+    )
+    session.add(permission)
+    session.flush()
+    audit.record(session, "renovation.hot_work", actor_id=actor.id, community_id=app.community_id,
+                 subject=f"renovation:{app.id}",
+                 after={"permission": permission.id, "from": starts_on, "to": ends_on,
+                        "fire_watch": permission.fire_watch_name})
+    return permission
+
+
+def revoke_hot_work(session: Session, actor: Actor, permission_id: int) -> HotWorkPermission:
+    permission = session.get(HotWorkPermission, permission_id)
+    if permission is None or permission.community_id != actor.community_id:
+        raise DomainError("renovation.not_found")
+    if permission.revoked_at is None:
+        permission.revoked_at = clock.now()
+        permission.revoked_by = actor.id
+        session.add(permission)
+        session.flush()
+        audit.record(session, "renovation.hot_work_revoke", actor_id=actor.id,
+                     community_id=permission.community_id, subject=f"renovation:{permission.application_id}",
+                     after={"permission": permission.id})
+    return permission
+
+
+def hot_work_allowed(session: Session, application_id: int, day: date) -> bool:
+    """Whether a live hot-work permission covers this local day."""
+    return session.exec(
+        select(HotWorkPermission.id).where(
+            HotWorkPermission.application_id == application_id,
+            col(HotWorkPermission.starts_on) <= day,
+            col(HotWorkPermission.ends_on) >= day,
+            col(HotWorkPermission.revoked_at).is_(None),
+        )
+    ).first() is not None
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Kpis:
+    """The supervisor's renovation figures for a period (local days, both ends included)."""
+
+    first: date
+    last: date
+    households: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_stage: dict[str, int] = field(default_factory=dict)
+    site_checks: int = 0
+    # renovations with at least one violation found in the period
+    violating: int = 0
+    violation_rate: float = 0.0
+    violation_target: float = VIOLATION_TARGET
+    rectifications: int = 0
+    rectified: int = 0
+    failed: int = 0
+    open: int = 0
+    overdue: int = 0
+    # rectified / (rectified + failed + overdue); None when none was due yet
+    rectification_rate: float | None = None
+    rectification_target: float = RECTIFICATION_TARGET
+    passes_active: int = 0
+    gate_scans: int = 0
+    gate_refusals: int = 0
+    refusals_by_verdict: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def violation_ok(self) -> bool:
+        return self.violation_rate < self.violation_target
+
+    @property
+    def rectification_ok(self) -> bool:
+        return self.rectification_rate is None or self.rectification_rate >= self.rectification_target
+
+
+def kpis(session: Session, community_id: int, *, first: date | None = None, last: date | None = None) -> Kpis:
+    """Figures of a community: rates over the period (default: this month so far), stock figures now."""
+    today = clock.today()
+    last = last or today
+    first = first or last.replace(day=1)
+    start, end = renovations.end_of_day(first - timedelta(days=1)), renovations.end_of_day(last)
+    out = Kpis(first=first, last=last)
+    out.households = session.exec(
+        select(func.count()).select_from(Household).where(Household.community_id == community_id)
+    ).one()
+    for status, n in session.exec(
+        select(RenovationApplication.status, func.count()).where(RenovationApplication.community_id == community_id)
+        .group_by(col(RenovationApplication.status))
+    ).all():
+        out.by_status[status] = n
+    for stage, n in session.exec(
+        select(RenovationApplication.stage, func.count())
+        .where(RenovationApplication.community_id == community_id, RenovationApplication.status == APPROVED)
+        .group_by(col(RenovationApplication.stage))
+    ).all():
+        out.by_stage[stage] = n
+    in_period = (SiteCheck.community_id == community_id, col(SiteCheck.at) > start, col(SiteCheck.at) <= end)
+    out.site_checks = session.exec(select(func.count()).select_from(SiteCheck).where(*in_period)).one()
+    out.violating = session.exec(
+        select(func.count(func.distinct(SiteCheck.application_id))).where(*in_period, col(SiteCheck.violations) > 0)
+    ).one()
+    out.violation_rate = out.violating / out.households if out.households else 0.0
+    now = clock.now()
+    rows = session.exec(
+        select(Rectification.status, Rectification.due_at).where(
+            Rectification.community_id == community_id, col(Rectification.created_at) > start,
+            col(Rectification.created_at) <= end)
+    ).all()
+    for status, due_at in rows:
+        out.rectifications += 1
+        if status == RECTIFIED:
+            out.rectified += 1
+        elif status == FAILED:
+            out.failed += 1
+        else:
+            out.open += 1
+            if _aware(due_at) < now:
+                out.overdue += 1
+    decided = out.rectified + out.failed + out.overdue
+    out.rectification_rate = out.rectified / decided if decided else None
+    out.passes_active = session.exec(
+        select(func.count()).select_from(WorkerPass).where(
+            WorkerPass.community_id == community_id, col(WorkerPass.revoked_at).is_(None),
+            col(WorkerPass.valid_from) <= today, col(WorkerPass.valid_until) >= today)
+    ).one()
+    for verdict, n in session.exec(
+        select(GateScan.verdict, func.count()).where(
+            GateScan.community_id == community_id, col(GateScan.at) > start, col(GateScan.at) <= end)
+        .group_by(col(GateScan.verdict))
+    ).all():
+        out.gate_scans += n
+        if verdict != "valid":
+            out.gate_refusals += n
+            out.refusals_by_verdict[verdict] = n
+    return out
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+evidence.register_subject(CHECK_PHOTO_KIND, _check_resolver)
