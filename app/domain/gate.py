@@ -1,0 +1,337 @@
+"""The gate (门岗): worker passes scanned to a verdict, goods in and out, visitors.
+
+`verify_pass` turns the text a guard's scanner read (or the guard typed) into
+a verdict in one look-up per row by primary key: the token is checked first
+(`app.domain.tokens`: readable, signed by us, a pass, not expired), then the
+community, the pass row (revoked? the version on the card still the current
+one?), its dates, the renovation's daily hours and, for hot work, the day's
+permission. The worker's name, trade, household and photo come with it, so
+the guard can compare faces. Every scan is logged as a `GateScan` (guard,
+gate, time, verdict, hash prefix of the text, never the text); a refusal is
+also audited (`tokens.log_refusal` for token refusals, `gate.refused` for the
+rest). Refusals are verdicts, not errors: the transaction commits.
+
+Goods moving out need the permit's or the owner's confirmation; visitors are
+registered in and out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from app.db.models import (
+    GateScan,
+    GoodsPass,
+    Household,
+    RenovationApplication,
+    RenovationWorker,
+    Visitor,
+    WorkerPass,
+)
+from app.domain import audit, clock, evidence, renovation_checks, renovations, tokens
+from app.domain.auth import Actor
+from app.domain.errors import DomainError, Refused
+from app.domain.validation import clean_text, normalize_phone
+from app.domain.validation import client_id as check_client_id
+
+VALID = "valid"
+EXPIRED = "expired"
+NOT_YET_VALID = "not_yet_valid"
+REVOKED = "revoked"
+OUTSIDE_HOURS = "outside_hours"
+HOT_WORK_NOT_PERMITTED = "hot_work_not_permitted"
+UNKNOWN_OR_FORGED = "unknown_or_forged"
+OTHER_COMMUNITY = "other_community"
+VERDICTS: tuple[str, ...] = (
+    VALID, EXPIRED, NOT_YET_VALID, REVOKED, OUTSIDE_HOURS, HOT_WORK_NOT_PERMITTED,
+    UNKNOWN_OR_FORGED, OTHER_COMMUNITY,
+)
+
+IN = "in"
+OUT = "out"
+BY_PERMIT = "permit"
+BY_OWNER = "owner"
+GOODS_PHOTO_KIND = "goods_pass"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the guard sees: the verdict (message key `gate.verdict.<verdict>`) and who it is."""
+
+    verdict: str
+    scan_id: int
+    at: datetime
+    pass_id: int | None = None
+    worker_name: str = ""
+    trade: str = ""
+    household: str = ""
+    # EvidencePhoto id of the worker's photo (the screen makes a signed link to it)
+    photo_id: int | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    hours: str = ""  # "08:00-18:00"
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == VALID
+
+    @property
+    def message_key(self) -> str:
+        return f"gate.verdict.{self.verdict}"
+
+
+def _guard(actor: Actor, action: str) -> int:
+    if not actor.can(action) or actor.community_id is None:
+        raise Refused("auth.no_permission")
+    return actor.community_id
+
+
+def _judge(
+    session: Session, community_id: int, claims: tokens.Claims, now: datetime, hot_work: bool
+) -> tuple[str, WorkerPass | None, RenovationWorker | None, RenovationApplication | None, tokens.TokenError | None]:
+    """(verdict, pass, worker, application, token error) of an authentic, unexpired pass token."""
+    if claims.community_id != community_id:
+        return OTHER_COMMUNITY, None, None, None, None
+    p = session.get(WorkerPass, claims.subject_id)
+    if p is None:
+        return UNKNOWN_OR_FORGED, None, None, None, None
+    if p.community_id != community_id:
+        return OTHER_COMMUNITY, None, None, None, None
+    worker = session.get(RenovationWorker, p.worker_id)
+    app = session.get(RenovationApplication, p.application_id)
+    assert worker is not None and app is not None
+    if p.revoked_at is not None:
+        return REVOKED, p, worker, app, tokens.TokenError(tokens.REVOKED)
+    try:
+        tokens.check_version(claims, p.version)
+    except tokens.TokenError as err:
+        return REVOKED, p, worker, app, err
+    today = clock.local(now).date()
+    if today < p.valid_from:
+        return NOT_YET_VALID, p, worker, app, None
+    if today > p.valid_until:
+        return EXPIRED, p, worker, app, None
+    if app.status != renovations.APPROVED:
+        return REVOKED, p, worker, app, None
+    if not renovations.in_hours(app, now):
+        return OUTSIDE_HOURS, p, worker, app, None
+    if (hot_work or worker.trade in renovations.HOT_WORK_TRADES) and not renovation_checks.hot_work_allowed(
+        session, app.id or 0, today
+    ):
+        return HOT_WORK_NOT_PERMITTED, p, worker, app, None
+    return VALID, p, worker, app, None
+
+
+def verify_pass(
+    session: Session, guard_actor: Actor, scanned_text: str, *, gate: str = "", hot_work: bool = False
+) -> Verdict:
+    """The verdict on a scanned or typed worker pass; every scan is logged, refusals audited.
+
+    `hot_work`: the guard sees hot-work tools (a welder's trade implies it).
+    """
+    community_id = _guard(guard_actor, "gate.scan")
+    gate_name = clean_text(gate, field="gate", max_length=40, required=False)
+    raw = scanned_text if isinstance(scanned_text, str) else ""
+    now = clock.now()
+    p = worker = app = None
+    try:
+        claims = tokens.verify(raw, expect_kind="pass", now=now)
+    except tokens.TokenError as err:
+        verdict = EXPIRED if err.key == tokens.EXPIRED else UNKNOWN_OR_FORGED
+        token_error: tokens.TokenError | None = err
+    else:
+        verdict, p, worker, app, token_error = _judge(session, community_id, claims, now, hot_work)
+    scan = GateScan(community_id=community_id, guard_id=guard_actor.id, gate=gate_name, at=now,
+                    verdict=verdict, pass_id=p.id if p is not None else None,
+                    token_hash=tokens.fingerprint(raw))
+    session.add(scan)
+    session.flush()
+    if token_error is not None:
+        tokens.log_refusal(session, error=token_error, kind="pass", actor_id=guard_actor.id,
+                           community_id=community_id, raw=raw)
+    elif verdict != VALID:
+        audit.record(session, "gate.refused", actor_id=guard_actor.id, community_id=community_id,
+                     subject=f"pass:{p.id}" if p is not None else "pass", outcome="refused",
+                     detail=f"{verdict} {scan.token_hash}")
+    if p is None or worker is None or app is None:
+        return Verdict(verdict=verdict, scan_id=scan.id or 0, at=now)
+    return Verdict(
+        verdict=verdict, scan_id=scan.id or 0, at=now, pass_id=p.id, worker_name=worker.name,
+        trade=worker.trade, household=app.household_label, photo_id=worker.photo_id,
+        valid_from=p.valid_from, valid_until=p.valid_until, hours=f"{app.hours_start}-{app.hours_end}",
+    )
+
+
+@dataclass(frozen=True)
+class ScanRow:
+    id: int
+    at: datetime
+    gate: str
+    verdict: str
+    pass_id: int | None
+
+
+def recent_scans(session: Session, actor: Actor, *, limit: int = 20) -> list[ScanRow]:
+    """The community's latest scans, newest first (the guard's list, the supervisor's log)."""
+    if actor.community_id is None:
+        raise Refused("auth.no_permission")
+    rows = session.exec(
+        select(GateScan).where(GateScan.community_id == actor.community_id)
+        .order_by(col(GateScan.at).desc(), col(GateScan.id).desc()).limit(limit)
+    )
+    return [ScanRow(id=s.id or 0, at=s.at, gate=s.gate, verdict=s.verdict, pass_id=s.pass_id) for s in rows]
+
+
+# --- goods in and out -------------------------------------------------------------------
+
+
+def _under_way_of(session: Session, community_id: int, household_id: int) -> RenovationApplication | None:
+    return session.exec(
+        select(RenovationApplication).where(
+            RenovationApplication.community_id == community_id,
+            RenovationApplication.household_id == household_id,
+            RenovationApplication.status == renovations.APPROVED,
+        )
+    ).first()
+
+
+def register_goods(
+    session: Session,
+    actor: Actor,
+    *,
+    household_id: int,
+    items: str,
+    direction: str,
+    carrier_name: str,
+    carrier_phone: str = "",
+    confirmed_by: str = "",
+    confirmed_name: str = "",
+    gate: str = "",
+    client_id: str | None = None,
+) -> GoodsPass:
+    """Register goods through the gate. Out needs confirmation: the household's permit (a
+    renovation under way) or the owner (named, e.g. reached by phone)."""
+    community_id = _guard(actor, "gate.goods")
+    cid = check_client_id(client_id) if client_id else None
+    if cid is not None:
+        again = session.exec(select(GoodsPass).where(GoodsPass.client_id == cid)).first()
+        if again is not None:
+            return again
+    home = session.get(Household, household_id)
+    if home is None or home.community_id != community_id:
+        raise DomainError("household.not_found")
+    if direction not in (IN, OUT):
+        raise DomainError("form.invalid")
+    app = _under_way_of(session, community_id, household_id)
+    name = ""
+    if direction == OUT:
+        if confirmed_by == BY_PERMIT:
+            if app is None:
+                raise DomainError("gate.no_permit")
+        elif confirmed_by == BY_OWNER:
+            name = clean_text(confirmed_name, field="confirmed_name", max_length=40)
+        else:
+            raise DomainError("gate.goods_need_confirmation")
+    elif confirmed_by:
+        raise DomainError("form.invalid")
+    phone = carrier_phone.strip()
+    goods = GoodsPass(
+        community_id=community_id, household_id=household_id, application_id=app.id if app else None,
+        items=clean_text(items, field="items", max_length=300), direction=direction,
+        confirmed_by=confirmed_by if direction == OUT else "", confirmed_name=name,
+        carrier_name=clean_text(carrier_name, field="name", max_length=40),
+        carrier_phone=normalize_phone(phone) if phone else "",
+        guard_id=actor.id, gate=clean_text(gate, field="gate", max_length=40, required=False),
+        at=clock.now(), client_id=cid,
+    )
+    session.add(goods)
+    session.flush()
+    audit.record(session, "gate.goods", actor_id=actor.id, community_id=community_id,
+                 subject=f"goods:{goods.id}",
+                 after={"household": household_id, "direction": direction, "confirmed_by": goods.confirmed_by})
+    return goods
+
+
+def _goods_resolver(session: Session, actor: Actor, goods_id: int) -> evidence.SubjectInfo:
+    community_id = _guard(actor, "gate.goods")
+    goods = session.get(GoodsPass, goods_id)
+    if goods is None or goods.community_id != community_id:
+        raise DomainError("gate.goods_not_found")
+
+    def added(s: Session, photo) -> None:
+        if goods.photo_id is None:
+            goods.photo_id = photo.id
+            s.add(goods)
+
+    return evidence.SubjectInfo(community_id=community_id, place=goods.gate, on_added=added)
+
+
+# --- visitors -----------------------------------------------------------------------------
+
+
+def register_visitor(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    phone: str = "",
+    purpose: str = "",
+    household_id: int | None = None,
+    gate: str = "",
+    client_id: str | None = None,
+) -> Visitor:
+    """Register an outsider coming in (to a household, or to the management office)."""
+    community_id = _guard(actor, "gate.visitor")
+    cid = check_client_id(client_id) if client_id else None
+    if cid is not None:
+        again = session.exec(select(Visitor).where(Visitor.client_id == cid)).first()
+        if again is not None:
+            return again
+    if household_id is not None:
+        home = session.get(Household, household_id)
+        if home is None or home.community_id != community_id:
+            raise DomainError("household.not_found")
+    number = phone.strip()
+    visitor = Visitor(
+        community_id=community_id, household_id=household_id,
+        name=clean_text(name, field="name", max_length=40),
+        phone=normalize_phone(number) if number else "",
+        purpose=clean_text(purpose, field="purpose", max_length=120, required=False),
+        guard_id=actor.id, gate=clean_text(gate, field="gate", max_length=40, required=False),
+        arrived_at=clock.now(), client_id=cid,
+    )
+    session.add(visitor)
+    session.flush()
+    audit.record(session, "gate.visitor", actor_id=actor.id, community_id=community_id,
+                 subject=f"visitor:{visitor.id}", after={"household": household_id})
+    return visitor
+
+
+def visitor_left(session: Session, actor: Actor, visitor_id: int) -> Visitor:
+    """Record that a visitor went out (once)."""
+    community_id = _guard(actor, "gate.visitor")
+    visitor = session.get(Visitor, visitor_id)
+    if visitor is None or visitor.community_id != community_id:
+        raise DomainError("gate.visitor_not_found")
+    if visitor.left_at is None:
+        visitor.left_at = clock.now()
+        session.add(visitor)
+        session.flush()
+        audit.record(session, "gate.visitor_left", actor_id=actor.id, community_id=community_id,
+                     subject=f"visitor:{visitor.id}")
+    return visitor
+
+
+def visitors_inside(session: Session, actor: Actor, *, limit: int = 50) -> list[Visitor]:
+    """Visitors registered in and not yet out, newest first."""
+    community_id = _guard(actor, "gate.visitor")
+    return list(session.exec(
+        select(Visitor).where(Visitor.community_id == community_id, col(Visitor.left_at).is_(None))
+        .order_by(col(Visitor.arrived_at).desc()).limit(limit)
+    ))
+
+
+evidence.register_subject(GOODS_PHOTO_KIND, _goods_resolver)
