@@ -33,6 +33,10 @@ NAV_ACTIONS = (
     "patrol.setup",
     "patrol.coverage",
     "workorder.view",
+    "notice.manage",
+    "report.view",
+    "request.intake",
+    "request.limits",
 )
 
 

@@ -15,7 +15,7 @@ import reflex as rx
 
 from app.api.evidence import photo_dicts
 from app.db.session import session_scope
-from app.domain import clock, evidence, patrols, work_orders
+from app.domain import clock, evidence, patrols, requests, work_orders
 from app.domain.errors import DomainError
 from app.state.base import AppState
 
@@ -448,3 +448,11 @@ class WorkOrderState(AppState):
         if self._run("workorder.close", work_orders.close, int(order_id), ok_key="workorder.closed") is None:
             return None
         return WorkOrderState.load
+
+    @rx.event
+    def register(self, order_id: str):
+        """Put a patrol finding on the complaint register (channel: patrol) and open it there."""
+        filed = self._run("request.intake", requests.from_work_order, int(order_id))
+        if filed is None:
+            return None
+        return rx.redirect(f"/desk/requests/{filed.request.id}")

@@ -454,3 +454,40 @@ class MyJobsState(AppState):
         with session_scope() as db:
             requests.mark_read(db, actor, int(notice_id))
         return rx.redirect(f"/m/requests/{request_id}")
+
+
+LIMIT_FIELDS = ("classify_minutes", "arrival_minutes", "minor_resolve_minutes", "reply_hours", "follow_up_hours")
+
+
+class RequestLimitsState(AppState):
+    """The community's time limits (supervisor): the handbook's defaults until changed."""
+
+    values: dict[str, str] = {}
+    urgent_same_day: bool = True
+
+    def _show(self, lim) -> None:
+        self.values = {name: str(getattr(lim, name)) for name in LIMIT_FIELDS}
+        self.urgent_same_day = lim.urgent_same_day
+
+    @rx.event
+    def load(self):
+        actor = self._authorize("request.limits")
+        if actor is None or actor.community_id is None:
+            return
+        with session_scope() as db:
+            self._show(requests.limits(db, actor.community_id))
+
+    @rx.event
+    def set_urgent_same_day(self, value: bool):
+        self.urgent_same_day = bool(value)
+
+    @rx.event
+    def save(self, form: dict):
+        raw = {name: str(form.get(name, "") or "").strip() for name in LIMIT_FIELDS}
+        values: dict[str, int | bool] = {
+            name: int(v) if v.isdigit() else -1 for name, v in raw.items()
+        }
+        values["urgent_same_day"] = self.urgent_same_day
+        saved = self._run("request.limits", requests.set_limits, ok_key="request.limits_saved", **values)
+        if saved is not None:
+            self._show(saved)

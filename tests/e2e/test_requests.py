@@ -253,3 +253,55 @@ def test_register_search_finds_by_text_and_phone(served_app, phone):
     desk.locator("#q-submit").click()
     expect(desk.get_by_text("没有符合条件的记录")).to_be_visible()
     shot(desk, "requests-8-register-search")
+
+
+def test_supervisor_sets_time_limits_and_bad_values_are_refused(served_app, phone):
+    sup = phone
+    sign_in(sup, SUPERVISOR)
+    sup.wait_for_url("**/desk")
+    sup.locator("#request-limits").click()
+    sup.wait_for_url("**/desk/request-limits")
+    field = sup.locator("#arrival_minutes")
+    expect(field).to_have_value("5")  # the handbook's default
+    try:
+        field.fill("99999")  # (below 1 the browser itself stops the form: min=1)
+        sup.locator("#limits-save").click()
+        expect(sup.locator("#flash")).to_contain_text("须在 1 到 1440 之间")
+        field.fill("8")
+        sup.locator("#limits-save").click()
+        expect(sup.locator("#flash")).to_contain_text("时限已保存")
+        sup.reload()
+        expect(sup.locator("#arrival_minutes")).to_have_value("8")
+        shot(sup, "requests-9-limits")
+    finally:
+        sup.locator("#arrival_minutes").fill("5")
+        sup.locator("#limits-save").click()
+        expect(sup.locator("#flash")).to_contain_text("时限已保存")
+
+
+def test_patrol_finding_goes_on_the_register(served_app, phone):
+    with _db(served_app) as con:
+        (desk_id,) = con.execute("select id from staff where phone = ?", (FRONT_DESK,)).fetchone()
+        (cid, gid) = con.execute("select community_id, id from grid order by id limit 1").fetchone()
+        cur = con.execute(
+            "insert into workorder (community_id, grid_id, department, title, detail, place, source_kind,"
+            " created_by, created_at, due_at, status) values (?, ?, 'cleaning', '消防通道堆放杂物', '',"
+            " '7栋东侧', 'patrol_check', ?, datetime('now'), datetime('now', '+4 hours'), 'open')",
+            (cid, gid, desk_id),
+        )
+        order_id = cur.lastrowid
+    desk = phone
+    sign_in(desk, FRONT_DESK)
+    desk.wait_for_url("**/desk")
+    desk.goto("/desk/work-orders")
+    row = desk.locator(".wo-row", has_text="消防通道堆放杂物")
+    row.locator(".wo-register").click()
+    desk.wait_for_url("**/desk/requests/*")
+    expect(desk.locator("#request-content")).to_contain_text("消防通道堆放杂物")
+    expect(desk.locator("#history")).to_contain_text("巡查发现")
+    with _db(served_app) as con:
+        (n,) = con.execute(
+            "select count(*) from servicerequest where source_kind = 'work_order' and source_id = ?",
+            (order_id,),
+        ).fetchone()
+    assert n == 1

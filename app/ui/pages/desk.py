@@ -138,8 +138,12 @@ def desk_home() -> rx.Component:
             stat(T["request.count.follow"], n["follow"], id="count-follow"),
             rx.spacer(),
             rx.cond(
-                AppState.user_roles.contains("front_desk") | AppState.user_roles.contains("team_lead")
-                | AppState.user_roles.contains("supervisor"),
+                AppState.perms.contains("request.limits"),
+                rx.link(rx.button(rx.icon("timer"), T["request.limits_title"], size="3", variant="soft"),
+                        href="/desk/request-limits", id="request-limits"),
+            ),
+            rx.cond(
+                AppState.perms.contains("request.intake"),
                 rx.link(rx.button(rx.icon("plus"), T["request.intake_title"], size="3"),
                         href="/desk/requests/new", id="new-request"),
             ),

@@ -7,7 +7,7 @@ import reflex as rx
 from app.domain import requests
 from app.state.base import AppState
 from app.state.patrols import CLIENT_ID
-from app.state.requests import RequestIntakeState, RequestState
+from app.state.requests import LIMIT_FIELDS, RequestIntakeState, RequestLimitsState, RequestState
 from app.ui.components.requests import request_detail
 from app.ui.components.shell import desk_shell, phone_shell
 
@@ -15,9 +15,9 @@ T = AppState.t
 I = RequestIntakeState  # noqa: E741
 
 
-def _input(key: str, name: str, **props) -> rx.Component:
+def _input(label_key: str, name: str, **props) -> rx.Component:
     return rx.vstack(
-        rx.text(T[key], as_="label", html_for=name, size="2", weight="medium"),
+        rx.text(T[label_key], as_="label", html_for=name, size="2", weight="medium"),
         rx.input(name=name, id=name, width="100%", size="3", **props),
         spacing="1",
         width="100%",
@@ -92,9 +92,42 @@ def phone_request_page() -> rx.Component:
     return phone_shell(T["request.title"], request_detail())
 
 
+def limits_page() -> rx.Component:
+    L = RequestLimitsState  # noqa: N806
+    rows = [(name, "field." + name) for name in LIMIT_FIELDS]
+    return desk_shell(
+        T["request.limits_title"],
+        rx.form(
+            rx.vstack(
+                rx.text(T["request.limits_hint"], size="2", color_scheme="gray"),
+                *[
+                    _input(key, name, type="number", min="1", default_value=L.values[name],
+                           key=L.values[name])
+                    for name, key in rows
+                ],
+                rx.hstack(
+                    rx.switch(checked=L.urgent_same_day, on_change=L.set_urgent_same_day,
+                              id="urgent_same_day", name="urgent_same_day"),
+                    rx.text(T["request.limit.urgent_same_day"], as_="label", html_for="urgent_same_day",
+                            size="2"),
+                    align="center",
+                ),
+                rx.button(T["request.limits_save"], type="submit", size="3", id="limits-save"),
+                spacing="3",
+                width="100%",
+                max_width="480px",
+            ),
+            on_submit=L.save,
+            reset_on_submit=False,
+        ),
+    )
+
+
 def add(app: rx.App) -> None:
     app.add_page(intake_page, route="/desk/requests/new", title="受理登记 · 网格管家",
                  on_load=[AppState.guard("request.intake"), I.again])
+    app.add_page(limits_page, route="/desk/request-limits", title="时限设置 · 网格管家",
+                 on_load=[AppState.guard("request.limits"), RequestLimitsState.load])
     app.add_page(desk_request_page, route="/desk/requests/[request_id]", title="工单 · 网格管家",
                  on_load=[AppState.guard("request.open"), RequestState.load])
     app.add_page(phone_request_page, route="/m/requests/[request_id]", title="工单 · 网格管家",

@@ -27,11 +27,16 @@ def _row(o: dict) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 o["status"] == "open",
-                rx.cond(AppState.user_roles.contains("front_desk") | AppState.user_roles.contains("supervisor")
-                        | AppState.user_roles.contains("team_lead") | AppState.user_roles.contains("admin")
-                        | AppState.user_roles.contains("technician"),
-                        rx.button(T["workorder.done"], on_click=W.close(o["id"]), size="2",
-                                  class_name="wo-close")),
+                rx.hstack(
+                    rx.cond(AppState.user_roles.contains("front_desk") | AppState.user_roles.contains("supervisor")
+                            | AppState.user_roles.contains("team_lead") | AppState.user_roles.contains("admin")
+                            | AppState.user_roles.contains("technician"),
+                            rx.button(T["workorder.done"], on_click=W.close(o["id"]), size="2",
+                                      class_name="wo-close")),
+                    rx.cond(AppState.perms.contains("request.intake"),
+                            rx.button(T["workorder.to_register"], on_click=W.register(o["id"]), size="2",
+                                      variant="soft", class_name="wo-register")),
+                ),
                 rx.badge(T["workorder.status." + o["status"]], color_scheme="green"),
             )
         ),
