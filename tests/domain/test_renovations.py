@@ -534,3 +534,25 @@ def test_demo_seed_gives_renovations_in_every_stage(db, community_id, people):
     k = renovation_checks.kpis(db, community_id)
     assert k.passes_active >= 3
     assert seed_renovations(db) == made  # seeding twice adds nothing
+
+
+def test_every_message_key_has_chinese_and_english():
+    import re
+    from pathlib import Path
+
+    from app.i18n import CATALOGS
+    from app.i18n import renovations as messages
+
+    assert set(messages.ZH) == set(messages.EN)
+    root = Path(renovations.__file__).parent
+    source = "".join((root / f).read_text() for f in ("renovations.py", "renovation_checks.py", "gate.py"))
+    keys = set(re.findall(r'(?:DomainError|Refused)\("([a-z_.]+)"', source))
+    keys |= set(re.findall(r'"(renovation\.hold\.[a-z]+)"', source))
+    keys |= {f"gate.verdict.{v}" for v in gate.VERDICTS}
+    keys |= {f"renovation.status.{s}" for s in renovations.STATUSES}
+    keys |= {f"renovation.trade.{t}" for t in renovations.TRADES}
+    keys |= {f"renovation.check.{i}" for i in renovation_checks.CHECK_ITEMS}
+    keys |= {f"field.{f}" for f in re.findall(r'field="([a-z_]+)"', source)}
+    for lang in ("zh", "en"):
+        missing = sorted(k for k in keys if k not in CATALOGS[lang])
+        assert missing == [], (lang, missing)
