@@ -302,3 +302,80 @@ def test_dashboard_counts(db, desk, home, community_id, morning):
     assert after.today == before.today + 1 and after.open == before.open + 1
     loads = {g.grid_id: g for g in request_search.by_grid(db, community_id)}
     assert loads[req.grid_id].open >= 1
+
+
+def test_allowed_actions_follow_status_role_and_assignment(db, desk, tech, home, actor_of, morning):
+    req = _phone_complaint(db, desk, home, "水压不足")
+    butler = actor_of(BUTLER)
+    assert requests.allowed_actions(req, desk) == ["classify", "photo"]
+    assert "classify" not in requests.allowed_actions(req, butler)
+    requests.classify(db, desk, req.id, category=requests.REPAIR_MINOR)
+    assert requests.allowed_actions(req, desk)[:2] == ["classify", "dispatch"]
+    requests.dispatch(db, desk, req.id, department="technician", assignee_id=tech.id)
+    assert requests.allowed_actions(req, tech) == ["accept", "arrive", "photo"]
+    assert requests.allowed_actions(req, actor_of(TECHNICIAN_2)) == []
+    requests.arrive(db, tech, req.id)
+    assert requests.allowed_actions(req, tech) == ["resolve", "photo"]
+    assert "resolve" not in requests.allowed_actions(req, desk)  # a repair is resolved on site
+    requests.resolve(db, tech, req.id, "加压泵复位")
+    assert "follow_up" in requests.allowed_actions(req, butler)
+    assert "close" not in requests.allowed_actions(req, butler)
+
+
+def test_technicians_open_only_their_own_jobs(db, desk, tech, home, actor_of, morning):
+    req = _phone_complaint(db, desk, home, "路灯不亮")
+    with pytest.raises(Refused):
+        requests.open_for(db, tech, req.id)
+    requests.classify(db, desk, req.id, category=requests.REPAIR_MINOR)
+    requests.dispatch(db, desk, req.id, department="technician", assignee_id=tech.id)
+    assert requests.open_for(db, tech, req.id).id == req.id
+    with pytest.raises(Refused):
+        requests.open_for(db, actor_of(TECHNICIAN_2), req.id)
+    assert requests.open_for(db, actor_of(BUTLER), req.id).id == req.id
+
+
+def test_concurrent_moves_apply_once(db_url, community_id, morning):
+    """Two sessions accept the same job: one wins, the other is told it changed."""
+    from sqlmodel import Session
+
+    from app.db.models import Staff
+    from app.db.session import get_engine
+    from app.domain import auth
+
+    engine = get_engine(db_url)
+    with Session(engine) as s:
+        desk = auth.actor_for(s, s.exec(select(Staff).where(Staff.phone == "13800000004")).one())
+        tech = auth.actor_for(s, s.exec(select(Staff).where(Staff.phone == "13800000031")).one())
+        home = s.exec(select(Household).where(Household.community_id == community_id)).first()
+        req = requests.intake(s, desk, channel="phone", content="并发测试", household_id=home.id).request
+        requests.classify(s, desk, req.id, category=requests.REPAIR_MINOR)
+        requests.dispatch(s, desk, req.id, department="technician", assignee_id=tech.id)
+        s.commit()
+        rid = req.id
+    try:
+        with Session(engine) as a, Session(engine) as b:
+            ra = requests.accept(a, tech, rid)  # noqa: F841
+            b_req = b.get(ServiceRequest, rid)
+            assert b_req.status == requests.DISPATCHED
+            a.commit()
+            with pytest.raises(DomainError, match="request.changed"):
+                requests.accept(b, tech, rid)
+            b.rollback()
+        with Session(engine) as s:
+            events = s.exec(select(RequestEvent).where(RequestEvent.request_id == rid,
+                                                       RequestEvent.kind == "accepted")).all()
+            assert len(events) == 1
+    finally:
+        with Session(engine) as s:
+            for model in (RequestEvent, StaffNotice):
+                for row in s.exec(select(model).where(model.request_id == rid)).all():
+                    s.delete(row)
+            from app.db.models import AuditEntry, RequestTerm
+
+            for row in s.exec(select(RequestTerm).where(RequestTerm.request_id == rid)).all():
+                s.delete(row)
+            for row in s.exec(select(AuditEntry).where(AuditEntry.subject == f"request:{rid}")).all():
+                s.delete(row)
+            s.flush()
+            s.delete(s.get(ServiceRequest, rid))
+            s.commit()
