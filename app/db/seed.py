@@ -2,6 +2,7 @@
 
     python -m app.db.seed --demo --if-empty     # the demo community (run command does this)
     python -m app.db.seed --scale 20000         # demo + communities up to 20,000 households
+    python -m app.db.seed --scale 20000 --scale-requests 200000   # and their requests
 
 The same seed always gives the same rows. Staff accounts of the demo community
 are listed in README.md; they all share DEMO_PASSWORD.
@@ -16,6 +17,7 @@ import sys
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
+from app.db import seed_requests
 from app.db.models import (
     Building,
     ChecklistItem,
@@ -352,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", action="store_true", help="seed the demo community")
     parser.add_argument("--if-empty", action="store_true", help="do nothing when a community exists")
     parser.add_argument("--scale", type=int, default=0, help="total households to reach")
+    parser.add_argument("--scale-requests", type=int, default=0,
+                        help="total requests to reach in the scale communities")
     parser.add_argument("--url", default=None, help="database URL (default: the app's)")
     parser.add_argument("--accounts", action="store_true", help="print the demo accounts")
     args = parser.parse_args(argv)
@@ -369,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.scale:
             made = seed_scale(session, args.scale)
             print(f"seeded {len(made)} scale communities")
+        if args.scale_requests:
+            added = seed_requests.seed_scale_requests(session, args.scale_requests)
+            print(f"seeded {added} scale requests")
         session.commit()
     return 0
 
