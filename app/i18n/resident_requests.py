@@ -24,7 +24,7 @@ ZH: dict[str, str] = {
     # after filing
     "rr.filed_title": "已提交",
     "rr.filed_number": "编号 #{id}",
-    "rr.filed_keep": "请保存下面的专属链接：凭它查看进度、补充信息。链接只显示这一次，请勿转给他人。",
+    "rr.filed_keep": "请保存下面的专属链接：凭它查看进度、补充信息。本机“我的申请”中也会保留；请勿转给他人。",
     "rr.filed_again": "此申请已提交过（编号 #{id}），请在“我的申请”中查看",
     "rr.copy": "复制链接",
     "rr.copied": "已复制",
@@ -90,7 +90,7 @@ EN: dict[str, str] = {
     "rr.household_other_grid": "This household belongs to {grid}; its butler will be responsible",
     "rr.filed_title": "Sent",
     "rr.filed_number": "No. #{id}",
-    "rr.filed_keep": "Keep the private link below: it shows the progress and lets you add information. It is shown only this once; do not pass it on.",
+    "rr.filed_keep": "Keep the private link below: it shows the progress and lets you add information. This phone also keeps it under “My requests”; do not pass it on.",
     "rr.filed_again": "This was already sent (No. #{id}); see it under “My requests”",
     "rr.copy": "Copy link",
     "rr.copied": "Copied",

@@ -18,6 +18,7 @@ def register(app: rx.App) -> None:
         patrol,
         patrol_setup,
         repairs,
+        request_link,
         requests,
         resident,
         staff,
@@ -26,6 +27,6 @@ def register(app: rx.App) -> None:
 
     for module in (
         login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
-        patrol, coverage, work_orders, patrol_setup, requests,
+        patrol, coverage, work_orders, patrol_setup, requests, request_link,
     ):
         module.add(app)

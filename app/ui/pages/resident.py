@@ -7,6 +7,9 @@ import reflex as rx
 from app.state.base import AppState
 from app.state.grid_planning import ResidentState as S
 from app.state.notice_board import NoticeBoardState as NB
+from app.state.resident import UPLOAD_STATUS_ID
+from app.state.resident import ResidentRequestState as R
+from app.ui.components.forms import form_error
 from app.ui.components.notice_board import notice_board
 from app.ui.components.shell import language_button
 
@@ -101,6 +104,8 @@ def _body() -> rx.Component:
                 ),
                 rx.cond(S.deputy_name != "", _deputy_card()),
                 rx.cond(S.front_desk_phone != "", _desk_card()),
+                rx.cond(R.form_ready, _request_card()),
+                _my_requests(),
                 spacing="4",
                 width="100%",
             ),
@@ -116,6 +121,167 @@ def _body() -> rx.Component:
         ),
         ("invalid", _notice(T["res.invalid"], "triangle-alert", "res-invalid", "red")),
         rx.center(rx.spinner(size="3"), padding_y="20vh", width="100%"),
+    )
+
+
+# --- the request form (app.state.resident) -------------------------------------------------
+
+_KINDS = ("repair", "complaint", "inquiry", "suggestion", "praise")
+_FIELD = {"width": "100%", "size": "3"}
+
+
+def _label(key: str, for_id: str) -> rx.Component:
+    return rx.text(T[key], as_="label", html_for=for_id, size="2", weight="medium")
+
+
+def _photo_field() -> rx.Component:
+    """Photos picked here wait in the browser until the request exists (photo_upload.js)."""
+    return rx.box(
+        rx.el.label(
+            rx.icon("camera", size=20),
+            rx.el.span(T["rr.photos"]),
+            rx.el.input(
+                type="file",
+                accept="image/*",
+                multiple=True,
+                id="rr-photos",
+                name="rr-photos",  # submitted as a file name only; the files go by photo_upload.js
+                style={"position": "absolute", "width": "1px", "height": "1px", "opacity": "0",
+                       "overflow": "hidden", "pointer_events": "none"},
+                custom_attrs={"data-resident-photos": ""},
+            ),
+            html_for="rr-photos",
+            style={"display": "flex", "align_items": "center", "justify_content": "center",
+                   "gap": "0.5rem", "min_height": "48px", "width": "100%", "border_radius": "10px",
+                   "border": "1px dashed var(--gray-a8)", "color": "var(--gray-12)",
+                   "cursor": "pointer", "position": "relative"},
+        ),
+        rx.el.p(T["rr.photos_hint"], id="rr-photos-status", custom_attrs={"data-status": "", "aria-live": "polite"},
+                style={"font_size": "0.8125rem", "color": "var(--gray-11)", "margin": "0.25rem 0 0"}),
+        custom_attrs={"data-evidence-picker": ""},
+        width="100%",
+    )
+
+
+def _request_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            _label("rr.kind", "rr-kind"),
+            rx.segmented_control.root(
+                *[rx.segmented_control.item(T["rr.kind." + k], value=k) for k in _KINDS],
+                value=R.kind,
+                on_change=R.set_kind,
+                id="rr-kind",
+                size="2",
+                width="100%",
+            ),
+            _label("rr.content", "rr-content"),
+            rx.text_area(id="rr-content", name="content", placeholder=T["rr.content_ph"], rows="4",
+                         width="100%", size="3", required=True),
+            _label("rr.household", "rr-household"),
+            rx.input(id="rr-household", name="household", placeholder=T["rr.household_ph"],
+                     on_blur=R.check_household, required=True, **_FIELD),
+            rx.cond(
+                R.household_note != "",
+                rx.text(R.household_note, id="rr-household-note", size="2",
+                        color=rx.cond(R.household_other, "var(--amber-11)", "var(--gray-11)")),
+            ),
+            _label("rr.phone", "rr-phone"),
+            rx.input(id="rr-phone", name="phone", type="tel", input_mode="tel", auto_complete="tel",
+                     required=True, **_FIELD),
+            _label("rr.name", "rr-name"),
+            rx.input(id="rr-name", name="name", auto_complete="name", **_FIELD),
+            _photo_field(),
+            rx.el.input(type="hidden", name="client_id", value=R.form_id, read_only=True),
+            form_error(R.error, "rr-error"),
+            rx.button(T["rr.submit"], type="submit", id="rr-submit", size="4", width="100%"),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=R.submit,
+        width="100%",
+    )
+
+
+def _filed() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.icon("circle-check", size=22, color="var(--green-9)"),
+                  rx.heading(T["rr.filed_title"], size="5"), align="center"),
+        rx.heading(T["rr.filed_number"].replace("{id}", R.filed_id.to_string()), size="6", id="rr-number"),
+        rx.cond(R.filed_note != "", rx.callout(R.filed_note, icon="info", id="rr-filed-note", width="100%")),
+        rx.cond(
+            R.filed_link != "",
+            rx.vstack(
+                rx.text(T["rr.filed_keep"], size="2", color="var(--amber-11)"),
+                rx.code(R.filed_url, id="rr-link", variant="outline", size="2",
+                        style={"word_break": "break-all", "white_space": "normal", "width": "100%"}),
+                rx.hstack(
+                    rx.button(rx.icon("copy", size=18), rx.cond(R.copied, T["rr.copied"], T["rr.copy"]),
+                              on_click=R.copy_link, id="rr-copy", size="3", variant="soft", flex="1",
+                              type="button"),
+                    rx.link(rx.button(rx.icon("external-link", size=18), T["rr.open_link"], size="3",
+                                      width="100%"),
+                            href=R.filed_path, id="rr-open", flex="1", underline="none"),
+                    width="100%",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        rx.el.p("", id=UPLOAD_STATUS_ID, custom_attrs={"data-status": "", "aria-live": "polite"},
+                style={"font_size": "0.875rem", "color": "var(--gray-11)", "white_space": "pre-line",
+                       "margin": "0"}),
+        rx.button(T["rr.new"], on_click=R.again, id="rr-again", variant="outline", size="3", width="100%",
+                  type="button"),
+        spacing="3",
+        width="100%",
+        id="rr-filed",
+    )
+
+
+def _request_card() -> rx.Component:
+    return _card(
+        rx.heading(T["rr.form_title"], size="4"),
+        rx.text(T["rr.form_hint"], size="2", color_scheme="gray"),
+        rx.cond(R.filed_id != 0, _filed(), _request_form()),
+        id="rr-card",
+    )
+
+
+def _mine_row(r: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.vstack(
+                rx.text("#", r["id"], " · ", T["request.category." + r["category"].to(str)], size="2",
+                        weight="medium"),
+                rx.text(r["received"], size="1", color_scheme="gray"),
+                spacing="0",
+            ),
+            rx.spacer(),
+            rx.badge(T["request.status." + r["status"].to(str)], size="2"),
+            rx.icon("chevron-right", size=16),
+            align="center",
+            width="100%",
+        ),
+        href="/q/" + r["link"].to(str),
+        class_name="rr-mine-row",
+        underline="none",
+        color="inherit",
+        width="100%",
+        padding_y="6px",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def _my_requests() -> rx.Component:
+    return rx.cond(
+        R.mine.length() > 0,  # type: ignore[attr-defined]
+        _card(
+            rx.heading(T["rr.mine"], size="3"),
+            rx.text(T["rr.mine_hint"], size="1", color_scheme="gray"),
+            rx.foreach(R.mine, _mine_row),
+            id="rr-mine",
+        ),
     )
 
 
@@ -152,5 +318,5 @@ def add(app: rx.App) -> None:
         resident_page,
         route="/r/[code]",
         title="联系管家 · 网格管家",
-        on_load=[S.load_card, NB.load_board],
+        on_load=[S.load_card, R.load, NB.load_board],
     )
