@@ -207,6 +207,14 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             _side_link("map-pin", T["nav.patrol_setup"], "/desk/patrol-setup", "nav-patrol-setup"),
         ),
         rx.cond(
+            AppState.perms.contains("notice.manage"),
+            _side_link("megaphone", T["nav.notices"], "/desk/notices", "nav-notices"),
+        ),
+        rx.cond(
+            AppState.perms.contains("report.view"),
+            _side_link("chart-pie", T["nav.reports"], "/desk/reports", "nav-reports"),
+        ),
+        rx.cond(
             AppState.perms.contains("staff.manage"),
             _side_link("users", T["nav.staff"], "/admin/staff", "nav-staff"),
         ),

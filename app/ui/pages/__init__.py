@@ -15,9 +15,11 @@ def register(app: rx.App) -> None:
         grid,
         grid_planning,
         login,
+        notices,
         patrol,
         patrol_setup,
         repairs,
+        reports,
         request_link,
         requests,
         resident,
@@ -28,5 +30,6 @@ def register(app: rx.App) -> None:
     for module in (
         login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
+        notices, reports,
     ):
         module.add(app)

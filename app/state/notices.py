@@ -1,0 +1,126 @@
+"""The notice board screen at the desk (/desk/notices): list, post, withdraw, link requests.
+
+Thin: every handler goes through `_run("notice.manage", ...)`; rules live in
+`app.domain.notices`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import reflex as rx
+
+from app.domain import clock, grids, notices
+from app.domain.errors import DomainError
+from app.state.base import AppState
+
+ACTION = "notice.manage"
+
+
+def parse_date(value: object) -> date:
+    try:
+        return date.fromisoformat(str(value or "").strip()[:10])
+    except ValueError:
+        raise DomainError("notice.bad_dates") from None
+
+
+def parse_ids(text: object) -> list[int]:
+    parts = [p for p in re.split(r"[\s,，、;；]+", str(text or "").strip()) if p]
+    if not parts:
+        raise DomainError("form.required", field="request_ids")
+    if not all(p.isdigit() and len(p) <= 12 for p in parts):
+        raise DomainError("notice.bad_ids")
+    return [int(p) for p in parts]
+
+
+class NoticesState(AppState):
+    rows: list[dict[str, str]] = []
+    grid_options: list[dict[str, str]] = []
+    show_old: bool = False
+    link_target: str = ""
+    today: str = ""
+    week_later: str = ""
+    # bumped after a successful post so the form is drawn empty again
+    nonce: int = 0
+
+    def _refresh(self, db, actor) -> None:
+        self.grid_options = [{"id": str(g), "name": n} for g, n, _ in grids.grids_of(db, actor.community_id)]
+        self.rows = [
+            {
+                "id": str(r.id),
+                "title": r.title,
+                "body": r.body,
+                "kind": r.kind,
+                "period": r.report_period,
+                "scope": r.grid_name,
+                "from": r.valid_from.isoformat(),
+                "until": r.valid_until.isoformat(),
+                "state": r.state,
+                "requests": ", ".join(f"#{i}" for i in r.request_ids),
+            }
+            for r in notices.listing(db, actor, include_old=self.show_old)
+        ]
+        today = clock.today()
+        self.today, self.week_later = today.isoformat(), (today + timedelta(days=7)).isoformat()
+
+    @rx.event
+    def load(self):
+        self.link_target = ""
+        self._run(ACTION, self._refresh)
+
+    @rx.event
+    def toggle_old(self, value: bool):
+        self.show_old = bool(value)
+        self._run(ACTION, self._refresh)
+
+    @rx.event
+    def create(self, form: dict):
+        scope = str(form.get("scope") or "")
+
+        def work(db, actor):
+            notices.create(
+                db, actor,
+                title=str(form.get("title") or ""),
+                body=str(form.get("body") or ""),
+                grid_id=int(scope) if scope.isdigit() else None,
+                valid_from=parse_date(form.get("valid_from")),
+                valid_until=parse_date(form.get("valid_until")),
+            )
+            self._refresh(db, actor)
+            return True
+
+        if self._run(ACTION, work, ok_key="notices.created"):
+            self.nonce += 1
+
+    @rx.event
+    def withdraw(self, announcement_id: str):
+        if not str(announcement_id).isdigit():
+            return
+
+        def work(db, actor):
+            notices.withdraw(db, actor, int(announcement_id))
+            self._refresh(db, actor)
+
+        self._run(ACTION, work, ok_key="notices.withdrawn")
+
+    @rx.event
+    def open_link(self, announcement_id: str):
+        self.link_target = "" if self.link_target == announcement_id else str(announcement_id)
+
+    @rx.event
+    def link(self, form: dict):
+        target = self.link_target
+        if not target.isdigit():
+            return
+
+        def work(db, actor):
+            n = notices.link_requests(db, actor, int(target), parse_ids(form.get("ids")))
+            self._refresh(db, actor)
+            return n
+
+        n = self._run(ACTION, work)
+        if n is not None:
+            self._say("notices.linked", ok=True, n=n)
+            self.link_target = ""
+
