@@ -1,7 +1,8 @@
 """The gate (门岗): worker passes scanned to a verdict, goods in and out, visitors.
 
 `verify_pass` turns the text a guard's scanner read (or the guard typed) into
-a verdict in one look-up per row by primary key: the token is checked first
+a verdict with one query by primary keys (the pass joined to its worker and
+renovation): the token is checked first
 (`app.domain.tokens`: readable, signed by us, a pass, not expired), then the
 community, the pass row (revoked? the version on the card still the current
 one?), its dates, the renovation's daily hours and, for hot work, the day's
@@ -20,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.db.models import (
@@ -89,40 +91,79 @@ def _guard(actor: Actor, action: str) -> int:
     return actor.community_id
 
 
+@dataclass(frozen=True)
+class _Row:
+    """What one scan needs of a pass, its worker and its renovation (one query by primary keys)."""
+
+    pass_id: int
+    community_id: int
+    application_id: int
+    version: int
+    valid_from: date
+    valid_until: date
+    revoked: bool
+    worker_name: str
+    trade: str
+    photo_id: int | None
+    status: str
+    household: str
+    hours_start: str
+    hours_end: str
+
+
+# built once: the scan path pays no statement construction (parameters are bound per call)
+_ROW = (
+    select(
+        WorkerPass.id, WorkerPass.community_id, WorkerPass.application_id, WorkerPass.version,
+        WorkerPass.valid_from, WorkerPass.valid_until, col(WorkerPass.revoked_at).is_not(None),
+        RenovationWorker.name, RenovationWorker.trade, RenovationWorker.photo_id,
+        RenovationApplication.status, RenovationApplication.household_label,
+        RenovationApplication.hours_start, RenovationApplication.hours_end,
+    )
+    .join(RenovationWorker, col(RenovationWorker.id) == col(WorkerPass.worker_id))
+    .join(RenovationApplication, col(RenovationApplication.id) == col(WorkerPass.application_id))
+    .where(col(WorkerPass.id) == bindparam("pass_id"))
+)
+_SCAN = GateScan.__table__.insert()  # type: ignore[attr-defined]
+
+
+def _row(session: Session, pass_id: int) -> _Row | None:
+    found = session.connection().execute(_ROW, {"pass_id": pass_id}).first()
+    return _Row(*found) if found is not None else None
+
+
 def _judge(
     session: Session, community_id: int, claims: tokens.Claims, now: datetime, hot_work: bool
-) -> tuple[str, WorkerPass | None, RenovationWorker | None, RenovationApplication | None, tokens.TokenError | None]:
-    """(verdict, pass, worker, application, token error) of an authentic, unexpired pass token."""
+) -> tuple[str, _Row | None, tokens.TokenError | None]:
+    """(verdict, what was found, token error) of an authentic, unexpired pass token."""
     if claims.community_id != community_id:
-        return OTHER_COMMUNITY, None, None, None, None
-    p = session.get(WorkerPass, claims.subject_id)
-    if p is None:
-        return UNKNOWN_OR_FORGED, None, None, None, None
-    if p.community_id != community_id:
-        return OTHER_COMMUNITY, None, None, None, None
-    worker = session.get(RenovationWorker, p.worker_id)
-    app = session.get(RenovationApplication, p.application_id)
-    assert worker is not None and app is not None
-    if p.revoked_at is not None:
-        return REVOKED, p, worker, app, tokens.TokenError(tokens.REVOKED)
+        return OTHER_COMMUNITY, None, None
+    row = _row(session, claims.subject_id)
+    if row is None:
+        return UNKNOWN_OR_FORGED, None, None
+    if row.community_id != community_id:
+        return OTHER_COMMUNITY, None, None
+    if row.revoked:
+        return REVOKED, row, tokens.TokenError(tokens.REVOKED)
     try:
-        tokens.check_version(claims, p.version)
+        tokens.check_version(claims, row.version)
     except tokens.TokenError as err:
-        return REVOKED, p, worker, app, err
-    today = clock.local(now).date()
-    if today < p.valid_from:
-        return NOT_YET_VALID, p, worker, app, None
-    if today > p.valid_until:
-        return EXPIRED, p, worker, app, None
-    if app.status != renovations.APPROVED:
-        return REVOKED, p, worker, app, None
-    if not renovations.in_hours(app, now):
-        return OUTSIDE_HOURS, p, worker, app, None
-    if (hot_work or worker.trade in renovations.HOT_WORK_TRADES) and not renovation_checks.hot_work_allowed(
-        session, app.id or 0, today
+        return REVOKED, row, err
+    local = clock.local(now)
+    today = local.date()
+    if today < row.valid_from:
+        return NOT_YET_VALID, row, None
+    if today > row.valid_until:
+        return EXPIRED, row, None
+    if row.status != renovations.APPROVED:
+        return REVOKED, row, None
+    if not row.hours_start <= local.strftime("%H:%M") < row.hours_end:
+        return OUTSIDE_HOURS, row, None
+    if (hot_work or row.trade in renovations.HOT_WORK_TRADES) and not renovation_checks.hot_work_allowed(
+        session, row.application_id, today
     ):
-        return HOT_WORK_NOT_PERMITTED, p, worker, app, None
-    return VALID, p, worker, app, None
+        return HOT_WORK_NOT_PERMITTED, row, None
+    return VALID, row, None
 
 
 def verify_pass(
@@ -131,37 +172,41 @@ def verify_pass(
     """The verdict on a scanned or typed worker pass; every scan is logged, refusals audited.
 
     `hot_work`: the guard sees hot-work tools (a welder's trade implies it).
+    One SELECT (the pass joined to its worker and renovation by primary keys)
+    and one INSERT (the scan) for a valid pass.
     """
     community_id = _guard(guard_actor, "gate.scan")
     gate_name = clean_text(gate, field="gate", max_length=40, required=False)
     raw = scanned_text if isinstance(scanned_text, str) else ""
     now = clock.now()
-    p = worker = app = None
+    row: _Row | None = None
+    session.flush()  # what this session changed (a pass just revoked) counts: the queries below bypass the ORM
     try:
         claims = tokens.verify(raw, expect_kind="pass", now=now)
     except tokens.TokenError as err:
         verdict = EXPIRED if err.key == tokens.EXPIRED else UNKNOWN_OR_FORGED
         token_error: tokens.TokenError | None = err
     else:
-        verdict, p, worker, app, token_error = _judge(session, community_id, claims, now, hot_work)
-    scan = GateScan(community_id=community_id, guard_id=guard_actor.id, gate=gate_name, at=now,
-                    verdict=verdict, pass_id=p.id if p is not None else None,
-                    token_hash=tokens.fingerprint(raw))
-    session.add(scan)
-    session.flush()
+        verdict, row, token_error = _judge(session, community_id, claims, now, hot_work)
+    fingerprint = tokens.fingerprint(raw)
+    # a Core INSERT: the scan log is written on every scan and never read back in this session
+    scan_id = session.connection().execute(_SCAN, {
+        "community_id": community_id, "guard_id": guard_actor.id, "gate": gate_name, "at": now,
+        "verdict": verdict, "pass_id": row.pass_id if row is not None else None, "token_hash": fingerprint,
+    }).inserted_primary_key[0]
     if token_error is not None:
         tokens.log_refusal(session, error=token_error, kind="pass", actor_id=guard_actor.id,
                            community_id=community_id, raw=raw)
     elif verdict != VALID:
         audit.record(session, "gate.refused", actor_id=guard_actor.id, community_id=community_id,
-                     subject=f"pass:{p.id}" if p is not None else "pass", outcome="refused",
-                     detail=f"{verdict} {scan.token_hash}")
-    if p is None or worker is None or app is None:
-        return Verdict(verdict=verdict, scan_id=scan.id or 0, at=now)
+                     subject=f"pass:{row.pass_id}" if row is not None else "pass", outcome="refused",
+                     detail=f"{verdict} {fingerprint}")
+    if row is None:
+        return Verdict(verdict=verdict, scan_id=scan_id, at=now)
     return Verdict(
-        verdict=verdict, scan_id=scan.id or 0, at=now, pass_id=p.id, worker_name=worker.name,
-        trade=worker.trade, household=app.household_label, photo_id=worker.photo_id,
-        valid_from=p.valid_from, valid_until=p.valid_until, hours=f"{app.hours_start}-{app.hours_end}",
+        verdict=verdict, scan_id=scan_id, at=now, pass_id=row.pass_id, worker_name=row.worker_name,
+        trade=row.trade, household=row.household, photo_id=row.photo_id,
+        valid_from=row.valid_from, valid_until=row.valid_until, hours=f"{row.hours_start}-{row.hours_end}",
     )
 
 
