@@ -13,8 +13,9 @@ T = AppState.t
 
 
 def _field(label: rx.Var, control: rx.Component, **props) -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="medium"), control, spacing="1",
-                     flex="1 1 160px", min_width="0", **props)
+    """A label above a control; in a row (`flex`) the fields share the width and wrap on a phone."""
+    props.setdefault("width", "100%")
+    return rx.vstack(rx.text(label, size="2", weight="medium"), control, spacing="1", min_width="0", **props)
 
 
 def _select_style() -> dict:
@@ -35,11 +36,13 @@ def _form() -> rx.Component:
                     rx.el.option(T["notices.scope_all"], value=""),
                     rx.foreach(S.grid_options, lambda g: rx.el.option(g["name"], value=g["id"])),
                     name="scope", id="notice-scope", **_select_style(),
-                )),
+                ), flex="1 1 160px", width="auto"),
                 _field(T["field.valid_from"], rx.input(type="date", name="valid_from", id="notice-from",
-                                                       default_value=S.today, size="3", width="100%")),
+                                                       default_value=S.today, size="3", width="100%"),
+                       flex="1 1 160px", width="auto"),
                 _field(T["field.valid_until"], rx.input(type="date", name="valid_until", id="notice-until",
-                                                        default_value=S.week_later, size="3", width="100%")),
+                                                        default_value=S.week_later, size="3", width="100%"),
+                       flex="1 1 160px", width="auto"),
                 spacing="3",
                 wrap="wrap",
                 width="100%",

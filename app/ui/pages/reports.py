@@ -28,6 +28,11 @@ def _picker(value: rx.Var, options, on_change, picker_id: str, label_of, key_of)
     )
 
 
+def _heads(*labels: rx.Var) -> list[rx.Component]:
+    """Column headers that keep to one line (the table scrolls sideways on a phone)."""
+    return [rx.table.column_header_cell(label, white_space="nowrap") for label in labels]
+
+
 def _alert_cell(value: rx.Var, cls: str) -> rx.Component:
     return rx.table.cell(rx.text(value, color=rx.cond(value != "0", "var(--red-11)", "inherit"),
                                  weight=rx.cond(value != "0", "bold", "regular")), class_name=cls)
@@ -35,7 +40,7 @@ def _alert_cell(value: rx.Var, cls: str) -> rx.Component:
 
 def _line(label: rx.Component | rx.Var, x: dict, row_class: str) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(label),
+        rx.table.cell(label, white_space="nowrap"),
         rx.table.cell(x["total"], class_name="r-total"),
         _alert_cell(x["overdue"], "r-overdue"),
         _alert_cell(x["unsatisfied"], "r-unsatisfied"),
@@ -64,13 +69,13 @@ def _half() -> rx.Component:
             S.cat_rows.length() > 0,
             rx.vstack(
                 rx.text(T["reports.by_category"], weight="medium", size="2"),
-                data_table([T["reports.category"], T["reports.count"], T["reports.overdue"],
-                            T["reports.unsatisfied"]],
+                data_table(_heads(T["reports.category"], T["reports.count"], T["reports.overdue"],
+                                  T["reports.unsatisfied"]),
                            rx.foreach(S.cat_rows, lambda x: _line(T["request.category." + x["key"]], x,
                                                                   "half-cat"))),
                 rx.text(T["reports.by_grid"], weight="medium", size="2"),
-                data_table([T["reports.grid"], T["reports.count"], T["reports.overdue"],
-                            T["reports.unsatisfied"]],
+                data_table(_heads(T["reports.grid"], T["reports.count"], T["reports.overdue"],
+                                  T["reports.unsatisfied"]),
                            rx.foreach(S.grid_rows, lambda x: _line(
                                rx.cond(x["key"] != "", x["key"], T["reports.no_grid"]), x, "half-grid"))),
                 spacing="2",
@@ -102,7 +107,7 @@ def _half() -> rx.Component:
 
 def _figure_row(first: rx.Component | rx.Var, f: dict, row_class: str) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(first),
+        rx.table.cell(first, white_space="nowrap"),
         rx.table.cell(f["received"], class_name="q-received"),
         rx.table.cell(f["handled"], class_name="q-handled"),
         rx.table.cell(f["on_time_rate"], class_name="q-on-time"),
@@ -142,11 +147,11 @@ def _quarter() -> rx.Component:
             stat(T["reports.satisfied_rate"], q["satisfied_rate"], id="q-satisfied"),
             gap="4", wrap="wrap",
         ),
-        data_table([T["reports.month"], *headers],
+        data_table(_heads(T["reports.month"], *headers),
                    rx.foreach(S.q_months, lambda f: _figure_row(f["month"], f, "q-month"))),
         rx.cond(
             S.q_categories.length() > 0,
-            data_table([T["reports.category"], *headers],
+            data_table(_heads(T["reports.category"], *headers),
                        rx.foreach(S.q_categories, lambda f: _figure_row(
                            T["request.category." + f["category"]], f, "q-category"))),
         ),
