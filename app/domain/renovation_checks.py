@@ -236,16 +236,8 @@ def _passed(session: Session, application_id: int, kind: str) -> set[str]:
     return set(rows)
 
 
-def required_concealed(app: RenovationApplication) -> list[str]:
-    """The concealed-works items the scope needs inspected before the works are closed up."""
-    need = []
-    if app.scope_walls:
-        need.append("structure")
-    if app.scope_plumbing:
-        need.append("water")
-    if app.scope_electrical:
-        need.append("electrical")
-    return [i for i in CONCEALED_ITEMS if i in need]
+# the items a scope needs: one rule, kept with the application
+required_concealed = renovations.required_concealed
 
 
 def declare(session: Session, actor: Actor, application_id: int, *, kind: str, item: str,
@@ -349,6 +341,42 @@ def advance_stage(session: Session, actor: Actor, application_id: int) -> str:
     audit.record(session, "renovation.stage", actor_id=actor.id, community_id=app.community_id,
                  subject=f"renovation:{app.id}", before={"stage": before}, after={"stage": nxt})
     return nxt
+
+
+@dataclass(frozen=True)
+class PermitView:
+    """What the permit on the door shows: number, household, dates, hours, stage, and any hold."""
+
+    application_id: int
+    permit_no: str
+    version: int
+    household: str
+    owner_name: str
+    contractor: str
+    contractor_phone: str
+    planned_start: date
+    planned_end: date
+    hours: str
+    stage: str
+    hold: str  # message key, "" when works may go on
+    hot_work_today: bool
+    token: str  # the signed QR text of the permit
+
+
+def permit(session: Session, actor: Actor, application_id: int) -> PermitView:
+    """The permit of a signed-off renovation, with its stage-gate hold (the permit shows it)."""
+    app = get(session, actor, application_id)
+    if app.permit_version < 1:
+        raise DomainError("renovation.no_permit")
+    return PermitView(
+        application_id=app.id or 0, permit_no=app.permit_no, version=app.permit_version,
+        household=app.household_label, owner_name=app.owner_name,
+        contractor=app.contractor_company or app.contractor_contact, contractor_phone=app.contractor_phone,
+        planned_start=app.planned_start, planned_end=app.planned_end,
+        hours=f"{app.hours_start}-{app.hours_end}", stage=app.stage, hold=hold(session, app),
+        hot_work_today=hot_work_allowed(session, app.id or 0, clock.today()),
+        token=renovations.permit_token(app),
+    )
 
 
 # --- hot work ---------------------------------------------------------------------------------

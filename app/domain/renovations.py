@@ -164,6 +164,13 @@ def areas(app: RenovationApplication) -> list[str]:
     return [a for a in WATERPROOFING_AREAS if a in held]
 
 
+def required_concealed(app: RenovationApplication) -> list[str]:
+    """The concealed-works items (隐蔽工程) the scope needs inspected: walls → structure,
+    plumbing → water, electrical → electrical."""
+    return [item for flag, item in ((app.scope_walls, "structure"), (app.scope_plumbing, "water"),
+                                    (app.scope_electrical, "electrical")) if flag]
+
+
 def _refusal(err: DomainError, actor: Actor, app: RenovationApplication, action: str, level: str) -> DomainError:
     """Attach the audit entry of a refused decision (written even though the transaction rolls back)."""
     detail = f"{err.key} level={level} status={app.status} round={app.round}"
@@ -551,6 +558,50 @@ def revoke_all_passes(session: Session, actor: Actor, application_id: int, reaso
     return n
 
 
+@dataclass(frozen=True)
+class PassView:
+    """One worker and their pass as the desk and the printable card sheet show them."""
+
+    worker_id: int
+    name: str
+    phone: str
+    trade: str
+    id_number_masked: str
+    photo_id: int | None
+    active: bool
+    pass_id: int | None
+    version: int
+    valid_from: date | None
+    valid_until: date | None
+    revoked: bool
+    revoked_reason: str
+    token: str  # the signed QR text; "" without a live pass
+
+
+def workers_and_passes(session: Session, actor: Actor, application_id: int) -> list[PassView]:
+    """Every worker of a renovation with their newest pass (and its QR text while it is live)."""
+    app = get(session, actor, application_id)
+    workers = session.exec(
+        select(RenovationWorker).where(RenovationWorker.application_id == app.id).order_by(col(RenovationWorker.id))
+    ).all()
+    newest: dict[int, WorkerPass] = {}
+    for p in session.exec(select(WorkerPass).where(WorkerPass.application_id == app.id)
+                          .order_by(col(WorkerPass.id))):
+        newest[p.worker_id] = p
+    out = []
+    for w in workers:
+        p = newest.get(w.id or 0)
+        live = p is not None and p.revoked_at is None
+        out.append(PassView(
+            worker_id=w.id or 0, name=w.name, phone=w.phone, trade=w.trade, id_number_masked=w.id_number_masked,
+            photo_id=w.photo_id, active=w.active, pass_id=p.id if p else None, version=p.version if p else 0,
+            valid_from=p.valid_from if p else None, valid_until=p.valid_until if p else None,
+            revoked=p is not None and p.revoked_at is not None, revoked_reason=p.revoked_reason if p else "",
+            token=pass_token(p) if live and p is not None else "",
+        ))
+    return out
+
+
 def pass_token(p: WorkerPass) -> str:
     """The signed QR text of a pass: id, version, expiry (end of its last day), community."""
     return tokens.sign("pass", p.id or 0, version=p.version, expires_at=end_of_day(p.valid_until),
@@ -638,11 +689,19 @@ def complete(session: Session, actor: Actor, application_id: int, *, checklist: 
     ).first()
     if open_rect is not None:
         raise DomainError("renovation.rectification_open")
-    pending = session.exec(
-        select(StageGate.id).where(StageGate.application_id == app.id, StageGate.status == "declared")
-    ).first()
-    if pending is not None:
+    gates = session.exec(
+        select(StageGate.kind, StageGate.item, StageGate.status).where(StageGate.application_id == app.id)
+    ).all()
+    if any(status == "declared" for _k, _i, status in gates):
         raise DomainError("renovation.gate_pending")
+    # the stage gates hold at the end too: concealed works the scope needs, and every waterproofing area
+    passed = {(kind, item) for kind, item, status in gates if status == "passed"}
+    missing = [item for item in required_concealed(app) if ("concealed", item) not in passed]
+    if missing:
+        raise DomainError("renovation.concealed_uninspected", items=",".join(missing))
+    missing = [area for area in areas(app) if ("waterproofing", area) not in passed]
+    if missing:
+        raise DomainError("renovation.waterproofing_unconfirmed", items=",".join(missing))
     text = clean_text(note, field="note", max_length=300, required=False)
     now = clock.now()
     due = add_months(clock.today(), REVISIT_MONTHS)

@@ -13,7 +13,13 @@ from app.db.models import AuditEntry, GateScan, RenovationWorker
 from app.domain import clock, gate, renovation_checks, renovations, tokens
 from app.domain.errors import DomainError, Refused
 from tests.domain import test_renovations as reno
-from tests.domain.test_renovations import approve_all, attach_photo, new_application, under_way
+from tests.domain.test_renovations import (
+    approve_all,
+    attach_photo,
+    new_application,
+    pass_gates,
+    under_way,
+)
 
 # the same people and frozen Tuesday as the renovation tests
 people = reno.people
@@ -155,6 +161,7 @@ def test_a_finished_renovation_refuses_its_passes(db, people, site, tmp_path):
     app, mason, _ = site
     token = renovations.pass_token(mason)
     attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asb-g")
+    pass_gates(db, people, app)
     renovations.complete(db, people.engineer, app.id, checklist={i: True for i in renovations.ACCEPTANCE_ITEMS})
     assert gate.verify_pass(db, people.guard, token).verdict == gate.REVOKED
 

@@ -91,6 +91,20 @@ def under_way(db, people, community_id, n: int = 0, workers=(("孙师傅", "elec
     return app, [(w, renovations.live_pass(db, w.id)) for w in made]
 
 
+def pass_gates(db, people, app) -> None:
+    """Declare and pass every stage gate the scope needs, up to the finishing stage."""
+    for item in renovations.required_concealed(app):
+        g = renovation_checks.declare(db, people.desk, app.id, kind="concealed", item=item)
+        renovation_checks.inspect(db, people.engineer, g.id, passed=True)
+    renovation_checks.advance_stage(db, people.engineer, app.id)
+    if app.stage == renovation_checks.WATERPROOFING:
+        for area in renovations.areas(app):
+            g = renovation_checks.declare(db, people.desk, app.id, kind="waterproofing", item=area)
+            renovation_checks.inspect(db, people.engineer, g.id, passed=True)
+        renovation_checks.advance_stage(db, people.engineer, app.id)
+    assert app.stage == renovation_checks.FINISHING
+
+
 def attach_photo(db, actor, kind, subject_id, tmp_path, client_id):
     return evidence.attach(db, actor, kind=kind, subject_id=subject_id, data=photo(size=(640, 480)),
                            client_id=client_id, claimed_at_ms=None, root=tmp_path)
@@ -290,6 +304,10 @@ def test_worker_added_under_a_permit_gets_a_pass_and_leaving_revokes_it(db, peop
     renovations.remove_worker(db, people.desk, w.id)
     assert p.revoked_at == clock.now() and p.revoked_reason == "worker_left"
     assert renovations.live_pass(db, w.id) is None
+    views = {v.name: v for v in renovations.workers_and_passes(db, people.desk, app.id)}
+    assert views["孙师傅"].token and not views["孙师傅"].revoked and views["孙师傅"].version == 1
+    gone = views["周师傅"]
+    assert (gone.active, gone.revoked, gone.revoked_reason, gone.token) == (False, True, "worker_left", "")
 
 
 def test_deposit_and_letter_records(db, people, community_id, tuesday, tmp_path):
@@ -398,6 +416,18 @@ def test_stage_gates_concealed_then_waterproofing_hold(db, people, community_id,
     assert last.value.key == "renovation.last_stage"
 
 
+def test_completion_needs_waterproofing_confirmed(db, people, community_id, tuesday, tmp_path):
+    app, _ = under_way(db, people, community_id, scope=["floors"], waterproofing_areas=["bathroom"])
+    renovation_checks.advance_stage(db, people.engineer, app.id)  # nothing concealed in this scope
+    attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asbuilt-w")
+    with pytest.raises(DomainError) as held:
+        renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
+    assert held.value.key == "renovation.waterproofing_unconfirmed"
+    view = renovation_checks.permit(db, people.desk, app.id)
+    assert (view.stage, view.hold) == ("waterproofing", "renovation.hold.waterproofing")
+    assert view.permit_no == app.permit_no and view.token.startswith("1")
+
+
 def test_hot_work_needs_scope_a_short_window_and_a_fire_watch(db, people, community_id, tuesday):
     app, _ = under_way(db, people, community_id)
     plain, _ = under_way(db, people, community_id, 1, hot_work=False)
@@ -434,6 +464,10 @@ def test_completion_revokes_passes_and_schedules_the_revisit(db, people, communi
         renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
     assert drawings.value.key == "renovation.asbuilt_needed"
     attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asbuilt-1")
+    with pytest.raises(DomainError) as gates:  # the stage gates hold at the end too
+        renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
+    assert gates.value.key == "renovation.concealed_uninspected"
+    pass_gates(db, people, app)
     token = renovations.pass_token(made[0][1])
     assert gate.verify_pass(db, people.guard, token).verdict == gate.VALID
     renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED, note="验收合格")
@@ -462,6 +496,7 @@ def test_refund_is_deposit_less_deductions_and_never_negative(db, people, commun
         renovation_checks.recheck(db, people.engineer, rect.id, rectified=False, note="仍噪音",
                                   deduction_cents=amount, deduction_reason="噪音扰民")
     attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asbuilt-2")
+    pass_gates(db, people, app)
     renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
     renovations.record_revisit(db, people.butler, app.id, "回访完成")
     assert renovations.refund(db, people.supervisor, app.id) == 300_000 - 120_000
