@@ -51,7 +51,7 @@ from app.db.models import (  # noqa: E402
     WorkerPass,
 )
 from app.db.session import get_engine  # noqa: E402
-from app.domain import auth, clock, gate, renovations  # noqa: E402
+from app.domain import auth, clock, gate, renovation_passes, renovations  # noqa: E402
 
 WARMUP = 20
 PER_APPLICATION = 13
@@ -144,11 +144,11 @@ def run(label: str, url: str, passes: int, scans: int) -> None:
     for _ in range(WARMUP + scans):
         r = rng.random()
         if r < 0.70:
-            texts.append(("valid", renovations.pass_token(rng.choice(live))))
+            texts.append(("valid", renovation_passes.pass_token(rng.choice(live))))
         elif r < 0.85:
-            texts.append(("revoked", renovations.pass_token(rng.choice(revoked))))
+            texts.append(("revoked", renovation_passes.pass_token(rng.choice(revoked))))
         else:
-            texts.append(("forged", forged(renovations.pass_token(rng.choice(live)), rng)))
+            texts.append(("forged", forged(renovation_passes.pass_token(rng.choice(live)), rng)))
 
     samples: dict[str, list[int]] = {"valid": [], "revoked": [], "forged": []}
     verify_only: list[int] = []

@@ -135,7 +135,7 @@ class RenovationWorker(SQLModel, table=True):
     application_id: int = Field(foreign_key="renovationapplication.id")
     name: str = Field(max_length=40)
     phone: str = Field(max_length=20)
-    # app.domain.renovations.TRADES
+    # app.domain.renovation_passes.TRADES
     trade: str = Field(max_length=16)
     # e.g. 110***********1234; the full number is never stored
     id_number_masked: str = Field(default="", max_length=24)

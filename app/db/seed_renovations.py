@@ -16,7 +16,14 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from app.db.models import Community, Household, RenovationApplication, Staff
-from app.domain import auth, clock, renovation_checks, renovations
+from app.domain import (
+    auth,
+    clock,
+    renovation_checks,
+    renovation_completion,
+    renovation_passes,
+    renovations,
+)
 
 _PREFIX = "demo-reno-"
 
@@ -57,7 +64,7 @@ def seed_renovations(session: Session) -> list[int]:
         return renovations.apply(session, desk, **args)
 
     def worker(app: RenovationApplication, name: str, trade: str, n: int) -> None:
-        renovations.add_worker(session, desk, app.id or 0, name=name, phone=f"1360000{n:04d}", trade=trade,
+        renovation_passes.add_worker(session, desk, app.id or 0, name=name, phone=f"1360000{n:04d}", trade=trade,
                                id_number=f"3201021985{n:04d}1234"[:17] + "X")
 
     def up_to(app: RenovationApplication, level: str) -> None:
@@ -89,7 +96,7 @@ def seed_renovations(session: Session) -> list[int]:
     for i, (name, trade) in enumerate((("孙立新", "electrician"), ("冯卫东", "plumber"), ("曾亮亮", "welder"))):
         worker(a4, name, trade, 10 + i)
     up_to(a4, "")
-    renovations.record_deposit(session, desk, a4.id or 0, amount_cents=300_000, receipt_no="SJ2026-0041")
+    renovation_passes.record_deposit(session, desk, a4.id or 0, amount_cents=300_000, receipt_no="SJ2026-0041")
     renovation_checks.grant_hot_work(session, eng, a4.id or 0, starts_on=today + timedelta(days=1),
                                      ends_on=today + timedelta(days=2), fire_watch_name="赵磊",
                                      fire_watch_phone="13800000022")
@@ -101,7 +108,7 @@ def seed_renovations(session: Session) -> list[int]:
     for i, (name, trade) in enumerate((("田秋菊", "waterproofing"), ("董志强", "tiler"))):
         worker(a5, name, trade, 20 + i)
     up_to(a5, "")
-    renovations.record_deposit(session, desk, a5.id or 0, amount_cents=200_000, receipt_no="SJ2026-0042")
+    renovation_passes.record_deposit(session, desk, a5.id or 0, amount_cents=200_000, receipt_no="SJ2026-0042")
     for item in renovation_checks.required_concealed(a5):
         gate = renovation_checks.declare(session, desk, a5.id or 0, kind=renovation_checks.CONCEALED, item=item)
         renovation_checks.inspect(session, eng, gate.id or 0, passed=True)
@@ -116,13 +123,13 @@ def seed_renovations(session: Session) -> list[int]:
                planned_end=today + timedelta(days=10), scope=["walls", "floors"], waterproofing_areas=[])
     worker(a6, "潘永红", "painter", 30)
     up_to(a6, "")
-    renovations.record_deposit(session, desk, a6.id or 0, amount_cents=200_000, receipt_no="SJ2026-0031")
-    renovations.revoke_all_passes(session, eng, a6.id or 0, "completion")
+    renovation_passes.record_deposit(session, desk, a6.id or 0, amount_cents=200_000, receipt_no="SJ2026-0031")
+    renovation_passes.revoke_all_passes(session, eng, a6.id or 0, "completion")
     a6.status = renovations.COMPLETED
     a6.stage = renovation_checks.FINISHING
     a6.completed_at = clock.now() - timedelta(days=7)
     a6.completed_by = eng.id
-    a6.revisit_due = renovations.add_months(today - timedelta(days=7), renovations.REVISIT_MONTHS)
+    a6.revisit_due = renovation_completion.add_months(today - timedelta(days=7), renovation_completion.REVISIT_MONTHS)
     session.add(a6)
     made.append(a6)
     session.flush()

@@ -33,7 +33,15 @@ from app.db.models import (
     Visitor,
     WorkerPass,
 )
-from app.domain import audit, clock, evidence, renovation_checks, renovations, tokens
+from app.domain import (
+    audit,
+    clock,
+    evidence,
+    renovation_checks,
+    renovation_passes,
+    renovations,
+    tokens,
+)
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text, normalize_phone
@@ -159,7 +167,7 @@ def _judge(
         return REVOKED, row, None
     if not row.hours_start <= local.strftime("%H:%M") < row.hours_end:
         return OUTSIDE_HOURS, row, None
-    if (hot_work or row.trade in renovations.HOT_WORK_TRADES) and not renovation_checks.hot_work_allowed(
+    if (hot_work or row.trade in renovation_passes.HOT_WORK_TRADES) and not renovation_checks.hot_work_allowed(
         session, row.application_id, today
     ):
         return HOT_WORK_NOT_PERMITTED, row, None

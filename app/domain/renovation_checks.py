@@ -38,7 +38,7 @@ from app.db.models import (
     StageGate,
     WorkerPass,
 )
-from app.domain import audit, clock, evidence, renovations
+from app.domain import audit, clock, evidence, renovation_passes, renovations
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.renovations import APPROVED, get
@@ -143,6 +143,14 @@ def rectifications(session: Session, actor: Actor, application_id: int) -> list[
                              .order_by(col(Rectification.id))))
 
 
+def deductions(session: Session, application_id: int) -> int:
+    """The deposit deductions of a renovation so far, in fen."""
+    return session.exec(
+        select(func.coalesce(func.sum(Rectification.deduction_cents), 0))
+        .where(Rectification.application_id == application_id)
+    ).one()
+
+
 def recheck(
     session: Session,
     actor: Actor,
@@ -174,7 +182,7 @@ def recheck(
         reason = clean_text(deduction_reason, field="reason", max_length=200, required=amount > 0)
         if amount > 0 and not actor.can("renovation.deduct"):
             raise Refused("renovation.deduct_refused")
-        left = app.deposit_cents - renovations.deductions(session, app.id or 0)
+        left = app.deposit_cents - deductions(session, app.id or 0)
         if amount > left:
             raise DomainError("renovation.deduction_too_large", left=left)
         values.update(status=FAILED, deduction_cents=amount, deduction_reason=reason, escalated_at=now)
@@ -375,7 +383,7 @@ def permit(session: Session, actor: Actor, application_id: int) -> PermitView:
         planned_start=app.planned_start, planned_end=app.planned_end,
         hours=f"{app.hours_start}-{app.hours_end}", stage=app.stage, hold=hold(session, app),
         hot_work_today=hot_work_allowed(session, app.id or 0, clock.today()),
-        token=renovations.permit_token(app),
+        token=renovation_passes.permit_token(app),
     )
 
 

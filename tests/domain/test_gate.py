@@ -10,7 +10,15 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from app.db.models import AuditEntry, GateScan, RenovationWorker
-from app.domain import clock, gate, renovation_checks, renovations, tokens
+from app.domain import (
+    clock,
+    gate,
+    renovation_checks,
+    renovation_completion,
+    renovation_passes,
+    renovations,
+    tokens,
+)
 from app.domain.errors import DomainError, Refused
 from tests.domain import test_renovations as reno
 from tests.domain.test_renovations import (
@@ -45,22 +53,22 @@ def audited(db, action: str) -> list[AuditEntry]:
 
 def test_a_valid_pass_shows_the_worker_and_is_logged(db, people, site, tmp_path):
     app, mason, _ = site
-    face = attach_photo(db, people.desk, renovations.WORKER_PHOTO_KIND, mason.worker_id, tmp_path, "face-1")
-    v = gate.verify_pass(db, people.guard, "https://x/p/" + renovations.pass_token(mason), gate="东门")
+    face = attach_photo(db, people.desk, renovation_passes.WORKER_PHOTO_KIND, mason.worker_id, tmp_path, "face-1")
+    v = gate.verify_pass(db, people.guard, "https://x/p/" + renovation_passes.pass_token(mason), gate="东门")
     assert v.ok and v.message_key == "gate.verdict.valid"
     assert (v.worker_name, v.trade, v.household, v.photo_id) == ("孙立新", "mason", app.household_label, face.id)
     assert (v.valid_from, v.valid_until, v.hours) == (app.planned_start, app.planned_end, "08:00-18:00")
     last = scans(db)[-1]
     assert (last.id, last.verdict, last.gate, last.guard_id, last.pass_id) == (v.scan_id, "valid", "东门",
                                                                              people.guard.id, mason.id)
-    assert len(last.token_hash) == 16 and renovations.pass_token(mason) not in last.token_hash
+    assert len(last.token_hash) == 16 and renovation_passes.pass_token(mason) not in last.token_hash
 
 
 def test_a_revoked_pass_is_refused_on_the_very_next_scan(db, people, site):
     _, mason, _ = site
-    token = renovations.pass_token(mason)
+    token = renovation_passes.pass_token(mason)
     assert gate.verify_pass(db, people.guard, token).verdict == gate.VALID
-    renovations.revoke_pass(db, people.desk, mason.id, "violation")
+    renovation_passes.revoke_pass(db, people.desk, mason.id, "violation")
     v = gate.verify_pass(db, people.guard, token)
     assert v.verdict == gate.REVOKED and v.worker_name == "孙立新"  # the guard still sees who it is
     assert audited(db, "token.refused")[-1].detail.startswith("token.revoked ")
@@ -68,33 +76,33 @@ def test_a_revoked_pass_is_refused_on_the_very_next_scan(db, people, site):
 
 def test_a_reissued_card_voids_the_old_one(db, people, site):
     _, mason, _ = site
-    old = renovations.pass_token(mason)
-    renovations.reissue_pass(db, people.desk, mason.id)
+    old = renovation_passes.pass_token(mason)
+    renovation_passes.reissue_pass(db, people.desk, mason.id)
     assert gate.verify_pass(db, people.guard, old).verdict == gate.REVOKED
-    assert gate.verify_pass(db, people.guard, renovations.pass_token(mason)).verdict == gate.VALID
+    assert gate.verify_pass(db, people.guard, renovation_passes.pass_token(mason)).verdict == gate.VALID
 
 
 def test_expired_and_not_yet_valid(db, people, site):
     app, mason, _ = site
-    token = renovations.pass_token(mason)
+    token = renovation_passes.pass_token(mason)
     clock.advance(timedelta(days=31))  # past the planned end: the token itself has expired
     assert gate.verify_pass(db, people.guard, token).verdict == gate.EXPIRED
     clock.advance(timedelta(days=-31))
     # a pass shortened by a reissue: the row's dates count too
-    renovations.reissue_pass(db, people.desk, mason.id, valid_until=clock.today())
-    fresh = renovations.pass_token(mason)
+    renovation_passes.reissue_pass(db, people.desk, mason.id, valid_until=clock.today())
+    fresh = renovation_passes.pass_token(mason)
     assert gate.verify_pass(db, people.guard, fresh).verdict == gate.VALID
     later = new_application(db, people, app.community_id, 3, planned_start=clock.today() + timedelta(days=3),
                             planned_end=clock.today() + timedelta(days=9))
-    w = renovations.add_worker(db, people.desk, later.id, name="周", phone="13600009999", trade="painter")
+    w = renovation_passes.add_worker(db, people.desk, later.id, name="周", phone="13600009999", trade="painter")
     approve_all(db, people, later)
-    v = gate.verify_pass(db, people.guard, renovations.pass_token(renovations.live_pass(db, w.id)))
+    v = gate.verify_pass(db, people.guard, renovation_passes.pass_token(renovation_passes.live_pass(db, w.id)))
     assert v.verdict == gate.NOT_YET_VALID
 
 
 def test_outside_construction_hours(db, people, site):
     _, mason, _ = site
-    token = renovations.pass_token(mason)
+    token = renovation_passes.pass_token(mason)
     clock.advance(timedelta(hours=9))  # 19:00 local
     v = gate.verify_pass(db, people.guard, token)
     assert v.verdict == gate.OUTSIDE_HOURS and v.worker_name == "孙立新"
@@ -106,16 +114,16 @@ def test_outside_construction_hours(db, people, site):
 
 def test_hot_work_needs_the_days_permission(db, people, site):
     app, mason, welder = site
-    assert gate.verify_pass(db, people.guard, renovations.pass_token(welder)).verdict == gate.HOT_WORK_NOT_PERMITTED
+    assert gate.verify_pass(db, people.guard, renovation_passes.pass_token(welder)).verdict == gate.HOT_WORK_NOT_PERMITTED
     # the guard sees hot-work tools with a mason
-    v = gate.verify_pass(db, people.guard, renovations.pass_token(mason), hot_work=True)
+    v = gate.verify_pass(db, people.guard, renovation_passes.pass_token(mason), hot_work=True)
     assert v.verdict == gate.HOT_WORK_NOT_PERMITTED
     today = clock.today()
     renovation_checks.grant_hot_work(db, people.engineer, app.id, starts_on=today, ends_on=today,
                                      fire_watch_name="赵磊")
-    assert gate.verify_pass(db, people.guard, renovations.pass_token(welder)).verdict == gate.VALID
+    assert gate.verify_pass(db, people.guard, renovation_passes.pass_token(welder)).verdict == gate.VALID
     clock.advance(timedelta(days=1))
-    assert gate.verify_pass(db, people.guard, renovations.pass_token(welder)).verdict == gate.HOT_WORK_NOT_PERMITTED
+    assert gate.verify_pass(db, people.guard, renovation_passes.pass_token(welder)).verdict == gate.HOT_WORK_NOT_PERMITTED
 
 
 def _flip(token: str, at: int) -> str:
@@ -125,7 +133,7 @@ def _flip(token: str, at: int) -> str:
 
 def test_forged_truncated_garbage_and_wrong_kind_are_unknown(db, people, site):
     _, mason, _ = site
-    token = renovations.pass_token(mason)
+    token = renovation_passes.pass_token(mason)
     texts = [
         _flip(token, len(token) - 3),  # signature changed
         _flip(token, 3),  # body changed
@@ -159,22 +167,22 @@ def test_a_pass_of_another_community_is_refused(db, people, site):
 
 def test_a_finished_renovation_refuses_its_passes(db, people, site, tmp_path):
     app, mason, _ = site
-    token = renovations.pass_token(mason)
-    attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asb-g")
+    token = renovation_passes.pass_token(mason)
+    attach_photo(db, people.engineer, renovation_completion.ASBUILT_KIND, app.id, tmp_path, "asb-g")
     pass_gates(db, people, app)
-    renovations.complete(db, people.engineer, app.id, checklist={i: True for i in renovations.ACCEPTANCE_ITEMS})
+    renovation_completion.complete(db, people.engineer, app.id, checklist={i: True for i in renovation_completion.ACCEPTANCE_ITEMS})
     assert gate.verify_pass(db, people.guard, token).verdict == gate.REVOKED
 
 
 def test_only_guards_scan(db, people, site):
     _, mason, _ = site
     with pytest.raises(Refused):
-        gate.verify_pass(db, people.butler, renovations.pass_token(mason))
+        gate.verify_pass(db, people.butler, renovation_passes.pass_token(mason))
 
 
 def test_a_valid_scan_is_one_primary_key_query_and_one_insert(db, people, site):
     _, mason, _ = site
-    token = renovations.pass_token(mason)
+    token = renovation_passes.pass_token(mason)
     db.flush()
     db.expire_all()
     seen: list[tuple[str, object]] = []
@@ -246,7 +254,7 @@ def test_visitors_in_and_out(db, people, site):
 def test_recent_scans_newest_first(db, people, site):
     _, mason, _ = site
     gate.verify_pass(db, people.guard, "junk")
-    gate.verify_pass(db, people.guard, renovations.pass_token(mason))
+    gate.verify_pass(db, people.guard, renovation_passes.pass_token(mason))
     rows = gate.recent_scans(db, people.guard, limit=2)
     assert [r.verdict for r in rows] == ["valid", "unknown_or_forged"]
     assert db.get(RenovationWorker, mason.worker_id).name == "孙立新"

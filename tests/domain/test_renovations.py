@@ -19,7 +19,15 @@ from app.db.models import (
     WorkerPass,
 )
 from app.db.seed_renovations import seed_renovations
-from app.domain import clock, evidence, gate, renovation_checks, renovations
+from app.domain import (
+    clock,
+    evidence,
+    gate,
+    renovation_checks,
+    renovation_completion,
+    renovation_passes,
+    renovations,
+)
 from app.domain.errors import DomainError, Refused
 from tests.domain.conftest import BUTLER, FRONT_DESK, GUARD, SUPERVISOR, TECHNICIAN
 from tests.domain.test_evidence import photo
@@ -27,7 +35,7 @@ from tests.domain.test_evidence import photo
 ENGINEERING_MANAGER = "41"
 GENERAL_MANAGER = "42"
 ALL_OK = {item: True for item in renovation_checks.CHECK_ITEMS}
-ACCEPTED = {item: True for item in renovations.ACCEPTANCE_ITEMS}
+ACCEPTED = {item: True for item in renovation_completion.ACCEPTANCE_ITEMS}
 
 
 @pytest.fixture
@@ -84,11 +92,11 @@ def approve_all(db, people, app) -> RenovationApplication:
 def under_way(db, people, community_id, n: int = 0, workers=(("孙师傅", "electrician"),), **kw):
     """An application with workers, signed off: (application, [(worker, pass)])."""
     app = new_application(db, people, community_id, n, **kw)
-    made = [renovations.add_worker(db, people.desk, app.id, name=name, phone="13600001111", trade=trade,
+    made = [renovation_passes.add_worker(db, people.desk, app.id, name=name, phone="13600001111", trade=trade,
                                    id_number="110101199001011234")
             for name, trade in workers]
     approve_all(db, people, app)
-    return app, [(w, renovations.live_pass(db, w.id)) for w in made]
+    return app, [(w, renovation_passes.live_pass(db, w.id)) for w in made]
 
 
 def pass_gates(db, people, app) -> None:
@@ -127,9 +135,9 @@ def refusals(db, action: str) -> list[AuditEntry]:
 
 def test_three_levels_in_order_issue_permit_and_passes(db, people, community_id, tuesday):
     app = new_application(db, people, community_id)
-    w = renovations.add_worker(db, people.desk, app.id, name="孙师傅", phone="13600001111", trade="electrician")
+    w = renovation_passes.add_worker(db, people.desk, app.id, name="孙师傅", phone="13600001111", trade="electrician")
     assert app.status == renovations.FIRST_REVIEW and app.round == 1
-    assert renovations.live_pass(db, w.id) is None  # no pass before sign-off
+    assert renovation_passes.live_pass(db, w.id) is None  # no pass before sign-off
     assert [r.id for r in renovations.awaiting(db, people.supervisor)] == [app.id]
     assert renovations.awaiting(db, people.engineer) == []
     renovations.decide(db, people.supervisor, app.id, level="first_review", decision="approve")
@@ -140,10 +148,10 @@ def test_three_levels_in_order_issue_permit_and_passes(db, people, community_id,
     db.refresh(app)
     assert app.status == renovations.APPROVED and app.permit_version == 1
     assert app.permit_no.startswith("ZX") and app.permit_issued_at == clock.now()
-    p = renovations.live_pass(db, w.id)
+    p = renovation_passes.live_pass(db, w.id)
     assert p is not None and (p.valid_from, p.valid_until) == (app.planned_start, app.planned_end)
     assert [a.level for a in renovations.approvals(db, app.id)] == list(renovations.LEVELS)
-    assert renovations.permit_token(app).startswith("1")
+    assert renovation_passes.permit_token(app).startswith("1")
 
 
 def test_skipping_a_level_is_refused_and_audited(db, people, community_id, tuesday):
@@ -282,29 +290,29 @@ def test_the_unique_decision_row_holds_even_without_the_status_check(db, people,
 
 def test_worker_id_number_is_kept_masked_only(db, people, community_id, tuesday):
     app = new_application(db, people, community_id)
-    w = renovations.add_worker(db, people.desk, app.id, name="李师傅", phone="13600002222", trade="tiler",
+    w = renovation_passes.add_worker(db, people.desk, app.id, name="李师傅", phone="13600002222", trade="tiler",
                                id_number="11010119900101123x")
     assert w.id_number_masked == "110***********123X"
-    assert renovations.mask_id_number("110101900101123") == "110********1123"
+    assert renovation_passes.mask_id_number("110101900101123") == "110********1123"
     with pytest.raises(DomainError) as err:
-        renovations.add_worker(db, people.desk, app.id, name="王", phone="13600002222", trade="tiler",
+        renovation_passes.add_worker(db, people.desk, app.id, name="王", phone="13600002222", trade="tiler",
                                id_number="12345")
     assert err.value.key == "renovation.bad_id_number"
     with pytest.raises(DomainError):
-        renovations.add_worker(db, people.desk, app.id, name="王", phone="13600002222", trade="astronaut")
+        renovation_passes.add_worker(db, people.desk, app.id, name="王", phone="13600002222", trade="astronaut")
 
 
 def test_worker_added_under_a_permit_gets_a_pass_and_leaving_revokes_it(db, people, community_id, tuesday):
     app, _ = under_way(db, people, community_id)
-    w = renovations.add_worker(db, people.desk, app.id, name="周师傅", phone="13600003333", trade="painter")
-    p = renovations.live_pass(db, w.id)
+    w = renovation_passes.add_worker(db, people.desk, app.id, name="周师傅", phone="13600003333", trade="painter")
+    p = renovation_passes.live_pass(db, w.id)
     assert p is not None and p.version == 1
-    renovations.reissue_pass(db, people.desk, p.id)
+    renovation_passes.reissue_pass(db, people.desk, p.id)
     assert p.version == 2
-    renovations.remove_worker(db, people.desk, w.id)
+    renovation_passes.remove_worker(db, people.desk, w.id)
     assert p.revoked_at == clock.now() and p.revoked_reason == "worker_left"
-    assert renovations.live_pass(db, w.id) is None
-    views = {v.name: v for v in renovations.workers_and_passes(db, people.desk, app.id)}
+    assert renovation_passes.live_pass(db, w.id) is None
+    views = {v.name: v for v in renovation_passes.workers_and_passes(db, people.desk, app.id)}
     assert views["孙师傅"].token and not views["孙师傅"].revoked and views["孙师傅"].version == 1
     gone = views["周师傅"]
     assert (gone.active, gone.revoked, gone.revoked_reason, gone.token) == (False, True, "worker_left", "")
@@ -312,16 +320,16 @@ def test_worker_added_under_a_permit_gets_a_pass_and_leaving_revokes_it(db, peop
 
 def test_deposit_and_letter_records(db, people, community_id, tuesday, tmp_path):
     app, _ = under_way(db, people, community_id)
-    renovations.record_deposit(db, people.desk, app.id, amount_cents=300_000, receipt_no="SJ-0001")
+    renovation_passes.record_deposit(db, people.desk, app.id, amount_cents=300_000, receipt_no="SJ-0001")
     assert (app.deposit_cents, app.deposit_receipt_no) == (300_000, "SJ-0001")
     with pytest.raises(DomainError) as twice:
-        renovations.record_deposit(db, people.desk, app.id, amount_cents=1, receipt_no="x")
+        renovation_passes.record_deposit(db, people.desk, app.id, amount_cents=1, receipt_no="x")
     assert twice.value.key == "renovation.deposit_recorded"
     with pytest.raises(DomainError) as no_photo:
-        renovations.record_letter(db, people.desk, app.id, signed_on=clock.today())
+        renovation_passes.record_letter(db, people.desk, app.id, signed_on=clock.today())
     assert no_photo.value.key == "renovation.letter_photo_needed"
-    page = attach_photo(db, people.desk, renovations.LETTER_KIND, app.id, tmp_path, "letter-1")
-    renovations.record_letter(db, people.desk, app.id, signed_on=clock.today())
+    page = attach_photo(db, people.desk, renovation_passes.LETTER_KIND, app.id, tmp_path, "letter-1")
+    renovation_passes.record_letter(db, people.desk, app.id, signed_on=clock.today())
     assert (app.letter_photo_id, app.letter_signed_on) == (page.id, clock.today())
 
 
@@ -330,7 +338,7 @@ def test_deposit_and_letter_records(db, people, community_id, tuesday, tmp_path)
 
 def test_violation_rectification_recheck_deducts_and_escalates(db, people, community_id, tuesday):
     app, _ = under_way(db, people, community_id)
-    renovations.record_deposit(db, people.desk, app.id, amount_cents=500_000, receipt_no="SJ-0002")
+    renovation_passes.record_deposit(db, people.desk, app.id, amount_cents=500_000, receipt_no="SJ-0002")
     with pytest.raises(DomainError) as incomplete:
         renovation_checks.site_check(db, people.butler, app.id, results={"structure": True})
     assert incomplete.value.key == "renovation.check_incomplete"
@@ -353,7 +361,7 @@ def test_violation_rectification_recheck_deducts_and_escalates(db, people, commu
     renovation_checks.recheck(db, people.supervisor, rect.id, rectified=False, note="未整改",
                               deduction_cents=100_000, deduction_reason="逾期未清运")
     assert (rect.status, rect.deduction_cents, rect.escalated_at) == ("failed", 100_000, clock.now())
-    assert renovations.deductions(db, app.id) == 100_000
+    assert renovation_checks.deductions(db, app.id) == 100_000
     assert [r.id for r in renovation_checks.escalations(db, community_id)] == [rect.id]
     with pytest.raises(DomainError) as closed:
         renovation_checks.recheck(db, people.supervisor, rect.id, rectified=True)
@@ -419,9 +427,9 @@ def test_stage_gates_concealed_then_waterproofing_hold(db, people, community_id,
 def test_completion_needs_waterproofing_confirmed(db, people, community_id, tuesday, tmp_path):
     app, _ = under_way(db, people, community_id, scope=["floors"], waterproofing_areas=["bathroom"])
     renovation_checks.advance_stage(db, people.engineer, app.id)  # nothing concealed in this scope
-    attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asbuilt-w")
+    attach_photo(db, people.engineer, renovation_completion.ASBUILT_KIND, app.id, tmp_path, "asbuilt-w")
     with pytest.raises(DomainError) as held:
-        renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
+        renovation_completion.complete(db, people.engineer, app.id, checklist=ACCEPTED)
     assert held.value.key == "renovation.waterproofing_unconfirmed"
     view = renovation_checks.permit(db, people.desk, app.id)
     assert (view.stage, view.hold) == ("waterproofing", "renovation.hold.waterproofing")
@@ -456,67 +464,67 @@ def test_hot_work_needs_scope_a_short_window_and_a_fire_watch(db, people, commun
 
 def test_completion_revokes_passes_and_schedules_the_revisit(db, people, community_id, tuesday, tmp_path):
     app, made = under_way(db, people, community_id, workers=(("甲", "mason"), ("乙", "painter")))
-    renovations.record_deposit(db, people.desk, app.id, amount_cents=200_000, receipt_no="SJ-3")
+    renovation_passes.record_deposit(db, people.desk, app.id, amount_cents=200_000, receipt_no="SJ-3")
     with pytest.raises(DomainError) as failed:
-        renovations.complete(db, people.engineer, app.id, checklist={**ACCEPTED, "facade": False})
+        renovation_completion.complete(db, people.engineer, app.id, checklist={**ACCEPTED, "facade": False})
     assert failed.value.key == "renovation.acceptance_failed"
     with pytest.raises(DomainError) as drawings:
-        renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
+        renovation_completion.complete(db, people.engineer, app.id, checklist=ACCEPTED)
     assert drawings.value.key == "renovation.asbuilt_needed"
-    attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asbuilt-1")
+    attach_photo(db, people.engineer, renovation_completion.ASBUILT_KIND, app.id, tmp_path, "asbuilt-1")
     with pytest.raises(DomainError) as gates:  # the stage gates hold at the end too
-        renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
+        renovation_completion.complete(db, people.engineer, app.id, checklist=ACCEPTED)
     assert gates.value.key == "renovation.concealed_uninspected"
     pass_gates(db, people, app)
-    token = renovations.pass_token(made[0][1])
+    token = renovation_passes.pass_token(made[0][1])
     assert gate.verify_pass(db, people.guard, token).verdict == gate.VALID
-    renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED, note="验收合格")
+    renovation_completion.complete(db, people.engineer, app.id, checklist=ACCEPTED, note="验收合格")
     assert app.status == renovations.COMPLETED and app.completed_at == clock.now()
-    assert app.revisit_due == renovations.add_months(clock.today(), 2)
+    assert app.revisit_due == renovation_completion.add_months(clock.today(), 2)
     for _w, p in made:
         db.refresh(p)
         assert p.revoked_at is not None and p.revoked_reason == "completion"
     assert gate.verify_pass(db, people.guard, token).verdict == gate.REVOKED
     with pytest.raises(DomainError) as early:
-        renovations.refund(db, people.supervisor, app.id)
+        renovation_completion.refund(db, people.supervisor, app.id)
     assert early.value.key == "renovation.revisit_first"
     clock.advance(timedelta(days=40))
-    renovations.record_revisit(db, people.butler, app.id, "业主满意，无渗漏")
-    assert renovations.refund(db, people.supervisor, app.id) == 200_000
+    renovation_completion.record_revisit(db, people.butler, app.id, "业主满意，无渗漏")
+    assert renovation_completion.refund(db, people.supervisor, app.id) == 200_000
     assert app.status == renovations.CLOSED and app.refund_cents == 200_000
 
 
 def test_refund_is_deposit_less_deductions_and_never_negative(db, people, community_id, tuesday, tmp_path):
     app, _ = under_way(db, people, community_id)
-    renovations.record_deposit(db, people.desk, app.id, amount_cents=300_000, receipt_no="SJ-4")
+    renovation_passes.record_deposit(db, people.desk, app.id, amount_cents=300_000, receipt_no="SJ-4")
     for n, amount in enumerate((50_000, 70_000)):
         check = renovation_checks.site_check(db, people.butler, app.id, results={**ALL_OK, "noise": False},
                                              notes={"noise": f"午休时间电钻 {n}"})
         rect = db.exec(select(Rectification).where(Rectification.site_check_id == check.id)).one()
         renovation_checks.recheck(db, people.engineer, rect.id, rectified=False, note="仍噪音",
                                   deduction_cents=amount, deduction_reason="噪音扰民")
-    attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asbuilt-2")
+    attach_photo(db, people.engineer, renovation_completion.ASBUILT_KIND, app.id, tmp_path, "asbuilt-2")
     pass_gates(db, people, app)
-    renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
-    renovations.record_revisit(db, people.butler, app.id, "回访完成")
-    assert renovations.refund(db, people.supervisor, app.id) == 300_000 - 120_000
+    renovation_completion.complete(db, people.engineer, app.id, checklist=ACCEPTED)
+    renovation_completion.record_revisit(db, people.butler, app.id, "回访完成")
+    assert renovation_completion.refund(db, people.supervisor, app.id) == 300_000 - 120_000
 
 
 def test_completion_waits_for_open_rectifications(db, people, community_id, tuesday, tmp_path):
     app, _ = under_way(db, people, community_id)
     renovation_checks.site_check(db, people.butler, app.id, results={**ALL_OK, "fire_safety": False},
                                  notes={"fire_safety": "无灭火器"})
-    attach_photo(db, people.engineer, renovations.ASBUILT_KIND, app.id, tmp_path, "asbuilt-3")
+    attach_photo(db, people.engineer, renovation_completion.ASBUILT_KIND, app.id, tmp_path, "asbuilt-3")
     with pytest.raises(DomainError) as err:
-        renovations.complete(db, people.engineer, app.id, checklist=ACCEPTED)
+        renovation_completion.complete(db, people.engineer, app.id, checklist=ACCEPTED)
     assert err.value.key == "renovation.rectification_open"
 
 
 def test_add_months_keeps_the_day_or_the_month_end():
-    assert renovations.add_months(date(2026, 3, 15), 2) == date(2026, 5, 15)
-    assert renovations.add_months(date(2026, 12, 31), 2) == date(2027, 2, 28)
-    assert renovations.add_months(date(2027, 12, 31), 2) == date(2028, 2, 29)
-    assert renovations.add_months(date(2026, 11, 30), 2) == date(2027, 1, 30)
+    assert renovation_completion.add_months(date(2026, 3, 15), 2) == date(2026, 5, 15)
+    assert renovation_completion.add_months(date(2026, 12, 31), 2) == date(2027, 2, 28)
+    assert renovation_completion.add_months(date(2027, 12, 31), 2) == date(2028, 2, 29)
+    assert renovation_completion.add_months(date(2026, 11, 30), 2) == date(2027, 1, 30)
 
 
 # --- KPIs -----------------------------------------------------------------------------------------
@@ -528,14 +536,14 @@ def test_kpis_figures(db, people, community_id, tuesday):
     b, _ = under_way(db, people, community_id, 1)
     new_application(db, people, community_id, 2)
     for app in (a, b):
-        renovations.record_deposit(db, people.desk, app.id, amount_cents=100_000, receipt_no=f"K{app.id}")
+        renovation_passes.record_deposit(db, people.desk, app.id, amount_cents=100_000, receipt_no=f"K{app.id}")
     bad = renovation_checks.site_check(db, people.butler, a.id, results={**ALL_OK, "waste": False},
                                        notes={"waste": "垃圾未清"})
     renovation_checks.site_check(db, people.butler, b.id, results=ALL_OK)
     rect = db.exec(select(Rectification).where(Rectification.site_check_id == bad.id)).one()
     renovation_checks.recheck(db, people.butler, rect.id, rectified=True)
-    gate.verify_pass(db, people.guard, renovations.pass_token(made_a[0][1]))  # valid
-    gate.verify_pass(db, people.guard, renovations.pass_token(made_a[1][1]))  # welder, no hot-work permission
+    gate.verify_pass(db, people.guard, renovation_passes.pass_token(made_a[0][1]))  # valid
+    gate.verify_pass(db, people.guard, renovation_passes.pass_token(made_a[1][1]))  # welder, no hot-work permission
     gate.verify_pass(db, people.guard, "not a pass")
     k = renovation_checks.kpis(db, community_id)
     assert k.households == 1524
@@ -580,12 +588,13 @@ def test_every_message_key_has_chinese_and_english():
 
     assert set(messages.ZH) == set(messages.EN)
     root = Path(renovations.__file__).parent
-    source = "".join((root / f).read_text() for f in ("renovations.py", "renovation_checks.py", "gate.py"))
+    files = ("renovations.py", "renovation_passes.py", "renovation_checks.py", "renovation_completion.py", "gate.py")
+    source = "".join((root / f).read_text() for f in files)
     keys = set(re.findall(r'(?:DomainError|Refused)\("([a-z_.]+)"', source))
     keys |= set(re.findall(r'"(renovation\.hold\.[a-z]+)"', source))
     keys |= {f"gate.verdict.{v}" for v in gate.VERDICTS}
     keys |= {f"renovation.status.{s}" for s in renovations.STATUSES}
-    keys |= {f"renovation.trade.{t}" for t in renovations.TRADES}
+    keys |= {f"renovation.trade.{t}" for t in renovation_passes.TRADES}
     keys |= {f"renovation.check.{i}" for i in renovation_checks.CHECK_ITEMS}
     keys |= {f"field.{f}" for f in re.findall(r'field="([a-z_]+)"', source)}
     for lang in ("zh", "en"):
