@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from app.db.models import Grid, Staff, StaffRole
 from app.db.session import session_scope
-from app.domain import clock, households, request_search, requests, roles
+from app.domain import clock, households, notices, reports, request_search, requests, roles
 from app.domain.errors import DomainError
 from app.domain.request_search import RequestRow
 from app.state.base import AppState
@@ -101,6 +101,10 @@ class RequestDeskState(AppState):
             self.counts = {
                 "today": str(c.today), "open": str(c.open), "overdue": str(c.overdue),
                 "major": str(c.major_unacknowledged), "follow": str(c.awaiting_follow_up),
+                # follow-up coverage this quarter against the handbook's 100%
+                "coverage": reports.percent(
+                    reports.quarterly_for(db, cid, reports.quarter_of(clock.today())).total.follow_up_rate
+                ),
             }
             self.today = [request_row(r) for r in request_search.today_queue(db, cid, limit=20)]
             self.overdue = [request_row(r) for r in request_search.overdue(db, cid, limit=20)]
@@ -244,6 +248,8 @@ class RequestState(AppState):
     staff: list[dict[str, str]] = []
     not_ours: bool = False
     missing: bool = False
+    # notice-board announcements that answer this request
+    answered_by: list[str] = []
 
     def _id(self) -> int:
         return route_int(self, "request_id")
@@ -294,6 +300,7 @@ class RequestState(AppState):
             for f in requests.follow_ups(db, r.id)
         ]
         self.photos = photo_rows(db, actor, requests.PHOTO_KIND, r.id)
+        self.answered_by = [str(i) for i in notices.linked_to(db, r.id)]
         self.actions = requests.allowed_actions(r, actor)
         if "dispatch" in self.actions:
             self.technicians, self.staff = _staff_options(db, r.community_id)

@@ -373,6 +373,16 @@ def request_detail() -> rx.Component:
                                id="arrival-minutes"),
                     ),
                     _field(T["field.resolution"], r["resolution"]),
+                    rx.cond(
+                        R.answered_by.length() > 0,
+                        rx.hstack(
+                            rx.text(T["request.answered_by"], size="2", color_scheme="gray", min_width="84px"),
+                            rx.foreach(R.answered_by, lambda i: rx.badge(T["request.notice_no"], i, variant="soft")),
+                            wrap="wrap",
+                            width="100%",
+                            id="answered-by",
+                        ),
+                    ),
                     _field(T["request.acknowledged_at"], r["acknowledged"]),
                     rx.cond(r["ours"] == "", rx.callout.root(
                         rx.callout.icon(rx.icon("info")),

@@ -136,6 +136,7 @@ def desk_home() -> rx.Component:
             stat(T["request.count.overdue"], rx.text(n["overdue"], color="var(--red-11)"), id="count-overdue"),
             stat(T["request.count.major"], n["major"], id="count-major"),
             stat(T["request.count.follow"], n["follow"], id="count-follow"),
+            stat(T["request.count.coverage"], n["coverage"], id="count-coverage"),
             rx.spacer(),
             rx.cond(
                 AppState.perms.contains("request.limits"),
