@@ -272,6 +272,43 @@ def test_two_sessions_approving_at_once_approve_once(committed, people, communit
         two.close()
 
 
+def test_two_managers_at_the_same_moment_decide_once_on_postgres(committed, people, community_id, tuesday):
+    """Truly concurrent on PostgreSQL: the second UPDATE waits for the first commit, then matches no row."""
+    import threading
+
+    engine, made = committed
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers; the stale-read test covers it")
+    with Session(engine) as s:
+        made.append(new_application(s, people, community_id, 6).id)
+        s.commit()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def click() -> None:
+        with Session(engine) as s:
+            s.get(RenovationApplication, made[0])  # the screen's read
+            barrier.wait()
+            try:
+                renovations.decide(s, people.supervisor, made[0], level="first_review", decision="approve")
+                s.commit()
+                outcomes.append("ok")
+            except DomainError as err:
+                s.rollback()
+                outcomes.append(err.key)
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(outcomes) == 2 and outcomes.count("ok") == 1, outcomes
+    assert set(outcomes) - {"ok"} <= {"renovation.changed", "renovation.already_decided"}
+    with Session(engine) as s:
+        rows = s.exec(select(RenovationApproval).where(RenovationApproval.application_id == made[0])).all()
+        assert len(rows) == 1 and s.get(RenovationApplication, made[0]).status == renovations.SECOND_REVIEW
+
+
 def test_the_unique_decision_row_holds_even_without_the_status_check(db, people, community_id, tuesday):
     app = new_application(db, people, community_id)
     db.add(RenovationApproval(application_id=app.id, level="first_review", round=1, decision="approve",
