@@ -157,15 +157,14 @@ def _judge(
         tokens.check_version(claims, row.version)
     except tokens.TokenError as err:
         return REVOKED, row, err
-    local = clock.local(now)
-    today = local.date()
+    today = clock.local(now).date()
     if today < row.valid_from:
         return NOT_YET_VALID, row, None
     if today > row.valid_until:
         return EXPIRED, row, None
     if row.status != renovations.APPROVED:
         return REVOKED, row, None
-    if not row.hours_start <= local.strftime("%H:%M") < row.hours_end:
+    if not renovations.in_hours(row.hours_start, row.hours_end, now):
         return OUTSIDE_HOURS, row, None
     if (hot_work or row.trade in renovation_passes.HOT_WORK_TRADES) and not renovation_checks.hot_work_allowed(
         session, row.application_id, today

@@ -114,6 +114,11 @@ def _issue(session: Session, actor: Actor, app: RenovationApplication, worker: R
     return p
 
 
+def issue_all(session: Session, actor: Actor, app: RenovationApplication) -> list[WorkerPass]:
+    """A pass for every active worker (at sign-off)."""
+    return [_issue(session, actor, app, worker) for worker in active_workers(session, app.id or 0)]
+
+
 def live_pass(session: Session, worker_id: int) -> WorkerPass | None:
     """The worker's pass that is not revoked, if any."""
     return session.exec(
@@ -291,11 +296,6 @@ def record_letter(session: Session, actor: Actor, application_id: int, *, signed
     audit.record(session, "renovation.letter", actor_id=actor.id, community_id=app.community_id,
                  subject=f"renovation:{app.id}", after={"signed_on": signed_on, "photo": app.letter_photo_id})
     return app
-
-
-def issue_all(session: Session, actor: Actor, app: RenovationApplication) -> list[WorkerPass]:
-    """A pass for every active worker (at sign-off)."""
-    return [_issue(session, actor, app, worker) for worker in active_workers(session, app.id or 0)]
 
 
 # --- photos: the signed letter, worker photos ------------------------------------------

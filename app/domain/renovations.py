@@ -108,10 +108,9 @@ def check_cents(value: int, field: str, *, most: int = MAX_DEPOSIT_CENTS) -> int
     return value
 
 
-def in_hours(app: RenovationApplication, at: datetime) -> bool:
-    """Whether a moment is inside the application's daily construction hours (local time)."""
-    hhmm = clock.local(at).strftime("%H:%M")
-    return app.hours_start <= hhmm < app.hours_end
+def in_hours(hours_start: str, hours_end: str, at: datetime) -> bool:
+    """Whether a moment is inside daily construction hours ("HH:MM", local time; the end excluded)."""
+    return hours_start <= clock.local(at).strftime("%H:%M") < hours_end
 
 
 def areas(app: RenovationApplication) -> list[str]:
