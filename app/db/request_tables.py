@@ -30,7 +30,12 @@ class ServiceRequest(SQLModel, table=True):
     __table_args__ = (
         Index("ix_servicerequest_open_due", "community_id", "is_open", "due_at"),
         Index("ix_servicerequest_received", "community_id", "received_at"),
-        Index("ix_servicerequest_grid_open", "grid_id", "is_open"),
+        # grid search newest first; the register without filters; a household's requests
+        Index("ix_servicerequest_grid_newest", "community_id", "grid_id", "id"),
+        Index("ix_servicerequest_newest", "community_id", "id"),
+        Index("ix_servicerequest_household", "community_id", "household_id", "id"),
+        # open requests per grid (the dashboard's by-grid table)
+        Index("ix_servicerequest_open_grid", "community_id", "is_open", "grid_id"),
         Index("ix_servicerequest_status", "community_id", "status"),
         Index("ix_servicerequest_phone", "community_id", "contact_phone"),
         Index("ix_servicerequest_assignee_open", "assignee_id", "is_open"),
@@ -39,7 +44,7 @@ class ServiceRequest(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id")
-    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
+    household_id: int | None = Field(default=None, foreign_key="household.id")
     grid_id: int | None = Field(default=None, foreign_key="grid.id")
     # phone / visit / letter / resident_page / patrol / other
     channel: str = Field(max_length=16)

@@ -299,6 +299,18 @@ def seed_demo(session: Session) -> int:
     return cid
 
 
+def seed_demo_activity(session: Session, community_id: int) -> None:
+    """What the demo community has been doing: renovations in every stage and two weeks of requests.
+
+    Both go through the domain rules (so they audit, notify and index as the app
+    does); `seed_demo` stays a plain community, which the domain tests start from.
+    """
+    from app.db.seed_renovations import seed_renovations
+
+    seed_renovations(session)
+    seed_requests.seed_demo_requests(session, community_id, seed=2028)
+
+
 def seed_scale(session: Session, households: int) -> list[int]:
     """Add communities of about 1,800-1,950 households (five grids each) until `households` exist."""
     have = session.exec(select(func.count()).select_from(Household)).one()
@@ -368,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
             if existing is not None:
                 print("demo community already seeded", file=sys.stderr)
             else:
-                seed_demo(session)
+                cid = seed_demo(session)
+                seed_demo_activity(session, cid)
                 print("seeded the demo community 阳光花园")
         if args.scale:
             made = seed_scale(session, args.scale)

@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, func, intersect
-from sqlalchemy import select as sa_select
+from sqlalchemy import and_, case, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.db.models import Grid, RequestTerm, ServiceRequest, Staff
@@ -118,17 +118,8 @@ def search(
         wanted.append(f"p:{digits}"[:TERM_MAX])
     elif len(digits) == 4:
         wanted.append(f"p4:{digits}")
-    if (query.text.strip() and not words) or (query.phone.strip() and len(digits) not in (4,) and len(digits) < 7):
+    if (query.text.strip() and not words) or (query.phone.strip() and len(digits) != 4 and len(digits) < 7):
         return []
-    if wanted:
-        parts = [
-            sa_select(RequestTerm.request_id).where(
-                RequestTerm.community_id == community_id, RequestTerm.term == w
-            )
-            for w in wanted
-        ]
-        ids = intersect(*parts) if len(parts) > 1 else parts[0]
-        conds.append(col(ServiceRequest.id).in_(ids))
     if query.household_id is not None:
         conds.append(ServiceRequest.household_id == query.household_id)
     if query.grid_id is not None:
@@ -145,8 +136,29 @@ def search(
         conds.append(ServiceRequest.received_at >= _local_midnight(query.day_from))
     if query.day_to is not None:
         conds.append(ServiceRequest.received_at < _local_midnight(query.day_to + timedelta(days=1)))
-    stmt = _listing(*conds).order_by(col(ServiceRequest.id).desc()).offset(offset).limit(limit)
-    return _rows(session, stmt)
+    if not wanted:
+        stmt = _listing(*conds).order_by(col(ServiceRequest.id).desc())
+    else:
+        # drive from the first term's index range, newest request first, and probe the
+        # others: the walk stops after `limit` hits instead of collecting every match
+        first = aliased(RequestTerm)
+        stmt = (
+            select(ServiceRequest, Grid.name, Staff.name)
+            .select_from(first)
+            .join(ServiceRequest, col(ServiceRequest.id) == first.request_id)
+            .join(Grid, col(Grid.id) == col(ServiceRequest.grid_id), isouter=True)
+            .join(Staff, col(Staff.id) == col(ServiceRequest.assignee_id), isouter=True)
+            .where(first.community_id == community_id, first.term == wanted[0], *conds)
+        )
+        for w in wanted[1:]:
+            other = aliased(RequestTerm)
+            stmt = stmt.join(
+                other,
+                and_(other.request_id == first.request_id, other.community_id == community_id,
+                     other.term == w),
+            )
+        stmt = stmt.order_by(first.request_id.desc())
+    return _rows(session, stmt.offset(offset).limit(limit))
 
 
 # --- the desk dashboard ------------------------------------------------------------------------
