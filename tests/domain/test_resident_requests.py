@@ -10,7 +10,7 @@ from PIL import Image
 from sqlmodel import select
 
 from app.db.models import AuditEntry, Grid, Household, RequestEvent
-from app.domain import clock, grid_planning, households, requests, tokens
+from app.domain import clock, evidence, grid_planning, households, requests, tokens
 from app.domain import resident_requests as rr
 from app.domain.errors import DomainError, Refused
 from tests.domain.conftest import FRONT_DESK, TECHNICIAN
@@ -179,11 +179,14 @@ def test_resident_photos_through_the_link_only_while_open_and_capped(
     assert photo.author_id is None and photo.subject_id == got.request_id
     again = rr.attach_photo(db, got.link, data=_jpeg(), client_id="p-1", claimed_at_ms=None, root=tmp_path)
     assert again.id == photo.id  # a retried upload is stored once
+    staff_photo = evidence.attach(db, actor_of(FRONT_DESK), kind=requests.PHOTO_KIND, subject_id=got.request_id,
+                                  data=_jpeg(), client_id="p-staff", claimed_at_ms=None, root=tmp_path)
     seen = rr.view(db, got.link)
-    assert [(p.id, p.author) for p in seen.photos] == [(photo.id, rr.RESIDENT)]
+    assert [(p.id, p.author) for p in seen.photos] == [(photo.id, rr.RESIDENT), (staff_photo.id, rr.STAFF)]
+    assert all(p.place == "" for p in seen.photos)
     with pytest.raises(Refused):
         rr.attach_photo(db, "not-a-link", data=_jpeg(), client_id="p-2", claimed_at_ms=None, root=tmp_path)
-    monkeypatch.setattr(rr, "PHOTO_MAX", 1)
+    monkeypatch.setattr(rr, "PHOTO_MAX", 1)  # staff photos do not count against the resident's cap
     with pytest.raises(DomainError, match="rr.too_many_photos"):
         rr.attach_photo(db, got.link, data=_jpeg(), client_id="p-3", claimed_at_ms=None, root=tmp_path)
     monkeypatch.setattr(rr, "PHOTO_MAX", 12)

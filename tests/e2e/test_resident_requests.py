@@ -101,7 +101,7 @@ def test_resident_files_a_repair_with_a_photo_and_follows_it(phone, browser, ser
     assert (channel, grid, status, contact) == ("resident_page", "2号网格", "received", "13912345678")
     photos = _sql(served_app, "select author_id from evidencephoto where subject_kind = 'request' "
                   "and subject_id = ?", number)
-    assert photos == [(None,)]
+    assert photos == [(None,)]  # the resident's photo has no staff author
 
     # the private link: only this request, its status, the resident's photo; add information
     phone.goto(link_url)
@@ -113,6 +113,10 @@ def test_resident_files_a_repair_with_a_photo_and_follows_it(phone, browser, ser
     expect(phone.locator("#rq-progress .rq-step[data-reached='1']")).to_have_count(1)
     thumb = phone.locator("#rq-photos img.evidence-thumb").first.get_attribute("src")
     assert "sig=" in thumb and phone.request.get(thumb).status == 200
+    # another photo from the status page: sent with the link, not a sign-in
+    phone.locator("#rq-photo").set_input_files(small_jpeg(tmp_path))
+    expect(phone.locator("#rq-photo-status")).to_contain_text("已保存 1 张照片")
+    expect(phone.locator("#rq-photos .evidence-photo")).to_have_count(2)
     phone.locator("#rq-note-input").fill("晚上七点以后家里有人")
     phone.locator("#rq-send").click()
     expect(phone.locator("#rq-note-ok")).to_have_text("已收到您的补充信息")
@@ -131,6 +135,8 @@ def test_resident_files_a_repair_with_a_photo_and_follows_it(phone, browser, ser
     expect(desk.locator("#history")).to_contain_text("晚上七点以后家里有人")
     expect(desk.locator("#request-content")).to_have_text("厨房水管漏水，地上有积水")
     ctx.close()
+    assert len(_sql(served_app, "select id from evidencephoto where subject_kind = 'request' "
+                    "and subject_id = ? and author_id is null", number)) == 2
 
 
 def test_public_intake_refusals_and_links(phone, served_app):
