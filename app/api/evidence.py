@@ -213,45 +213,31 @@ def _ingest(
         raise _WithLang(
             DomainError("evidence.too_large", max_mb=evidence.MAX_BYTES // (1024 * 1024)), lang
         )
-    if link is not None:
-        try:
-            with INGEST_SLOTS, session_scope() as db:
-                photo = resident_requests.attach_photo(
-                    db,
-                    link,
-                    data=data,
-                    client_id=fields.get("client_id", ""),
-                    claimed_at_ms=_int_or_none(fields.get("claimed_at_ms")),
-                    root=evidence.evidence_root(),
-                    filename_hint=file_name,
-                )
-                photo_id = photo.id
-        except DomainError as err:
-            raise _WithLang(err, lang) from err
-        assert photo_id is not None
-        thumb, full = photo_links(photo_id)
-        return {"id": photo_id, "thumb_url": thumb, "full_url": full}
-    assert subject_id is not None
+    common: dict[str, Any] = {
+        "data": data,
+        "client_id": fields.get("client_id", ""),
+        "claimed_at_ms": _int_or_none(fields.get("claimed_at_ms")),
+        "root": evidence.evidence_root(),
+        "filename_hint": file_name,
+    }
+
+    def by_staff(db) -> EvidencePhoto:
+        # re-resolved in this transaction: signed out meanwhile means refused
+        actor = auth.resolve(db, token)
+        if actor is None:
+            raise Refused("auth.signed_out")
+        if actor.must_change_password:
+            raise Refused("auth.must_change_password")
+        assert subject_id is not None
+        return evidence.attach(db, actor, kind=kind, subject_id=subject_id, **common)
+
+    def by_resident(db) -> EvidencePhoto:
+        assert link is not None
+        return resident_requests.attach_photo(db, link, **common)
+
     try:
         with INGEST_SLOTS, session_scope() as db:
-            # re-resolved in this transaction: signed out meanwhile means refused
-            actor = auth.resolve(db, token)
-            if actor is None:
-                raise Refused("auth.signed_out")
-            if actor.must_change_password:
-                raise Refused("auth.must_change_password")
-            photo = evidence.attach(
-                db,
-                actor,
-                kind=kind,
-                subject_id=subject_id,
-                data=data,
-                client_id=fields.get("client_id", ""),
-                claimed_at_ms=_int_or_none(fields.get("claimed_at_ms")),
-                root=evidence.evidence_root(),
-                filename_hint=file_name,
-            )
-            photo_id = photo.id
+            photo_id = (by_staff if link is None else by_resident)(db).id
     except DomainError as err:
         raise _WithLang(err, lang) from err
     assert photo_id is not None
