@@ -6,13 +6,22 @@ lookup happens in the browser); server-side messages use `translate()`.
 
 from __future__ import annotations
 
-from app.i18n import evidence_ui, grid_planning, patrols, reports, requests, resident_requests
+from app.i18n import (
+    evidence_ui,
+    grid_planning,
+    patrols,
+    renovation_site_ui,
+    reports,
+    requests,
+    resident_requests,
+)
 from app.i18n import renovations as renovation_messages
 from app.i18n.en import EN
 from app.i18n.zh_CN import ZH
 
 # Each screen family keeps its messages in its own module; the catalogs are their union.
-_FEATURES = (grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages)
+_FEATURES = (grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
+             renovation_site_ui)
 
 DEFAULT = "zh"
 CATALOGS: dict[str, dict[str, str]] = {

@@ -37,6 +37,7 @@ NAV_ACTIONS = (
     "report.view",
     "request.intake",
     "request.limits",
+    "renovation.kpi",
 )
 
 

@@ -18,6 +18,8 @@ def register(app: rx.App) -> None:
         notices,
         patrol,
         patrol_setup,
+        renovation_kpis,
+        renovation_site,
         repairs,
         reports,
         request_link,
@@ -30,6 +32,6 @@ def register(app: rx.App) -> None:
     for module in (
         login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
-        notices, reports,
+        notices, reports, renovation_site, renovation_kpis,
     ):
         module.add(app)

@@ -1,0 +1,377 @@
+"""Renovations under way on site: checks, re-checks, stage gates, hot work, completion, KPIs.
+
+Thin: every handler re-checks the role through AppState (`_run`/`_authorize`)
+and calls app.domain.renovation_checks / renovation_completion in one
+transaction; the state keeps only strings for the screen (times local).
+Used by the phone pages /m/renovations(/[renovation_id]), the sections on the
+desk renovation page and the desk KPI page /desk/renovation-kpis.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import reflex as rx
+from sqlmodel import col, select
+
+from app.db.models import HotWorkPermission, Rectification, SiteCheck, Staff
+from app.db.session import session_scope
+from app.domain import clock, renovation_checks, renovation_completion, renovations
+from app.domain.errors import DomainError
+from app.state.base import AppState
+from app.state.patrols import day_time, photo_rows, route_int
+
+CHECK_ITEMS = renovation_checks.CHECK_ITEMS
+ACCEPTANCE_ITEMS = renovation_completion.ACCEPTANCE_ITEMS
+
+
+def money(cents: int) -> str:
+    return f"¥{cents / 100:.2f}"
+
+
+def _cents(value: str) -> int:
+    """Yuan typed in a form ("200", "200.5") as fen; a bad amount is the domain's message."""
+    text = (value or "").strip() or "0"
+    try:
+        return round(float(text) * 100)
+    except ValueError as err:
+        raise DomainError("renovation.bad_amount", field="deduction") from err
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError as err:
+        raise DomainError("renovation.bad_dates") from err
+
+
+def _percent(rate: float | None, digits: int = 2) -> str:
+    return "—" if rate is None else f"{rate * 100:.{digits}f}%"
+
+
+class RenovationSiteState(AppState):
+    """One renovation on site (and the list of those under way)."""
+
+    rows: list[dict[str, str]] = []
+    reno: dict[str, str] = {}
+    checks: list[dict[str, str]] = []
+    last_check_id: int = 0
+    check_photos: list[dict] = []
+    rects: list[dict[str, str]] = []
+    gates: list[dict[str, str]] = []
+    concealed_left: list[str] = []
+    areas_left: list[str] = []
+    # what may be declared now: {"value": "kind:item", "key": message key}
+    declarable: list[dict[str, str]] = []
+    hot_work: list[dict[str, str]] = []
+    asbuilt_photos: list[dict] = []
+    escalated: list[dict[str, str]] = []
+    # which checklist items the inspector marked as a violation (the rest pass)
+    failing: list[str] = []
+    missing: bool = False
+
+    # ---- the list ------------------------------------------------------------------------
+
+    @rx.event
+    def load_list(self):
+        actor = self._authorize("renovation.view")
+        if actor is None:
+            return
+        with session_scope() as db:
+            rows = renovations.listing(db, actor, statuses=[renovations.APPROVED, renovations.COMPLETED])
+            open_rects = {}
+            for r in db.exec(select(Rectification).where(
+                    Rectification.community_id == actor.community_id, Rectification.status == "open")):
+                open_rects.setdefault(r.application_id, r)
+            out = []
+            for r in rows:
+                app = renovations.get(db, actor, r.id)
+                rect = open_rects.get(r.id)
+                out.append({
+                    "id": str(r.id), "household": r.household, "contractor": r.contractor,
+                    "status": r.status, "stage": r.stage if r.status == renovations.APPROVED else "",
+                    "hold": renovation_checks.hold(db, app),
+                    "rect_due": day_time(rect.due_at) if rect else "",
+                    "overdue": "1" if rect and renovation_checks._aware(rect.due_at) < clock.now() else "",
+                })
+            self.rows = out
+
+    # ---- one renovation ----------------------------------------------------------------
+
+    @rx.event
+    def load(self):
+        rid = route_int(self, "renovation_id")
+        actor = self._authorize("renovation.view")
+        if actor is None:
+            return
+        self.failing = []
+        self._reload(rid)
+
+    def _reload(self, rid: int) -> None:
+        actor = self._authorize("renovation.view")
+        if actor is None:
+            return
+        try:
+            with session_scope() as db:
+                app = renovations.get(db, actor, rid)
+                names = dict(db.exec(select(Staff.id, Staff.name).where(Staff.community_id == app.community_id)).all())
+                deducted = renovation_checks.deductions(db, rid)
+                self.reno = {
+                    "id": str(app.id), "household": app.household_label, "owner": app.owner_name,
+                    "contractor": app.contractor_company or app.contractor_contact,
+                    "permit_no": app.permit_no, "status": app.status,
+                    "stage": app.stage if app.status == renovations.APPROVED else "",
+                    "hold": renovation_checks.hold(db, app),
+                    "planned": f"{app.planned_start} ~ {app.planned_end}",
+                    "hours": f"{app.hours_start}-{app.hours_end}",
+                    "hot_work_scope": "1" if app.hot_work else "",
+                    "deposit": money(app.deposit_cents), "deducted": money(deducted),
+                    "refund_due": money(max(0, app.deposit_cents - deducted)),
+                    "refunded": money(app.refund_cents) if app.refunded_at else "",
+                    "revisit_due": str(app.revisit_due or ""),
+                    "revisit_at": day_time(app.revisit_at), "revisit_note": app.revisit_note or "",
+                    "under_way": "1" if app.status == renovations.APPROVED else "",
+                    "completed": "1" if app.status == renovations.COMPLETED else "",
+                    "last_stage": "1" if app.stage == renovation_checks.FINISHING else "",
+                }
+                checks = list(db.exec(select(SiteCheck).where(SiteCheck.application_id == rid)
+                                      .order_by(col(SiteCheck.id).desc())))
+                self.checks = [
+                    {"id": str(c.id), "at": day_time(c.at), "by": names.get(c.inspector_id, ""),
+                     "violations": str(c.violations),
+                     "failed": ", ".join(i.item for i in renovation_checks.check_items(db, c.id or 0) if not i.ok)}
+                    for c in checks
+                ]
+                self.last_check_id = checks[0].id or 0 if checks else 0
+                self.check_photos = (photo_rows(db, actor, renovation_checks.CHECK_PHOTO_KIND, self.last_check_id)
+                                     if self.last_check_id and actor.can("renovation.check") else [])
+                self.rects = [
+                    {"id": str(r.id), "items": r.items, "note": r.note, "status": r.status,
+                     "due": day_time(r.due_at),
+                     "overdue": "1" if r.status == "open" and renovation_checks._aware(r.due_at) < clock.now() else "",
+                     "deduction": money(r.deduction_cents) if r.deduction_cents else "",
+                     "reason": r.deduction_reason, "recheck_note": r.recheck_note,
+                     "rechecked": day_time(r.rechecked_at)}
+                    for r in renovation_checks.rectifications(db, actor, rid)
+                ]
+                gates = renovation_checks.gates(db, rid)
+                self.gates = [
+                    {"id": str(g.id), "kind": g.kind, "item": g.item, "status": g.status,
+                     "label_key": ("renovation.concealed." if g.kind == "concealed" else "renovation.area.") + g.item,
+                     "at": day_time(g.inspected_at or g.declared_at), "note": g.inspection_note or g.declared_note}
+                    for g in gates
+                ]
+                passed = {(g.kind, g.item) for g in gates if g.status == "passed"}
+                self.concealed_left = [i for i in renovation_checks.CONCEALED_ITEMS if ("concealed", i) not in passed]
+                self.areas_left = [a for a in renovations.areas(app) if ("waterproofing", a) not in passed]
+                if app.status != renovations.APPROVED or any(g.status == "declared" for g in gates):
+                    self.declarable = []
+                elif app.stage == renovation_checks.CONCEALED:
+                    self.declarable = [{"value": "concealed:" + i, "key": "renovation.concealed." + i}
+                                       for i in self.concealed_left]
+                elif app.stage == renovation_checks.WATERPROOFING:
+                    self.declarable = [{"value": "waterproofing:" + a, "key": "renovation.area." + a}
+                                       for a in self.areas_left]
+                else:
+                    self.declarable = []
+                self.hot_work = [
+                    {"id": str(h.id), "window": f"{h.starts_on} ~ {h.ends_on}", "fire_watch": h.fire_watch_name,
+                     "phone": h.fire_watch_phone, "revoked": "1" if h.revoked_at else ""}
+                    for h in db.exec(select(HotWorkPermission).where(HotWorkPermission.application_id == rid)
+                                     .order_by(col(HotWorkPermission.id).desc()))
+                ]
+                self.asbuilt_photos = (photo_rows(db, actor, renovation_completion.ASBUILT_KIND, rid)
+                                       if actor.can("renovation.complete") else [])
+                self.escalated = [
+                    {"id": str(r.id), "items": r.items, "reason": r.deduction_reason,
+                     "deduction": money(r.deduction_cents), "at": day_time(r.escalated_at)}
+                    for r in renovation_checks.escalations(db, app.community_id) if r.application_id == rid
+                ]
+            self.missing = False
+        except DomainError as err:
+            self.missing = True
+            self.reno = {}
+            self._say(err.key, **err.params)
+
+    def _rid(self) -> int:
+        return int(self.reno.get("id", "0") or 0)
+
+    # ---- site check ----------------------------------------------------------------------
+
+    @rx.event
+    def toggle_item(self, item: str):
+        if item in self.failing:
+            self.failing = [i for i in self.failing if i != item]
+        elif item in CHECK_ITEMS:
+            self.failing = [*self.failing, item]
+
+    @rx.event
+    def submit_check(self, form: dict):
+        rid = self._rid()
+        failing = set(self.failing)
+
+        def work(db, actor):
+            days = str(form.get("deadline_days", "") or "").strip()
+            return renovation_checks.site_check(
+                db, actor, rid,
+                results={i: i not in failing for i in CHECK_ITEMS},
+                notes={i: str(form.get("note_" + i, "") or "") for i in CHECK_ITEMS},
+                note=str(form.get("note", "") or ""),
+                deadline_days=int(days) if days.isdigit() else renovation_checks.DEFAULT_DEADLINE_DAYS,
+                client_id=str(form.get("client_id", "") or "")[:40] or None,
+            )
+
+        done = self._run("renovation.check", work, ok_key="site.check_saved")
+        if done is not None:
+            self.failing = []
+            self._reload(rid)
+
+    @rx.event
+    def photos_done(self):
+        self._reload(self._rid())
+
+    @rx.event
+    def submit_recheck(self, form: dict):
+        rid = self._rid()
+        rect_id = str(form.get("rect_id", "") or "")
+        rectified = str(form.get("outcome", "") or "") == "rectified"
+
+        def work(db, actor):
+            return renovation_checks.recheck(
+                db, actor, int(rect_id) if rect_id.isdigit() else 0, rectified=rectified,
+                note=str(form.get("recheck_note", "") or ""),
+                deduction_cents=0 if rectified else _cents(str(form.get("deduction", "") or "")),
+                deduction_reason=str(form.get("deduction_reason", "") or ""),
+            )
+
+        if self._run("renovation.check", work, ok_key="site.recheck_saved") is not None:
+            self._reload(rid)
+
+    # ---- stage gates ---------------------------------------------------------------------
+
+    @rx.event
+    def declare(self, form: dict):
+        rid = self._rid()
+        value = str(form.get("gate_item", "") or "")
+        kind, _, item = value.partition(":")
+
+        def work(db, actor):
+            return renovation_checks.declare(db, actor, rid, kind=kind, item=item,
+                                             note=str(form.get("declare_note", "") or ""))
+
+        if self._run("renovation.check", work, ok_key="site.declared") is not None:
+            self._reload(rid)
+
+    @rx.event
+    def inspect(self, form: dict):
+        rid = self._rid()
+        gate_id = str(form.get("gate_id", "") or "")
+        passed = str(form.get("outcome", "") or "") == "passed"
+
+        def work(db, actor):
+            return renovation_checks.inspect(db, actor, int(gate_id) if gate_id.isdigit() else 0,
+                                             passed=passed, note=str(form.get("inspect_note", "") or ""))
+
+        if self._run("renovation.check", work, ok_key="site.inspected") is not None:
+            self._reload(rid)
+
+    @rx.event
+    def advance(self):
+        rid = self._rid()
+        stage = self._run("renovation.check",
+                          lambda db, actor: renovation_checks.advance_stage(db, actor, rid))
+        if stage is not None:
+            self._say("site.advanced", ok=True, stage=self._msg("renovation.stage." + stage))
+        self._reload(rid)
+
+    # ---- hot work ----------------------------------------------------------------------------
+
+    @rx.event
+    def grant_hot_work(self, form: dict):
+        rid = self._rid()
+
+        def work(db, actor):
+            return renovation_checks.grant_hot_work(
+                db, actor, rid, starts_on=_day(str(form.get("hw_from", "") or "")),
+                ends_on=_day(str(form.get("hw_to", "") or "")),
+                fire_watch_name=str(form.get("fire_watch", "") or ""),
+                fire_watch_phone=str(form.get("fire_watch_phone", "") or ""),
+            )
+
+        if self._run("renovation.hot_work", work, ok_key="site.hot_work_granted") is not None:
+            self._reload(rid)
+
+    @rx.event
+    def revoke_hot_work(self, permission_id: str):
+        rid = self._rid()
+        if self._run("renovation.hot_work", lambda db, actor: renovation_checks.revoke_hot_work(
+                db, actor, int(permission_id)), ok_key="site.hot_work_revoked") is not None:
+            self._reload(rid)
+
+    # ---- completion ------------------------------------------------------------------------
+
+    @rx.event
+    def complete(self, form: dict):
+        rid = self._rid()
+
+        def work(db, actor):
+            return renovation_completion.complete(
+                db, actor, rid, checklist={i: bool(form.get("acc_" + i)) for i in ACCEPTANCE_ITEMS},
+                note=str(form.get("acceptance_note", "") or ""))
+
+        if self._run("renovation.complete", work, ok_key="site.completed") is not None:
+            self._reload(rid)
+
+    @rx.event
+    def revisit(self, form: dict):
+        rid = self._rid()
+        if self._run("renovation.revisit", lambda db, actor: renovation_completion.record_revisit(
+                db, actor, rid, str(form.get("revisit_note", "") or "")), ok_key="site.revisited") is not None:
+            self._reload(rid)
+
+    @rx.event
+    def refund(self):
+        rid = self._rid()
+        amount = self._run("renovation.refund", lambda db, actor: renovation_completion.refund(db, actor, rid))
+        if amount is not None:
+            self._say("site.refunded", ok=True, amount=money(amount))
+        self._reload(rid)
+
+
+class RenovationKpiState(AppState):
+    """The supervisor's renovation figures (this month so far)."""
+
+    figures: dict[str, str] = {}
+    by_stage: list[dict[str, str]] = []
+    refusals: list[dict[str, str]] = []
+
+    @rx.event
+    def load(self):
+        actor = self._authorize("renovation.kpi")
+        if actor is None or actor.community_id is None:
+            return
+        with session_scope() as db:
+            k = renovation_checks.kpis(db, actor.community_id)
+        self.figures = {
+            "period": f"{k.first} ~ {k.last}",
+            "households": str(k.households),
+            "site_checks": str(k.site_checks),
+            "violating": str(k.violating),
+            "violation_rate": _percent(k.violation_rate),
+            "violation_target": _percent(k.violation_target, 1),
+            "violation_ok": "1" if k.violation_ok else "",
+            "rectifications": str(k.rectifications),
+            "rectified": str(k.rectified), "failed": str(k.failed),
+            "open": str(k.open), "overdue": str(k.overdue),
+            "rectification_rate": _percent(k.rectification_rate, 0),
+            "rectification_target": _percent(k.rectification_target, 0),
+            "rectification_ok": "1" if k.rectification_ok else "",
+            "passes_active": str(k.passes_active),
+            "gate_scans": str(k.gate_scans),
+            "gate_refusals": str(k.gate_refusals),
+        }
+        self.by_stage = [{"key": "renovation.stage." + s, "count": str(k.by_stage.get(s, 0))}
+                         for s in renovation_checks.STAGES]
+        self.by_stage += [{"key": "renovation.status." + s, "count": str(k.by_status.get(s, 0))}
+                          for s in (renovations.COMPLETED, renovations.CLOSED)]
+        self.refusals = [{"key": "gate.verdict." + v, "count": str(n)} for v, n in sorted(k.refusals_by_verdict.items())]
