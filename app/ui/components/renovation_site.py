@@ -122,15 +122,12 @@ def _recheck_form(r: rx.Var) -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.el.input(type="hidden", name="rect_id", value=r["id"]),
-            rx.radio_group.root(
-                rx.hstack(
-                    rx.radio_group.item(value="rectified", id="outcome-rectified"),
-                    rx.text(T["site.rectified"], as_="label", html_for="outcome-rectified", size="3"),
-                    rx.radio_group.item(value="failed", id="outcome-failed"),
-                    rx.text(T["site.not_rectified"], as_="label", html_for="outcome-failed", size="3"),
-                    align="center", spacing="2",
-                ),
-                name="outcome", default_value="rectified", size="3",
+            _label(T["site.recheck_outcome"], "outcome"),
+            rx.el.select(
+                rx.el.option(T["site.rectified"], value="rectified"),
+                rx.el.option(T["site.not_rectified"], value="failed"),
+                name="outcome", id="outcome",
+                style={"width": "100%", "min_height": "44px", "font_size": "16px"},
             ),
             _field("site.recheck_note", "recheck_note", max_length=300),
             rx.hstack(
@@ -286,7 +283,8 @@ def _acceptance() -> rx.Component:
             rx.vstack(
                 *[
                     rx.hstack(
-                        rx.checkbox(name=f"acc_{i}", id=f"acc_{i}", size="3"),
+                        rx.el.input(type="checkbox", name=f"acc_{i}", id=f"acc_{i}",
+                                    style={"width": "24px", "height": "24px"}),
                         rx.text(T["renovation.acceptance." + i], as_="label", html_for=f"acc_{i}", size="3"),
                         align="center", min_height="40px",
                     )
@@ -295,7 +293,7 @@ def _acceptance() -> rx.Component:
                 rx.text(T["site.asbuilt"], size="2", weight="medium"),
                 photo_picker(renovation_completion.ASBUILT_KIND, S.reno["id"].to(int), S.photos_done,
                              label=T["site.asbuilt_upload"], input_id="asbuilt-photo"),
-                photo_strip(S.asbuilt_photos),
+                rx.box(photo_strip(S.asbuilt_photos), id="asbuilt-strip", width="100%"),
                 _field("site.acceptance_note", "acceptance_note", max_length=300),
                 rx.button(T["site.complete"], type="submit", size="3", id="complete-submit", width="100%"),
                 spacing="2", width="100%",
