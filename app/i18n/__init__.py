@@ -11,6 +11,7 @@ from app.i18n import (
     grid_planning,
     patrols,
     renovation_site_ui,
+    renovation_ui,
     reports,
     requests,
     resident_requests,
@@ -21,7 +22,7 @@ from app.i18n.zh_CN import ZH
 
 # Each screen family keeps its messages in its own module; the catalogs are their union.
 _FEATURES = (grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
-             renovation_site_ui)
+             renovation_site_ui, renovation_ui)
 
 DEFAULT = "zh"
 CATALOGS: dict[str, dict[str, str]] = {

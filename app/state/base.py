@@ -38,6 +38,7 @@ NAV_ACTIONS = (
     "request.intake",
     "request.limits",
     "renovation.kpi",
+    "renovation.view",
 )
 
 

@@ -215,6 +215,10 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             _side_link("chart-pie", T["nav.reports"], "/desk/reports", "nav-reports"),
         ),
         rx.cond(
+            AppState.perms.contains("renovation.view") & AppState.perms.contains("home.desk"),
+            _side_link("hammer", T["nav.renovations"], "/desk/renovations", "nav-renovations"),
+        ),
+        rx.cond(
             AppState.perms.contains("renovation.kpi"),
             _side_link("gauge", T["nav.renovation_kpis"], "/desk/renovation-kpis", "nav-renovation-kpis"),
         ),

@@ -20,6 +20,7 @@ def register(app: rx.App) -> None:
         patrol_setup,
         renovation_kpis,
         renovation_site,
+        renovations,
         repairs,
         reports,
         request_link,
@@ -32,6 +33,6 @@ def register(app: rx.App) -> None:
     for module in (
         login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
-        notices, reports, renovation_site, renovation_kpis,
+        notices, reports, renovation_site, renovation_kpis, renovations,
     ):
         module.add(app)
