@@ -14,9 +14,9 @@ from datetime import date
 import reflex as rx
 from sqlmodel import col, select
 
-from app.db.models import HotWorkPermission, Rectification, SiteCheck, Staff
+from app.db.models import Grid, HotWorkPermission, Household, Rectification, SiteCheck, Staff
 from app.db.session import session_scope
-from app.domain import clock, renovation_checks, renovation_completion, renovations
+from app.domain import clock, renovation_checks, renovation_completion, renovations, roles
 from app.domain.errors import DomainError
 from app.state.base import AppState
 from app.state.patrols import day_time, photo_rows, route_int
@@ -79,6 +79,12 @@ class RenovationSiteState(AppState):
             return
         with session_scope() as db:
             rows = renovations.listing(db, actor, statuses=[renovations.APPROVED, renovations.COMPLETED])
+            if set(actor.roles) == {roles.BUTLER}:
+                # a butler walks their own grid: the renovations of its households
+                mine = set(db.exec(select(Household.id).join(Grid, col(Grid.id) == col(Household.grid_id))
+                                   .where(Grid.butler_id == actor.id)).all())
+                ids = {a.id: a.household_id for a in (renovations.get(db, actor, r.id) for r in rows)}
+                rows = [r for r in rows if ids[r.id] in mine]
             open_rects = {}
             for r in db.exec(select(Rectification).where(
                     Rectification.community_id == actor.community_id, Rectification.status == "open")):
@@ -139,14 +145,14 @@ class RenovationSiteState(AppState):
                 self.checks = [
                     {"id": str(c.id), "at": day_time(c.at), "by": names.get(c.inspector_id, ""),
                      "violations": str(c.violations),
-                     "failed": ", ".join(i.item for i in renovation_checks.check_items(db, c.id or 0) if not i.ok)}
+                     "failed": self._items(i.item for i in renovation_checks.check_items(db, c.id or 0) if not i.ok)}
                     for c in checks
                 ]
                 self.last_check_id = checks[0].id or 0 if checks else 0
                 self.check_photos = (photo_rows(db, actor, renovation_checks.CHECK_PHOTO_KIND, self.last_check_id)
                                      if self.last_check_id and actor.can("renovation.check") else [])
                 self.rects = [
-                    {"id": str(r.id), "items": r.items, "note": r.note, "status": r.status,
+                    {"id": str(r.id), "items": self._items(r.items.split(",")), "note": r.note, "status": r.status,
                      "due": day_time(r.due_at),
                      "overdue": "1" if r.status == "open" and renovation_checks._aware(r.due_at) < clock.now() else "",
                      "deduction": money(r.deduction_cents) if r.deduction_cents else "",
@@ -183,7 +189,7 @@ class RenovationSiteState(AppState):
                 self.asbuilt_photos = (photo_rows(db, actor, renovation_completion.ASBUILT_KIND, rid)
                                        if actor.can("renovation.complete") else [])
                 self.escalated = [
-                    {"id": str(r.id), "items": r.items, "reason": r.deduction_reason,
+                    {"id": str(r.id), "items": self._items(r.items.split(",")), "reason": r.deduction_reason,
                      "deduction": money(r.deduction_cents), "at": day_time(r.escalated_at)}
                     for r in renovation_checks.escalations(db, app.community_id) if r.application_id == rid
                 ]
@@ -192,6 +198,9 @@ class RenovationSiteState(AppState):
             self.missing = True
             self.reno = {}
             self._say(err.key, **err.params)
+
+    def _items(self, items) -> str:
+        return "、".join(self._msg("renovation.check." + i) for i in items if i)
 
     def _rid(self) -> int:
         return int(self.reno.get("id", "0") or 0)

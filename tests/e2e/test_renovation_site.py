@@ -50,7 +50,7 @@ def _kpis(served_app):
 
 
 def _make_renovation(served_app) -> tuple[int, str]:
-    """A renovation of a household without one, moved to the waterproofing stage with the domain."""
+    """A renovation of a household in the butler's grid without one, moved to the waterproofing stage with the domain."""
     os.environ["APP_SECRET_KEY"] = TEST_SECRET_KEY  # passes are signed as the served app signs them
     from sqlmodel import select
 
@@ -69,8 +69,9 @@ def _make_renovation(served_app) -> tuple[int, str]:
     assert gate and renovation_completion  # register their photo kinds
     with _db(served_app) as con:
         (household_id,) = con.execute(
-            "select id from household where id not in (select household_id from renovationapplication) "
-            "order by id desc limit 1").fetchone()
+            "select h.id from household h join grid g on g.id = h.grid_id join staff s on s.id = g.butler_id "
+            "where s.phone = ? and h.id not in (select household_id from renovationapplication) "
+            "order by h.id desc limit 1", (BUTLER,)).fetchone()
     with session_scope(served_app.db_url) as db:
         def actor(phone: str):
             return auth.actor_for(db, db.exec(select(Staff).where(Staff.phone == phone)).one())
@@ -153,7 +154,7 @@ def test_site_check_recheck_gates_completion_and_kpis(served_app, phone, another
     butler.locator("#check-submit").click()
     expect(butler.locator("#flash")).to_contain_text("检查已记录")
     notice = butler.locator(".rectification[data-status=open]")
-    expect(notice).to_contain_text("waste")
+    expect(notice.locator(".rect-items")).to_contain_text("装修垃圾")
     expect(notice.locator(".rect-due")).to_contain_text("期限")
     butler.locator("#check-photo").set_input_files(str(photo))
     butler.locator("img.evidence-thumb").first.wait_for(timeout=20_000)

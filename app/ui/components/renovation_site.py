@@ -153,6 +153,7 @@ def _rect(r: rx.Var) -> rx.Component:
                         color=rx.cond(r["overdue"] != "", "var(--red-11)", "inherit"), class_name="rect-due"),
                 wrap="wrap", align="center",
             ),
+            rx.text(r["items"], size="2", weight="bold", class_name="rect-items"),
             rx.text(r["note"], size="2"),
             rx.cond(r["deduction"] != "",
                     rx.text(T["site.deduction"], " ", r["deduction"], " · ", r["reason"], size="2",
