@@ -39,6 +39,7 @@ NAV_ACTIONS = (
     "request.limits",
     "renovation.kpi",
     "renovation.view",
+    "renovation.check",
 )
 
 

@@ -137,7 +137,8 @@ def test_site_check_recheck_gates_completion_and_kpis(served_app, phone, another
     butler = phone
     sign_in(butler, BUTLER)
     butler.wait_for_url(lambda url: "/login" not in url)
-    butler.goto("/m/renovations")
+    butler.locator("#tab-renovations").click()
+    butler.wait_for_url("**/m/renovations")
     card = butler.locator(f".site-renovation[data-renovation='{rid}']")
     expect(card).to_contain_text(household)
     expect(card).to_contain_text("防水")
@@ -239,3 +240,8 @@ def test_site_check_recheck_gates_completion_and_kpis(served_app, phone, another
     expect(sup.locator("#kpi-rectification-rate")).to_have_text(rate)
     expect(sup.locator("#kpi-gate-refusals")).to_contain_text(str(after.gate_refusals))
     shot(sup, "renovation-site-6-kpis")
+
+    # the same sections on the desk page of the renovation
+    sup.goto(f"/desk/renovations/{rid}")
+    expect(sup.locator("#renovation-site #refund-figure")).to_contain_text("¥1500.00")
+    expect(sup.locator("#renovation-site .rectification[data-status=failed]")).to_contain_text("¥500.00")

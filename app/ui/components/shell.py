@@ -130,6 +130,10 @@ def _tab(icon: str, label: rx.Var, href: rx.Var | str, tab_id: str) -> rx.Compon
 def _tab_bar() -> rx.Component:
     return rx.hstack(
         _tab("house", T["nav.home"], AppState.home, "tab-home"),
+        rx.cond(
+            AppState.perms.contains("renovation.check"),
+            _tab("hammer", T["nav.site_renovations"], "/m/renovations", "tab-renovations"),
+        ),
         _tab("user", T["nav.account"], "/account", "tab-account"),
         position="fixed",
         bottom="0",
