@@ -245,3 +245,14 @@ def test_site_check_recheck_gates_completion_and_kpis(served_app, phone, another
     sup.goto(f"/desk/renovations/{rid}")
     expect(sup.locator("#renovation-site #refund-figure")).to_contain_text("¥1500.00")
     expect(sup.locator("#renovation-site .rectification[data-status=failed]")).to_contain_text("¥500.00")
+
+    # the revisit, then the deposit refunded less the deduction
+    sup.goto(f"/m/renovations/{rid}")
+    sup.locator("#revisit_note").fill("业主对施工满意，楼道已清理干净")
+    sup.locator("#revisit-submit").click()
+    expect(sup.locator("#revisit-done")).to_contain_text("业主对施工满意")
+    sup.locator("#refund-submit").click()
+    expect(sup.locator("#refunded")).to_contain_text("¥1500.00")
+    assert _row(served_app, "select status, refund_cents from renovationapplication where id = ?", rid) == \
+        ("closed", DEPOSIT - 50_000)
+    shot(sup, "renovation-site-7-refunded")
