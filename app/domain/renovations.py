@@ -129,9 +129,11 @@ def required_concealed(app: RenovationApplication) -> list[str]:
 def _refusal(err: DomainError, actor: Actor, app: RenovationApplication, action: str, level: str) -> DomainError:
     """Attach the audit entry of a refused decision (written even though the transaction rolls back)."""
     detail = f"{err.key} level={level} status={app.status} round={app.round}"
+    # plain values now: the entry is written in a new session after this one rolled back
+    actor_id, community_id, subject = actor.id, app.community_id, f"renovation:{app.id}"
     return err.keeping(lambda s: audit.record(
-        s, action, actor_id=actor.id, community_id=app.community_id,
-        subject=f"renovation:{app.id}", outcome="refused", detail=detail,
+        s, action, actor_id=actor_id, community_id=community_id,
+        subject=subject, outcome="refused", detail=detail,
     ))
 
 
