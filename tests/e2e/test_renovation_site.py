@@ -82,7 +82,7 @@ def _make_renovation(served_app) -> tuple[int, str]:
             db, desk, household_id=household_id, owner_name="江海涛", owner_phone="13912349999",
             contractor_company="宏达装饰", contractor_contact="卢工", contractor_phone="13700009999",
             planned_start=today - timedelta(days=3), planned_end=today + timedelta(days=30),
-            scope=["walls", "plumbing", "electrical"], waterproofing_areas=["bathroom"],
+            scope=["walls", "plumbing", "electrical"], waterproofing_areas=["bathroom"], hot_work=True,
             client_id="e2e-site-renovation",
         )
         renovation_passes.add_worker(db, desk, app.id or 0, name="韦小军", phone="13600009999", trade="plumber")
@@ -184,6 +184,19 @@ def test_site_check_recheck_gates_completion_and_kpis(served_app, phone, another
                             rid)
     assert (status, deducted) == ("failed", 50_000)
     shot(eng, "renovation-site-3-recheck")
+
+    # hot work: a date window with a named fire watch
+    from app.domain import clock
+
+    today = clock.today()
+    eng.locator("#hw_from").fill(str(today))
+    eng.locator("#hw_to").fill(str(today + timedelta(days=1)))
+    eng.locator("#fire_watch").fill("赵磊")
+    eng.locator("#fire_watch_phone").fill("13800000022")
+    eng.locator("#hot-work-submit").click()
+    expect(eng.locator(".hot-work-row")).to_contain_text("赵磊")
+    assert _row(served_app, "select fire_watch_name, starts_on from hotworkpermission where application_id = ?",
+                rid) == ("赵磊", str(today))
 
     # waterproofing: the next stage is refused until the check is confirmed
     expect(eng.locator("#site-hold")).to_contain_text("防水")
