@@ -22,7 +22,7 @@ ZH: dict[str, str] = {
     "reno.submit": "提交申请",
     "reno.applied": "申请已登记，等待初审",
     "reno.submitted": "登记",
-    "reno.round": "第几轮",
+    "reno.round": "轮次",
     "reno.approval": "审批",
     "reno.no_decisions": "尚无审批记录",
     "reno.waiting": "当前等待：",

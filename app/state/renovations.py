@@ -67,6 +67,7 @@ class RenovationsState(AppState):
     # one application
     app: dict[str, str] = {}
     scope: list[str] = []
+    areas: list[str] = []
     history: list[dict[str, str]] = []
     workers: list[dict[str, str]] = []
     letter_photos: list[dict] = []
@@ -149,6 +150,7 @@ class RenovationsState(AppState):
                     "under_way": "1" if a.status == renovations.APPROVED else "",
                     "submitted": day_time(a.submitted_at), "by": names.get(a.submitted_by, ""),
                 }
+                self.areas = renovations.areas(a)
                 self.scope = [s for s in renovations.SCOPES if getattr(a, f"scope_{s}")]
                 self.history = [
                     {"level": d.level, "decision": d.decision, "round": str(d.round), "reasons": d.reasons,

@@ -155,7 +155,9 @@ def _summary() -> rx.Component:
             _kv(T["field.contractor_contact"], S.app["contact"]),
             _kv(T["reno.scope"], rx.hstack(rx.foreach(S.scope, lambda s: rx.badge(T["renovation.scope." + s])),
                                            wrap="wrap")),
-            _kv(T["reno.areas"], S.app["areas"]),
+            _kv(T["reno.areas"], rx.hstack(rx.foreach(S.areas, lambda a: rx.badge(T["renovation.area." + a],
+                                                                                    color_scheme="cyan")),
+                                           wrap="wrap")),
             rx.cond(S.app["hot_work"] != "", rx.badge(T["reno.hot_work"], color_scheme="orange")),
             _kv(T["field.scope_note"], S.app["note"]),
             _kv(T["field.planned_dates"], S.app["planned"]),
@@ -295,12 +297,13 @@ def _workers() -> rx.Component:
                             _field("reno.worker_name", "worker_name", required=True),
                             _field("reno.worker_phone", "worker_phone", type="tel", required=True),
                             rx.vstack(
-                                rx.text(T["reno.worker_trade"], size="2", weight="medium"),
-                                rx.select.root(
-                                    rx.select.trigger(id="worker-trade", width="100%"),
-                                    rx.select.content(*[rx.select.item(T[f"renovation.trade.{t}"], value=t)
-                                                        for t in renovation_passes.TRADES]),
-                                    name="worker_trade", default_value="general", size="3",
+                                rx.text(T["reno.worker_trade"], as_="label", html_for="worker-trade", size="2", weight="medium"),
+                                rx.el.select(
+                                    *[rx.el.option(T[f"renovation.trade.{t}"], value=t)
+                                      for t in renovation_passes.TRADES],
+                                    name="worker_trade", id="worker-trade", default_value="general",
+                                    style={"width": "100%", "min_height": "44px", "font_size": "16px",
+                                           "border_radius": "8px", "padding": "0 8px"},
                                 ),
                                 spacing="1", width="100%",
                             ),
