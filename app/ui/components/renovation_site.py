@@ -201,10 +201,15 @@ def _gate(g: rx.Var) -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.el.input(type="hidden", name="gate_id", value=g["id"]),
-                    rx.el.input(type="hidden", name="outcome", value="passed"),
+                    rx.el.select(
+                        rx.el.option(T["renovation.gate_status.passed"], value="passed"),
+                        rx.el.option(T["renovation.gate_status.failed"], value="failed"),
+                        name="outcome", id="gate_outcome",
+                        style={"width": "100%", "min_height": "44px", "font_size": "16px"},
+                    ),
                     rx.input(name="inspect_note", id="inspect_note", placeholder=T["site.inspect_note"],
                              width="100%", size="3", max_length=200),
-                    rx.button(T["site.inspect_pass"], type="submit", size="3", id="inspect-pass", width="100%",
+                    rx.button(T["site.inspect_submit"], type="submit", size="3", id="inspect-submit", width="100%",
                               color_scheme="green"),
                     spacing="2", width="100%",
                 ),
