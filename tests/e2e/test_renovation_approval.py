@@ -214,6 +214,15 @@ def test_application_through_three_levels_with_a_return_documents_and_a_revoked_
     assert desk.request.get(f"/api/renovations/{rid}/permit.pdf").status == 403
     shot(desk, "reno-approval-6-documents")
 
+    # ---- the deposit, and a lost card reissued (the version goes up)
+    desk.locator("#deposit-yuan").fill("2000")
+    desk.locator("#receipt-no").fill("SJ-2026-0107")
+    desk.locator("#deposit-submit").click()
+    expect(desk.locator("#reno-paperwork")).to_contain_text("¥2000.00")
+    expect(desk.locator("#reno-paperwork")).to_contain_text("SJ-2026-0107")
+    desk.locator(".reno-worker .reissue-pass").first.click()
+    expect(desk.locator(".reno-worker").first).to_contain_text("v2")
+
     # ---- a pass revoked on the page
     worker = desk.locator(".reno-worker").first
     worker.locator(".revoke-reason input").fill("遗失出入证")
