@@ -10,11 +10,14 @@ without one and changes no seeded renovation.
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from app.state.base import AppState
@@ -69,6 +72,15 @@ def another(browser, served_app):
         ctx.close()
 
 
+@pytest.fixture(scope="module")
+def photo(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("photos") / "page.jpg"
+    buf = io.BytesIO()
+    Image.effect_noise((1200, 1600), 50).convert("RGB").save(buf, "JPEG", quality=85)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
 def _open(page, rid: str) -> None:
     page.goto(f"/desk/renovations/{rid}")
     expect(page.locator("#reno-status")).to_be_visible()
@@ -80,7 +92,8 @@ def _decide(page, decision: str, reasons: str = "") -> None:
     page.locator(f"#decide-{decision}").click()
 
 
-def test_application_through_three_levels_with_a_return_documents_and_a_revoked_pass(served_app, phone, another):
+def test_application_through_three_levels_with_a_return_documents_and_a_revoked_pass(served_app, phone, another,
+                                                                                     photo):
     household = _free_household(served_app)
     today = date.today()
 
@@ -220,6 +233,19 @@ def test_application_through_three_levels_with_a_return_documents_and_a_revoked_
     desk.locator("#deposit-submit").click()
     expect(desk.locator("#reno-paperwork")).to_contain_text("¥2000.00")
     expect(desk.locator("#reno-paperwork")).to_contain_text("SJ-2026-0107")
+    # the signed letter photographed and its day recorded; the worker's photo for the card
+    desk.locator("#letter-photo").set_input_files(str(photo))
+    desk.locator("#reno-paperwork img.evidence-thumb").first.wait_for(timeout=20_000)
+    desk.locator("#letter-signed-on").fill(date.today().isoformat())
+    desk.locator("#letter-submit").click()
+    expect(desk.locator("#reno-paperwork")).to_contain_text(date.today().isoformat())
+    desk.locator(".reno-worker input[type=file]").first.set_input_files(str(photo))
+    expect(desk.locator(".reno-worker").first).to_contain_text("重拍照片", timeout=20_000)
+    with _db(served_app) as con:
+        (letter_photo, worker_photo) = con.execute(
+            "select a.letter_photo_id, w.photo_id from renovationapplication a "
+            "join renovationworker w on w.application_id = a.id where a.id = ?", (int(rid),)).fetchone()
+    assert letter_photo and worker_photo
     desk.locator(".reno-worker .reissue-pass").first.click()
     expect(desk.locator(".reno-worker").first).to_contain_text("v2")
 
