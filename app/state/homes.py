@@ -64,20 +64,6 @@ class DeskHomeState(AppState):
             self.grids = [_grid_row(g) for g in homes.grid_overview(db, actor)]
 
 
-class GateHomeState(AppState):
-    """The guard's gate screen (scanning comes with the renovation issue)."""
-
-    community: str = ""
-
-    @rx.event
-    def load(self):
-        actor = self._authorize("home.gate")
-        if actor is None or actor.community_id is None:
-            return
-        with session_scope() as db:
-            self.community = homes.community_facts(db, actor.community_id).name
-
-
 class RepairsHomeState(AppState):
     """The technician's repair orders (filled by the requests issue)."""
 

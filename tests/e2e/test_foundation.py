@@ -266,7 +266,7 @@ def test_pwa_manifest_and_icons_are_served(served_app):
 def test_lost_connection_shows_the_reconnecting_banner(phone, served_app):
     sign_in(phone, "13800000023")
     phone.wait_for_url("**/gate")
-    expect(phone.locator("#scan-pass")).to_be_visible()
+    expect(phone.locator("#gate-name")).to_be_visible()
     expect(phone.locator("#reconnecting")).to_have_count(0)
     phone.context.set_offline(True)
     expect(phone.locator("#reconnecting")).to_have_text("网络连接中断，正在重新连接…", timeout=30_000)

@@ -1,32 +1,107 @@
-"""The guard's home: the gate screen (scanning arrives with the renovation issue)."""
+"""The guard's home: scan a worker pass (camera or typed code) and see the verdict in large colour."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from app.state.base import AppState
-from app.state.homes import GateHomeState
+from app.state.gate import GateState
 from app.ui.components.cards import empty, section
+from app.ui.components.scanner import qr_scanner
 from app.ui.components.shell import phone_shell
 
 T = AppState.t
+G = GateState
+
+
+def _verdict() -> rx.Component:
+    v = G.verdict
+    ok = v["ok"] == "1"
+    return rx.cond(
+        v.length() > 0,
+        rx.box(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon(rx.cond(ok, "circle-check", "circle-x"), size=48, color="white"),
+                    rx.heading(v["words"], size="8", color="white", id="verdict-words"),
+                    align="center",
+                    spacing="3",
+                ),
+                rx.cond(
+                    v["name"] != "",
+                    rx.hstack(
+                        rx.cond(
+                            v["photo"] != "",
+                            rx.image(src=v["photo"], width="120px", height="150px", object_fit="cover",
+                                     border_radius="8px", id="worker-photo", alt=v["name"]),
+                            rx.center(rx.icon("user", size=56, color="var(--gray-9)"), width="120px",
+                                      height="150px", background="white", border_radius="8px",
+                                      id="worker-photo-missing"),
+                        ),
+                        rx.vstack(
+                            rx.heading(v["name"], size="6", color="white", id="worker-name"),
+                            rx.text(rx.cond(v["trade"] != "", T["renovation.trade." + v["trade"]], ""), size="4",
+                                    color="white"),
+                            rx.text(v["household"], size="3", color="white"),
+                            rx.text(v["valid"], size="2", color="white"),
+                            rx.text(T["gate_ui.hours"], " ", v["hours"], size="2", color="white"),
+                            spacing="1",
+                        ),
+                        spacing="4",
+                        align="start",
+                    ),
+                ),
+                rx.text(v["at"], size="1", color="white"),
+                spacing="3",
+                width="100%",
+            ),
+            background=rx.cond(ok, "#15803d", "#b91c1c"),
+            padding="16px",
+            border_radius="12px",
+            width="100%",
+            id="verdict",
+            data_verdict=v["verdict"],
+        ),
+    )
+
+
+def _scan_row(s: dict) -> rx.Component:
+    return rx.hstack(
+        rx.text(s["at"], size="2", min_width="84px"),
+        rx.badge(T["gate.verdict." + s["verdict"]],
+                 color_scheme=rx.cond(s["verdict"] == "valid", "green", "red")),
+        rx.spacer(),
+        rx.text(s["gate"], size="1", color_scheme="gray"),
+        width="100%",
+        class_name="scan-row",
+        data_verdict=s["verdict"],
+    )
 
 
 def gate_home() -> rx.Component:
     return phone_shell(
         T["home.gate.title"],
-        rx.text(GateHomeState.community, size="2", color_scheme="gray"),
-        rx.button(
-            rx.icon("scan-line", size=28),
-            T["home.gate.scan"],
-            size="4",
-            height="96px",
+        rx.text(G.community, size="2", color_scheme="gray"),
+        rx.hstack(
+            rx.input(value=G.gate_name, on_change=G.set_gate_name, placeholder=T["gate_ui.gate_name"],
+                     id="gate-name", size="3", flex="1"),
+            rx.hstack(
+                rx.switch(checked=G.hot_work, on_change=G.set_hot_work, id="hot-work", name="hot_work"),
+                rx.text(T["gate_ui.hot_work"], as_="label", html_for="hot-work", size="2"),
+                align="center",
+            ),
             width="100%",
-            disabled=True,
-            id="scan-pass",
+            align="center",
         ),
-        rx.text(T["home.gate.scan_soon"], size="1", color_scheme="gray"),
-        section(T["home.gate.today"], empty(T["home.gate.empty"])),
+        _verdict(),
+        qr_scanner(G.scan, placeholder=T["gate_ui.code_placeholder"], submit_label=T["gate_ui.check"],
+                   camera_error_text=T["gate_ui.camera_error"]),
+        section(
+            T["gate_ui.recent"],
+            rx.cond(G.scans.length() > 0, rx.vstack(rx.foreach(G.scans, _scan_row), width="100%",
+                                                    id="recent-scans"),
+                    empty(T["home.gate.empty"])),
+        ),
     )
 
 
@@ -35,5 +110,5 @@ def add(app: rx.App) -> None:
         gate_home,
         route="/gate",
         title="门岗 · 网格管家",
-        on_load=[AppState.guard("home.gate"), GateHomeState.load],
+        on_load=[AppState.guard("home.gate"), GateState.load],
     )

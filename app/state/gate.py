@@ -1,0 +1,75 @@
+"""The guard's gate screen: scan a worker pass, show the verdict at once, the latest scans.
+
+Thin: the verdict is `app.domain.gate.verify_pass` (which logs every scan and
+audits refusals); this state keeps the verdict's words, the worker's photo as a
+signed link, and the last scans. The gate's name is kept in the browser.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.api.evidence import photo_links
+from app.db.session import session_scope
+from app.domain import gate, homes
+from app.state.base import AppState
+from app.state.patrols import day_time
+
+
+class GateState(AppState):
+    """One guard's gate: the scan verdict and the recent scans of the community."""
+
+    gate_name: str = rx.LocalStorage("", name="gb_gate", sync=True)
+    hot_work: bool = False
+    community: str = ""
+    verdict: dict[str, str] = {}
+    scans: list[dict[str, str]] = []
+
+    def _load_scans(self, db, actor) -> None:
+        self.scans = [
+            {"at": day_time(s.at), "gate": s.gate, "verdict": s.verdict, "pass_id": str(s.pass_id or "")}
+            for s in gate.recent_scans(db, actor, limit=10)
+        ]
+
+    @rx.event
+    def load(self):
+        actor = self._authorize("home.gate")
+        if actor is None or actor.community_id is None:
+            return
+        self.verdict = {}
+        with session_scope() as db:
+            self.community = homes.community_facts(db, actor.community_id).name
+            self._load_scans(db, actor)
+
+    @rx.event
+    def set_gate_name(self, value: str):
+        self.gate_name = (value or "").strip()[:20]
+
+    @rx.event
+    def set_hot_work(self, value: bool):
+        self.hot_work = bool(value)
+
+    @rx.event
+    def scan(self, raw: str):
+        def work(db, actor):
+            v = gate.verify_pass(db, actor, str(raw or "")[:400], gate=self.gate_name, hot_work=self.hot_work)
+            self._load_scans(db, actor)
+            return v
+
+        v = self._run("gate.scan", work)
+        if v is None:
+            self.verdict = {}
+            return
+        thumb, full = photo_links(v.photo_id) if v.photo_id else ("", "")
+        self.verdict = {
+            "verdict": v.verdict,
+            "ok": "1" if v.ok else "",
+            "words": self._msg(v.message_key),
+            "name": v.worker_name,
+            "trade": v.trade,
+            "household": v.household,
+            "photo": full or thumb,
+            "valid": f"{v.valid_from} – {v.valid_until}" if v.valid_from and v.valid_until else "",
+            "hours": v.hours,
+            "at": day_time(v.at),
+        }
