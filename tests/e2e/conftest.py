@@ -158,6 +158,23 @@ def phone(browser, served_app, request):
     ctx.close()
 
 
+@pytest.fixture
+def another(browser, served_app):
+    """Open more phones (separate people) in one test: `page = another()`."""
+    made = []
+
+    def open_phone():
+        ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", **PHONE)
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        made.append(ctx)
+        return page
+
+    yield open_phone
+    for ctx in made:
+        ctx.close()
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

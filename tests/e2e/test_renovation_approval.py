@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from app.state.base import AppState
 from app.state.renovations import RenovationsState
-from tests.e2e.conftest import PHONE, shot, sign_in
+from tests.e2e.conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -54,22 +54,6 @@ def _status(served_app, rid: str) -> str:
 
 def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-
-
-@pytest.fixture
-def another(browser, served_app):
-    made = []
-
-    def open_phone():
-        ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", **PHONE)
-        page = ctx.new_page()
-        page.set_default_timeout(15_000)
-        made.append(ctx)
-        return page
-
-    yield open_phone
-    for ctx in made:
-        ctx.close()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, TEST_SECRET_KEY, shot, sign_in
+from tests.e2e.conftest import TEST_SECRET_KEY, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -106,22 +106,6 @@ def photo(tmp_path_factory) -> Path:
     Image.effect_noise((1200, 900), 50).convert("RGB").save(buf, "JPEG", quality=85)
     path.write_bytes(buf.getvalue())
     return path
-
-
-@pytest.fixture
-def another(browser, served_app):
-    made = []
-
-    def open_phone():
-        ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", **PHONE)
-        page = ctx.new_page()
-        page.set_default_timeout(15_000)
-        made.append(ctx)
-        return page
-
-    yield open_phone
-    for ctx in made:
-        ctx.close()
 
 
 def _row(served_app, sql: str, *args):

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, advance_clock, shot, sign_in
+from tests.e2e.conftest import advance_clock, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -46,23 +46,6 @@ def _butler_of(served_app, household: str) -> str:
 def _status(served_app, request_id: str) -> str:
     with _db(served_app) as con:
         return con.execute("select status from servicerequest where id = ?", (int(request_id),)).fetchone()[0]
-
-
-@pytest.fixture
-def another(browser, served_app):
-    """Open more phones (separate people) in one test."""
-    made = []
-
-    def open_phone():
-        ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", **PHONE)
-        page = ctx.new_page()
-        page.set_default_timeout(15_000)
-        made.append(ctx)
-        return page
-
-    yield open_phone
-    for ctx in made:
-        ctx.close()
 
 
 @pytest.fixture(scope="module")
