@@ -62,10 +62,11 @@ def _day(value: str) -> date | None:
 
 
 def _notice_rows(db, actor) -> list[dict[str, str]]:
+    """The five newest unread notices (a fresh demo desk holds many; the panels list the rest)."""
     return [
         {"id": str(n.id), "kind": n.kind, "request_id": str(n.request_id or ""),
          "at": day_time(n.created_at), "read": "1" if n.read else ""}
-        for n in requests.notices(db, actor, unread_only=True, limit=20)
+        for n in requests.notices(db, actor, unread_only=True, limit=5)
     ]
 
 
