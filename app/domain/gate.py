@@ -321,6 +321,65 @@ def _goods_resolver(session: Session, actor: Actor, goods_id: int) -> evidence.S
     return evidence.SubjectInfo(community_id=community_id, place=goods.gate, on_added=added)
 
 
+@dataclass(frozen=True)
+class PermitInfo:
+    """The permit of a household's renovation under way: what a guard needs to let goods out by it."""
+
+    application_id: int
+    permit_no: str
+    owner_name: str
+    household: str
+    planned_end: date
+
+
+def permit_for(session: Session, actor: Actor, household_id: int) -> PermitInfo | None:
+    """The household's renovation under way (its permit confirms goods going out), or None."""
+    community_id = _guard(actor, "gate.goods")
+    app = _under_way_of(session, community_id, household_id)
+    if app is None or app.id is None:
+        return None
+    return PermitInfo(application_id=app.id, permit_no=app.permit_no, owner_name=app.owner_name,
+                      household=app.household_label, planned_end=app.planned_end)
+
+
+@dataclass(frozen=True)
+class GoodsRow:
+    """One goods record as the gate's list shows it."""
+
+    id: int
+    at: datetime
+    direction: str
+    items: str
+    household: str
+    carrier_name: str
+    carrier_phone: str
+    confirmed_by: str
+    confirmed_name: str
+    gate: str
+    photo_id: int | None
+
+
+def goods_today(session: Session, actor: Actor, *, limit: int = 30) -> list[GoodsRow]:
+    """Goods registered at the community's gates since local midnight, newest first."""
+    from app.domain.households import labels
+
+    community_id = _guard(actor, "gate.goods")
+    now = clock.now()
+    since = clock.local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
+    rows = list(session.exec(
+        select(GoodsPass).where(GoodsPass.community_id == community_id, col(GoodsPass.at) >= since)
+        .order_by(col(GoodsPass.at).desc(), col(GoodsPass.id).desc()).limit(limit)
+    ))
+    names = labels(session, {g.household_id for g in rows})
+    return [
+        GoodsRow(id=g.id or 0, at=g.at, direction=g.direction, items=g.items,
+                 household=names.get(g.household_id, ""), carrier_name=g.carrier_name,
+                 carrier_phone=g.carrier_phone, confirmed_by=g.confirmed_by, confirmed_name=g.confirmed_name,
+                 gate=g.gate, photo_id=g.photo_id)
+        for g in rows
+    ]
+
+
 # --- visitors -----------------------------------------------------------------------------
 
 
