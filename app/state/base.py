@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 import reflex as rx
@@ -41,6 +42,27 @@ NAV_ACTIONS = (
     "renovation.view",
     "renovation.check",
 )
+
+
+def form_text(form: object, key: str, max_len: int | None = None) -> str:
+    """A submitted form's field as text: "" when missing or empty, cut to `max_len` if given."""
+    value = form.get(key, "") if hasattr(form, "get") else ""  # type: ignore[union-attr]
+    text = str(value or "")
+    return text if max_len is None else text[:max_len]
+
+
+def form_day(value: object, *, required: bool, default: date | None = None,
+             error: str = "form.invalid", **params: object) -> date | None:
+    """A date input's value ("2026-11-28") as a date.
+
+    Empty or not a date: `DomainError(error, **params)` when `required`, else `default`.
+    """
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError as err:
+        if required:
+            raise DomainError(error, **params) from err
+        return default
 
 
 class AppState(rx.State):
@@ -215,4 +237,4 @@ async def in_thread(func: Callable[[], T]) -> T:
     return await asyncio.to_thread(func)
 
 
-__all__ = ["AppState", "in_thread", "roles"]
+__all__ = ["AppState", "form_day", "form_text", "in_thread", "roles"]

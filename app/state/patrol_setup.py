@@ -17,7 +17,7 @@ from app.api import links
 from app.db.models import ChecklistItem, Checkpoint, Grid, PatrolPlan, PatrolRoute
 from app.db.session import session_scope
 from app.domain import patrols
-from app.state.base import AppState
+from app.state.base import AppState, form_text
 
 ACTION = "patrol.setup"
 
@@ -42,11 +42,6 @@ def parse_coord(raw: object) -> float | None:
 
 def tag_sheet_path(grid_id: int) -> str:
     return f"/api/grids/{grid_id}/tags.pdf"
-
-
-def _text(form: object, key: str) -> str:
-    value = form.get(key, "") if hasattr(form, "get") else ""  # type: ignore[union-attr]
-    return str(value or "")
 
 
 class PatrolSetupState(AppState):
@@ -204,7 +199,7 @@ class PatrolSetupState(AppState):
 
     def _coords(self, form: object) -> tuple[float | None, float | None] | None:
         try:
-            return parse_coord(_text(form, "latitude")), parse_coord(_text(form, "longitude"))
+            return parse_coord(form_text(form, "latitude")), parse_coord(form_text(form, "longitude"))
         except BadNumber:
             self._say("patrol.bad_gps")
             return None
@@ -215,7 +210,7 @@ class PatrolSetupState(AppState):
         if coords is None or not self.grid_id:
             return
         cp = self._run(ACTION, patrols.add_checkpoint, grid_id=int(self.grid_id),
-                       name=_text(form, "name"), place=_text(form, "place"),
+                       name=form_text(form, "name"), place=form_text(form, "place"),
                        latitude=coords[0], longitude=coords[1])
         if cp is not None:
             self._say("patrol.setup.checkpoint_added", ok=True, name=cp.name, code=cp.code)
@@ -237,9 +232,9 @@ class PatrolSetupState(AppState):
         if coords is None or not self.editing:
             return
         done = self._run(ACTION, patrols.update_checkpoint, int(self.editing),
-                         name=_text(form, "name"), place=_text(form, "place"),
+                         name=form_text(form, "name"), place=form_text(form, "place"),
                          latitude=coords[0], longitude=coords[1],
-                         active=_text(form, "active") == "on", ok_key="patrol.setup.saved")
+                         active=form_text(form, "active") == "on", ok_key="patrol.setup.saved")
         if done is not None:
             self.editing = ""
             self._done()
@@ -280,8 +275,8 @@ class PatrolSetupState(AppState):
     def add_item(self, form: dict):
         if not self.cp_id:
             return
-        if self._run(ACTION, patrols.add_item, int(self.cp_id), _text(form, "category"),
-                     _text(form, "text"), ok_key="patrol.setup.item_added") is not None:
+        if self._run(ACTION, patrols.add_item, int(self.cp_id), form_text(form, "category"),
+                     form_text(form, "text"), ok_key="patrol.setup.item_added") is not None:
             self._done()
 
     @rx.event
@@ -292,7 +287,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def add_template_line(self, form: dict):
-        if self._run(ACTION, patrols.add_template_line, _text(form, "category"), _text(form, "text"),
+        if self._run(ACTION, patrols.add_template_line, form_text(form, "category"), form_text(form, "text"),
                      ok_key="patrol.setup.line_added") is not None:
             self._done()
 
@@ -334,7 +329,7 @@ class PatrolSetupState(AppState):
         ids = [int(c["id"]) for c in self.checkpoints if c["id"] in ticked]
         route_id = None if self.route_form == "new" else int(self.route_form)
         done = self._run(ACTION, patrols.save_route, grid_id=int(self.grid_id),
-                         name=_text(form, "name"), checkpoint_ids=ids, route_id=route_id,
+                         name=form_text(form, "name"), checkpoint_ids=ids, route_id=route_id,
                          ok_key="patrol.setup.route_saved")
         if done is not None:
             self.route_form = ""
@@ -362,7 +357,7 @@ class PatrolSetupState(AppState):
         days = "".join(str(d) for d in form.getlist("day"))
         done = self._run(ACTION, patrols.add_plan, route_id=int(self.plan_route),
                          cadence=self.plan_cadence, weekdays=days,
-                         due_by=_text(form, "due_by").strip(), ok_key="patrol.setup.plan_added")
+                         due_by=form_text(form, "due_by").strip(), ok_key="patrol.setup.plan_added")
         if done is not None:
             self.plan_route = ""
             self._done()

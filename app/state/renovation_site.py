@@ -9,8 +9,6 @@ desk renovation page and the desk KPI page /desk/renovation-kpis.
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 from sqlmodel import col, select
 
@@ -18,7 +16,7 @@ from app.db.models import Grid, HotWorkPermission, Household, Rectification, Sit
 from app.db.session import session_scope
 from app.domain import clock, renovation_checks, renovation_completion, renovations, roles
 from app.domain.errors import DomainError
-from app.state.base import AppState
+from app.state.base import AppState, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
 CHECK_ITEMS = renovation_checks.CHECK_ITEMS
@@ -36,13 +34,6 @@ def _cents(value: str) -> int:
         return round(float(text) * 100)
     except ValueError as err:
         raise DomainError("renovation.bad_amount", field="deduction") from err
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError as err:
-        raise DomainError("renovation.bad_dates") from err
 
 
 def _percent(rate: float | None, digits: int = 2) -> str:
@@ -220,14 +211,14 @@ class RenovationSiteState(AppState):
         failing = set(self.failing)
 
         def work(db, actor):
-            days = str(form.get("deadline_days", "") or "").strip()
+            days = form_text(form, "deadline_days").strip()
             return renovation_checks.site_check(
                 db, actor, rid,
                 results={i: i not in failing for i in CHECK_ITEMS},
-                notes={i: str(form.get("note_" + i, "") or "") for i in CHECK_ITEMS},
-                note=str(form.get("note", "") or ""),
+                notes={i: form_text(form, "note_" + i) for i in CHECK_ITEMS},
+                note=form_text(form, "note"),
                 deadline_days=int(days) if days.isdigit() else renovation_checks.DEFAULT_DEADLINE_DAYS,
-                client_id=str(form.get("client_id", "") or "")[:40] or None,
+                client_id=form_text(form, "client_id", 40) or None,
             )
 
         done = self._run("renovation.check", work, ok_key="site.check_saved")
@@ -242,15 +233,15 @@ class RenovationSiteState(AppState):
     @rx.event
     def submit_recheck(self, form: dict):
         rid = self._rid()
-        rect_id = str(form.get("rect_id", "") or "")
-        rectified = str(form.get("outcome", "") or "") == "rectified"
+        rect_id = form_text(form, "rect_id")
+        rectified = form_text(form, "outcome") == "rectified"
 
         def work(db, actor):
             return renovation_checks.recheck(
                 db, actor, int(rect_id) if rect_id.isdigit() else 0, rectified=rectified,
-                note=str(form.get("recheck_note", "") or ""),
-                deduction_cents=0 if rectified else _cents(str(form.get("deduction", "") or "")),
-                deduction_reason=str(form.get("deduction_reason", "") or ""),
+                note=form_text(form, "recheck_note"),
+                deduction_cents=0 if rectified else _cents(form_text(form, "deduction")),
+                deduction_reason=form_text(form, "deduction_reason"),
             )
 
         if self._run("renovation.check", work, ok_key="site.recheck_saved") is not None:
@@ -261,12 +252,12 @@ class RenovationSiteState(AppState):
     @rx.event
     def declare(self, form: dict):
         rid = self._rid()
-        value = str(form.get("gate_item", "") or "")
+        value = form_text(form, "gate_item")
         kind, _, item = value.partition(":")
 
         def work(db, actor):
             return renovation_checks.declare(db, actor, rid, kind=kind, item=item,
-                                             note=str(form.get("declare_note", "") or ""))
+                                             note=form_text(form, "declare_note"))
 
         if self._run("renovation.check", work, ok_key="site.declared") is not None:
             self._reload(rid)
@@ -274,12 +265,12 @@ class RenovationSiteState(AppState):
     @rx.event
     def inspect(self, form: dict):
         rid = self._rid()
-        gate_id = str(form.get("gate_id", "") or "")
-        passed = str(form.get("outcome", "") or "") == "passed"
+        gate_id = form_text(form, "gate_id")
+        passed = form_text(form, "outcome") == "passed"
 
         def work(db, actor):
             return renovation_checks.inspect(db, actor, int(gate_id) if gate_id.isdigit() else 0,
-                                             passed=passed, note=str(form.get("inspect_note", "") or ""))
+                                             passed=passed, note=form_text(form, "inspect_note"))
 
         if self._run("renovation.check", work, ok_key="site.inspected") is not None:
             self._reload(rid)
@@ -301,10 +292,10 @@ class RenovationSiteState(AppState):
 
         def work(db, actor):
             return renovation_checks.grant_hot_work(
-                db, actor, rid, starts_on=_day(str(form.get("hw_from", "") or "")),
-                ends_on=_day(str(form.get("hw_to", "") or "")),
-                fire_watch_name=str(form.get("fire_watch", "") or ""),
-                fire_watch_phone=str(form.get("fire_watch_phone", "") or ""),
+                db, actor, rid, starts_on=form_day(form.get("hw_from"), required=True, error="renovation.bad_dates"),
+                ends_on=form_day(form.get("hw_to"), required=True, error="renovation.bad_dates"),
+                fire_watch_name=form_text(form, "fire_watch"),
+                fire_watch_phone=form_text(form, "fire_watch_phone"),
             )
 
         if self._run("renovation.hot_work", work, ok_key="site.hot_work_granted") is not None:
@@ -326,7 +317,7 @@ class RenovationSiteState(AppState):
         def work(db, actor):
             return renovation_completion.complete(
                 db, actor, rid, checklist={i: bool(form.get("acc_" + i)) for i in ACCEPTANCE_ITEMS},
-                note=str(form.get("acceptance_note", "") or ""))
+                note=form_text(form, "acceptance_note"))
 
         if self._run("renovation.complete", work, ok_key="site.completed") is not None:
             self._reload(rid)
@@ -335,7 +326,7 @@ class RenovationSiteState(AppState):
     def revisit(self, form: dict):
         rid = self._rid()
         if self._run("renovation.revisit", lambda db, actor: renovation_completion.record_revisit(
-                db, actor, rid, str(form.get("revisit_note", "") or "")), ok_key="site.revisited") is not None:
+                db, actor, rid, form_text(form, "revisit_note")), ok_key="site.revisited") is not None:
             self._reload(rid)
 
     @rx.event

@@ -20,33 +20,26 @@ from app.db.models import Staff
 from app.db.session import session_scope
 from app.domain import households, renovation_passes, renovations
 from app.domain.errors import DomainError
-from app.state.base import AppState
+from app.state.base import AppState, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
 
-def _day(value: object, field: str = "planned_dates") -> date:
-    try:
-        return date.fromisoformat(str(value or "").strip())
-    except ValueError as err:
-        raise DomainError("form.required", field=field) from err
-
-
-def _text(form: dict, name: str) -> str:
-    return str(form.get(name, "") or "")
+def _day(value: object, field: str = "planned_dates") -> date | None:
+    return form_day(value, required=True, error="form.required", field=field)
 
 
 def _fields(form: dict) -> dict:
     """The application's fields from the form (checkboxes arrive only when ticked)."""
     return dict(
-        owner_name=_text(form, "owner_name"), owner_phone=_text(form, "owner_phone"),
-        contractor_company=_text(form, "contractor_company"),
-        contractor_contact=_text(form, "contractor_contact"),
-        contractor_phone=_text(form, "contractor_phone"),
+        owner_name=form_text(form, "owner_name"), owner_phone=form_text(form, "owner_phone"),
+        contractor_company=form_text(form, "contractor_company"),
+        contractor_contact=form_text(form, "contractor_contact"),
+        contractor_phone=form_text(form, "contractor_phone"),
         scope=[s for s in renovations.SCOPES if form.get(f"scope_{s}")],
         waterproofing_areas=[a for a in renovations.WATERPROOFING_AREAS if form.get(f"area_{a}")],
-        hot_work=bool(form.get("hot_work")), scope_note=_text(form, "scope_note"),
+        hot_work=bool(form.get("hot_work")), scope_note=form_text(form, "scope_note"),
         planned_start=_day(form.get("planned_start")), planned_end=_day(form.get("planned_end")),
-        hours_start=_text(form, "hours_start") or "08:00", hours_end=_text(form, "hours_end") or "18:00",
+        hours_start=form_text(form, "hours_start") or "08:00", hours_end=form_text(form, "hours_end") or "18:00",
     )
 
 
@@ -108,8 +101,8 @@ class RenovationsState(AppState):
     @rx.event
     def submit(self, form: dict):
         def work(db, actor):
-            home = households.find(db, actor.community_id, _text(form, "household").strip())
-            return renovations.apply(db, actor, household_id=home.id, client_id=_text(form, "client_id")[:40] or None,
+            home = households.find(db, actor.community_id, form_text(form, "household").strip())
+            return renovations.apply(db, actor, household_id=home.id, client_id=form_text(form, "client_id", 40) or None,
                                      **_fields(form))
 
         made = self._run("renovation.apply", work, ok_key="reno.applied")
@@ -206,7 +199,7 @@ class RenovationsState(AppState):
         rid = self._rid()
 
         def work(db, actor):
-            note = _text(form, "scope_note")
+            note = form_text(form, "scope_note")
             return renovations.resubmit(db, actor, rid, **({"scope_note": note} if note else {}))
 
         if self._run("renovation.apply", work, ok_key="reno.resubmitted") is not None:
@@ -218,9 +211,9 @@ class RenovationsState(AppState):
 
         def work(db, actor):
             return renovation_passes.add_worker(
-                db, actor, rid, name=_text(form, "worker_name"), phone=_text(form, "worker_phone"),
-                trade=_text(form, "worker_trade"), id_number=_text(form, "worker_id_number"),
-                client_id=_text(form, "client_id")[:40] or None)
+                db, actor, rid, name=form_text(form, "worker_name"), phone=form_text(form, "worker_phone"),
+                trade=form_text(form, "worker_trade"), id_number=form_text(form, "worker_id_number"),
+                client_id=form_text(form, "client_id", 40) or None)
 
         if self._run("renovation.documents", work, ok_key="reno.worker_added") is not None:
             self._reload(rid)
@@ -235,10 +228,10 @@ class RenovationsState(AppState):
     @rx.event
     def revoke_pass(self, form: dict):
         rid = self._rid()
-        pid = _text(form, "pass_id")
+        pid = form_text(form, "pass_id")
 
         def work(db, actor):
-            return renovation_passes.revoke_pass(db, actor, int(pid or 0), _text(form, "reason"))
+            return renovation_passes.revoke_pass(db, actor, int(pid or 0), form_text(form, "reason"))
 
         if self._run("renovation.documents", work, ok_key="reno.revoked_ok") is not None:
             self._reload(rid)
@@ -256,11 +249,11 @@ class RenovationsState(AppState):
 
         def work(db, actor):
             try:
-                cents = round(float(_text(form, "deposit_yuan") or "0") * 100)
+                cents = round(float(form_text(form, "deposit_yuan") or "0") * 100)
             except ValueError as err:
                 raise DomainError("renovation.bad_amount", field="deposit") from err
             return renovation_passes.record_deposit(db, actor, rid, amount_cents=cents,
-                                                    receipt_no=_text(form, "receipt_no"))
+                                                    receipt_no=form_text(form, "receipt_no"))
 
         if self._run("renovation.documents", work, ok_key="reno.deposit_recorded") is not None:
             self._reload(rid)

@@ -7,7 +7,7 @@ rows the screen shows (strings; times in the community's local time).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import reflex as rx
 from sqlmodel import col, select
@@ -17,7 +17,7 @@ from app.db.session import session_scope
 from app.domain import clock, households, notices, reports, request_search, requests, roles
 from app.domain.errors import DomainError
 from app.domain.request_search import RequestRow
-from app.state.base import AppState
+from app.state.base import AppState, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
 
@@ -52,13 +52,6 @@ def _local_input(value: str) -> datetime | None:
     except ValueError as err:
         raise DomainError("form.invalid") from err
     return naive.replace(tzinfo=clock.ZONE).astimezone(clock.now().tzinfo)
-
-
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _notice_rows(db, actor) -> list[dict[str, str]]:
@@ -129,19 +122,19 @@ class RequestDeskState(AppState):
         actor = self._authorize("request.view")
         if actor is None or actor.community_id is None:
             return
-        grid = str(form.get("grid", "") or "")
+        grid = form_text(form, "grid")
         try:
             with session_scope() as db:
-                home_text = str(form.get("household", "") or "").strip()
+                home_text = form_text(form, "household").strip()
                 home_id = households.find(db, actor.community_id, home_text).id if home_text else None
                 query = request_search.Query(
-                    text=str(form.get("text", "") or "")[:60],
-                    phone=str(form.get("phone", "") or "")[:20],
+                    text=form_text(form, "text", 60),
+                    phone=form_text(form, "phone", 20),
                     household_id=home_id,
-                    status=str(form.get("status", "") or ""),
+                    status=form_text(form, "status"),
                     grid_id=int(grid) if grid.isdigit() else None,
-                    day_from=_day(str(form.get("day_from", "") or "")),
-                    day_to=_day(str(form.get("day_to", "") or "")),
+                    day_from=form_day(form.get("day_from"), required=False),
+                    day_to=form_day(form.get("day_to"), required=False),
                 )
                 self.results = [request_row(r) for r in request_search.search(db, actor.community_id, query)]
         except DomainError as err:
@@ -183,17 +176,17 @@ class RequestIntakeState(AppState):
     @rx.event
     def submit(self, form: dict):
         def work(db, actor):
-            text = str(form.get("household", "") or "").strip()
+            text = form_text(form, "household").strip()
             home = households.find(db, actor.community_id, text) if text else None
             return requests.intake(
                 db, actor,
                 channel=self.channel,
-                content=str(form.get("content", "") or ""),
+                content=form_text(form, "content"),
                 household_id=home.id if home else None,
-                contact_name=str(form.get("contact_name", "") or ""),
-                contact_phone=str(form.get("contact_phone", "") or ""),
-                recording_ref=str(form.get("recording_ref", "") or ""),
-                client_id=str(form.get("client_id", "") or "")[:40] or None,
+                contact_name=form_text(form, "contact_name"),
+                contact_phone=form_text(form, "contact_phone"),
+                recording_ref=form_text(form, "recording_ref"),
+                client_id=form_text(form, "client_id", 40) or None,
             )
 
         filed = self._run("request.intake", work, ok_key="request.filed")
@@ -346,26 +339,26 @@ class RequestState(AppState):
             "request.dispatch",
             lambda db, actor: requests.classify(
                 db, actor, self._id(),
-                category=str(form.get("category", "") or ""),
+                category=form_text(form, "category"),
                 major=bool(form.get("major")),
                 ours=ours,
-                referral_note=str(form.get("referral_note", "") or ""),
-                referral_channel=str(form.get("referral_channel", "") or ""),
-                reply_by=_local_input(str(form.get("reply_by", "") or "")),
+                referral_note=form_text(form, "referral_note"),
+                referral_channel=form_text(form, "referral_channel"),
+                reply_by=_local_input(form_text(form, "reply_by")),
             ),
             "request.classified",
         )
 
     @rx.event
     def dispatch(self, form: dict):
-        person = str(form.get("assignee", "") or "")
+        person = form_text(form, "assignee")
         self._act(
             "request.dispatch",
             lambda db, actor: requests.dispatch(
                 db, actor, self._id(),
-                department=str(form.get("department", "") or ""),
+                department=form_text(form, "department"),
                 assignee_id=int(person) if person.isdigit() else None,
-                reply_by=_local_input(str(form.get("reply_by", "") or "")),
+                reply_by=_local_input(form_text(form, "reply_by")),
             ),
             "request.dispatched",
         )
@@ -384,21 +377,21 @@ class RequestState(AppState):
     def resolve(self, form: dict):
         self._act(
             "request.open",
-            lambda db, actor: requests.resolve(db, actor, self._id(), str(form.get("resolution", "") or "")),
+            lambda db, actor: requests.resolve(db, actor, self._id(), form_text(form, "resolution")),
             "request.resolved",
         )
 
     @rx.event
     def follow_up(self, form: dict):
-        raw = str(form.get("satisfaction", "") or "")
+        raw = form_text(form, "satisfaction")
         self._act(
             "request.follow_up",
             lambda db, actor: requests.follow_up(
                 db, actor, self._id(),
-                method=str(form.get("method", "") or ""),
+                method=form_text(form, "method"),
                 satisfaction=int(raw) if raw.isdigit() else 0,
-                comment=str(form.get("comment", "") or ""),
-                client_id=str(form.get("client_id", "") or "")[:40] or None,
+                comment=form_text(form, "comment"),
+                client_id=form_text(form, "client_id", 40) or None,
             ),
             "request.followed_up",
         )
@@ -412,7 +405,7 @@ class RequestState(AppState):
     def acknowledge(self, form: dict):
         self._act(
             "request.acknowledge",
-            lambda db, actor: requests.acknowledge(db, actor, self._id(), str(form.get("note", "") or "")),
+            lambda db, actor: requests.acknowledge(db, actor, self._id(), form_text(form, "note")),
             "request.acknowledged",
         )
 
@@ -491,7 +484,7 @@ class RequestLimitsState(AppState):
 
     @rx.event
     def save(self, form: dict):
-        raw = {name: str(form.get(name, "") or "").strip() for name in LIMIT_FIELDS}
+        raw = {name: form_text(form, name).strip() for name in LIMIT_FIELDS}
         values: dict[str, int | bool] = {
             name: int(v) if v.isdigit() else -1 for name, v in raw.items()
         }
