@@ -484,6 +484,30 @@ class Kpis:
         return self.rectification_rate is None or self.rectification_rate >= self.rectification_target
 
 
+THIS_MONTH = "this_month"
+LAST_MONTH = "last_month"
+THIS_QUARTER = "this_quarter"
+CUSTOM = "custom"
+KPI_PERIODS: tuple[str, ...] = (THIS_MONTH, LAST_MONTH, THIS_QUARTER, CUSTOM)
+
+
+def kpi_period(name: str, today: date, first: date | None = None, last: date | None = None) -> tuple[date, date]:
+    """The first and last day of a KPI period: this month or this quarter so far, the whole
+    last month, or a custom range (both days given, the first not after the last)."""
+    if name == THIS_MONTH:
+        return today.replace(day=1), today
+    if name == LAST_MONTH:
+        end = today.replace(day=1) - timedelta(days=1)
+        return end.replace(day=1), end
+    if name == THIS_QUARTER:
+        return date(today.year, (today.month - 1) // 3 * 3 + 1, 1), today
+    if name == CUSTOM:
+        if first is None or last is None or last < first:
+            raise DomainError("renovation.bad_dates")
+        return first, last
+    raise DomainError("form.invalid")
+
+
 def kpis(session: Session, community_id: int, *, first: date | None = None, last: date | None = None) -> Kpis:
     """Figures of a community: rates over the period (default: this month so far), stock figures now."""
     today = clock.today()

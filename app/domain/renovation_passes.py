@@ -127,8 +127,12 @@ def live_pass(session: Session, worker_id: int) -> WorkerPass | None:
     ).first()
 
 
-def reissue_pass(session: Session, actor: Actor, pass_id: int, *, valid_until: date | None = None) -> WorkerPass:
-    """A new card for a pass (lost card, longer dates): the version goes up, older cards are refused."""
+def reissue_pass(session: Session, actor: Actor, pass_id: int, *, valid_from: date | None = None,
+                 valid_until: date | None = None) -> WorkerPass:
+    """A new card for a pass (lost card, other dates): the version goes up, older cards are refused.
+
+    The dates default to the pass's own and must lie within the permit's planned dates.
+    """
     p = session.get(WorkerPass, pass_id)
     if p is None or p.community_id != actor.community_id:
         raise DomainError("renovation.pass_not_found")
@@ -137,16 +141,17 @@ def reissue_pass(session: Session, actor: Actor, pass_id: int, *, valid_until: d
     app = renovations.get(session, actor, p.application_id)
     if app.status != renovations.APPROVED:
         raise DomainError("renovation.not_under_way")
+    since = valid_from or p.valid_from
     until = valid_until or p.valid_until
-    if until < p.valid_from or until > app.planned_end:
+    if not app.planned_start <= since <= until <= app.planned_end:
         raise DomainError("renovation.bad_dates")
-    before = {"version": p.version, "until": p.valid_until}
+    before = {"version": p.version, "from": p.valid_from, "until": p.valid_until}
     p.version += 1
-    p.valid_until = until
+    p.valid_from, p.valid_until = since, until
     session.add(p)
     session.flush()
     audit.record(session, "renovation.pass_reissue", actor_id=actor.id, community_id=p.community_id,
-                 subject=f"pass:{p.id}", before=before, after={"version": p.version, "until": until})
+                 subject=f"pass:{p.id}", before=before, after={"version": p.version, "from": since, "until": until})
     return p
 
 

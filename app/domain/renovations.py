@@ -284,21 +284,35 @@ def apply(
 
 
 def resubmit(session: Session, actor: Actor, application_id: int, **changes: object) -> RenovationApplication:
-    """Send a returned application back with changes: a new round starts at first review."""
+    """Send a returned application back with changes: a new round starts at first review.
+
+    Any field of the application but its household may change (dates, daily hours, scope,
+    waterproofing areas, hot work, contractor, owner, note), checked as at application;
+    the audit entry names the fields whose value changed.
+    """
     app = get(session, actor, application_id)
     if app.status != RETURNED:
         raise DomainError("renovation.not_returned")
     unknown = set(changes) - set(_values_of(app))
     if unknown or "household_id" in changes:
         raise DomainError("form.invalid")
-    fields = _validated(session, app.community_id, {**_values_of(app), **changes})
+    before = _values_of(app)
+    fields = _validated(session, app.community_id, {**before, **changes})
+    changed = sorted(k for k, v in changes.items() if _comparable(v) != _comparable(before[k]))
     before_round = app.round
     move(session, app, RETURNED, status=FIRST_REVIEW, round=app.round + 1,
           submitted_at=clock.now(), submitted_by=actor.id, decided_at=None, **fields)
     audit.record(session, "renovation.resubmit", actor_id=actor.id, community_id=app.community_id,
                  subject=f"renovation:{app.id}", before={"round": before_round},
-                 after={"round": app.round, "changed": sorted(changes)})
+                 after={"round": app.round, "changed": changed})
     return app
+
+
+def _comparable(value: object) -> object:
+    """A field's value for "did it change": lists as sorted tuples, text stripped."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(sorted(value))
+    return value.strip() if isinstance(value, str) else value
 
 
 def waiting_level(app: RenovationApplication) -> str | None:

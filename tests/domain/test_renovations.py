@@ -205,6 +205,44 @@ def test_return_loop_starts_a_new_round_at_first_review(db, people, community_id
                     (2, "first_review", "approve"), (2, "second_review", "approve"), (2, "sign_off", "approve")]
 
 
+def test_resubmit_may_change_dates_hours_scope_and_contractor_checked_as_at_application(db, people, community_id,
+                                                                                       tuesday):
+    app = new_application(db, people, community_id)
+    renovations.decide(db, people.supervisor, app.id, level="first_review", decision="return", reasons="工期太长")
+    start, end = clock.today() + timedelta(days=3), clock.today() + timedelta(days=20)
+    bad = [
+        (dict(planned_start=end, planned_end=start), "renovation.bad_dates"),
+        (dict(hours_start="18:00", hours_end="08:00"), "renovation.bad_hours"),
+        (dict(hours_start="8点"), "renovation.bad_hours"),
+        (dict(scope=["walls", "roof"]), "renovation.bad_scope"),
+        (dict(contractor_contact=""), "form.required"),
+        (dict(contractor_phone="12"), "phone.invalid"),
+        (dict(household_id=app.household_id), "form.invalid"),
+    ]
+    for changes, key in bad:
+        with pytest.raises(DomainError) as err:
+            with db.begin_nested():
+                renovations.resubmit(db, people.desk, app.id, **changes)
+        assert err.value.key == key, changes
+    assert (app.status, app.round) == (renovations.RETURNED, 1)
+    renovations.resubmit(
+        db, people.desk, app.id, planned_start=start, planned_end=end, hours_start="09:00", hours_end="17:30",
+        scope=["floors", "walls"], waterproofing_areas=["bathroom"], contractor_contact="孙工",
+        contractor_phone="137 1234 5678", contractor_company="安居装饰", hot_work=True)
+    assert (app.status, app.round) == (renovations.FIRST_REVIEW, 2)
+    assert (app.planned_start, app.planned_end, app.hours_start, app.hours_end) == (start, end, "09:00", "17:30")
+    assert [s for s in renovations.SCOPES if getattr(app, f"scope_{s}")] == ["walls", "floors"]
+    assert renovations.areas(app) == ["bathroom"]
+    assert (app.contractor_contact, app.contractor_phone) == ("孙工", "13712345678")
+    entry = db.exec(select(AuditEntry).where(AuditEntry.action == "renovation.resubmit",
+                                             AuditEntry.subject == f"renovation:{app.id}")).one()
+    # the fields sent unchanged (company, hot work) are not named
+    for name in ("planned_start", "planned_end", "hours_start", "hours_end", "scope", "waterproofing_areas",
+                 "contractor_contact", "contractor_phone"):
+        assert name in entry.after, entry.after
+    assert "contractor_company" not in entry.after and "hot_work" not in entry.after
+
+
 def test_reject_is_final_and_frees_the_household(db, people, community_id, tuesday):
     app = new_application(db, people, community_id)
     with pytest.raises(DomainError) as busy:
@@ -353,6 +391,27 @@ def test_worker_added_under_a_permit_gets_a_pass_and_leaving_revokes_it(db, peop
     assert views["孙师傅"].token and not views["孙师傅"].revoked and views["孙师傅"].version == 1
     gone = views["周师傅"]
     assert (gone.active, gone.revoked, gone.revoked_reason, gone.token) == (False, True, "worker_left", "")
+
+
+def test_reissue_with_other_dates_within_the_planned_dates(db, people, community_id, tuesday):
+    app, [(_, p)] = under_way(db, people, community_id)
+    start, end = app.planned_start, app.planned_end
+    assert (p.valid_from, p.valid_until) == (start, end)
+    for since, until in ((start - timedelta(days=1), end), (start, end + timedelta(days=1)),
+                         (start + timedelta(days=5), start + timedelta(days=4))):
+        with pytest.raises(DomainError) as err:
+            renovation_passes.reissue_pass(db, people.desk, p.id, valid_from=since, valid_until=until)
+        assert err.value.key == "renovation.bad_dates"
+    assert p.version == 1
+    renovation_passes.reissue_pass(db, people.desk, p.id, valid_from=start + timedelta(days=2),
+                                   valid_until=start + timedelta(days=9))
+    assert (p.version, p.valid_from, p.valid_until) == (2, start + timedelta(days=2), start + timedelta(days=9))
+    renovation_passes.reissue_pass(db, people.desk, p.id, valid_until=end)  # the start kept
+    assert (p.version, p.valid_from, p.valid_until) == (3, start + timedelta(days=2), end)
+    entries = db.exec(select(AuditEntry).where(AuditEntry.action == "renovation.pass_reissue",
+                                               AuditEntry.subject == f"pass:{p.id}")
+                      .order_by(AuditEntry.id)).all()  # type: ignore[arg-type]
+    assert len(entries) == 2 and str(start + timedelta(days=2)) in (entries[0].after or "")
 
 
 def test_deposit_and_letter_records(db, people, community_id, tuesday, tmp_path):
@@ -602,6 +661,23 @@ def test_kpis_figures(db, people, community_id, tuesday):
     assert k2.overdue >= 1 and k2.rectification_rate is not None and k2.rectification_rate < 1.0
     assert late.violations == 1
     assert db.exec(select(GateScan).where(GateScan.community_id == community_id)).first() is not None
+
+
+def test_kpi_periods():
+    today = date(2026, 11, 28)
+    k = renovation_checks.kpi_period
+    assert k("this_month", today) == (date(2026, 11, 1), today)
+    assert k("last_month", today) == (date(2026, 10, 1), date(2026, 10, 31))
+    assert k("last_month", date(2026, 1, 15)) == (date(2025, 12, 1), date(2025, 12, 31))
+    assert k("this_quarter", today) == (date(2026, 10, 1), today)
+    assert k("this_quarter", date(2026, 3, 31)) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert k("custom", today, date(2026, 9, 5), date(2026, 9, 5)) == (date(2026, 9, 5), date(2026, 9, 5))
+    for first, last in ((None, today), (today, None), (today, today - timedelta(days=1))):
+        with pytest.raises(DomainError) as err:
+            k("custom", today, first, last)
+        assert err.value.key == "renovation.bad_dates"
+    with pytest.raises(DomainError):
+        k("fortnight", today)
 
 
 # --- the demo seed ---------------------------------------------------------------------------------
