@@ -41,6 +41,7 @@ NAV_ACTIONS = (
     "renovation.kpi",
     "renovation.view",
     "renovation.check",
+    "gate.goods",
 )
 
 
@@ -232,9 +233,21 @@ class AppState(rx.State):
         self.flash = ""
 
 
+class ReloadsRecord:
+    """For a page state about one record (it defines `_rid()` and `_reload(rid)`): `_act` runs a
+    domain step through `_run` and shows the record again when the step went through."""
+
+    def _act(self, action: str, work: Callable[..., T], ok_key: str = "") -> T | None:
+        rid = self._rid()  # type: ignore[attr-defined]
+        done = self._run(action, work, ok_key=ok_key)  # type: ignore[attr-defined]
+        if done is not None:
+            self._reload(rid)  # type: ignore[attr-defined]
+        return done
+
+
 async def in_thread(func: Callable[[], T]) -> T:
     """Run blocking work (password hashing) off the event loop."""
     return await asyncio.to_thread(func)
 
 
-__all__ = ["AppState", "form_day", "form_text", "in_thread", "roles"]
+__all__ = ["AppState", "ReloadsRecord", "form_day", "form_text", "in_thread", "roles"]

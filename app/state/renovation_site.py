@@ -16,7 +16,7 @@ from app.db.models import Grid, HotWorkPermission, Household, Rectification, Sit
 from app.db.session import session_scope
 from app.domain import clock, renovation_checks, renovation_completion, renovations, roles
 from app.domain.errors import DomainError
-from app.state.base import AppState, form_day, form_text
+from app.state.base import AppState, ReloadsRecord, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
 CHECK_ITEMS = renovation_checks.CHECK_ITEMS
@@ -40,7 +40,7 @@ def _percent(rate: float | None, digits: int = 2) -> str:
     return "—" if rate is None else f"{rate * 100:.{digits}f}%"
 
 
-class RenovationSiteState(AppState):
+class RenovationSiteState(ReloadsRecord, AppState):
     """One renovation on site (and the list of those under way)."""
 
     rows: list[dict[str, str]] = []
@@ -221,10 +221,8 @@ class RenovationSiteState(AppState):
                 client_id=form_text(form, "client_id", 40) or None,
             )
 
-        done = self._run("renovation.check", work, ok_key="site.check_saved")
-        if done is not None:
+        if self._act("renovation.check", work, ok_key="site.check_saved") is not None:
             self.failing = []
-            self._reload(rid)
 
     @rx.event
     def photos_done(self):
@@ -232,7 +230,6 @@ class RenovationSiteState(AppState):
 
     @rx.event
     def submit_recheck(self, form: dict):
-        rid = self._rid()
         rect_id = form_text(form, "rect_id")
         rectified = form_text(form, "outcome") == "rectified"
 
@@ -244,8 +241,7 @@ class RenovationSiteState(AppState):
                 deduction_reason=form_text(form, "deduction_reason"),
             )
 
-        if self._run("renovation.check", work, ok_key="site.recheck_saved") is not None:
-            self._reload(rid)
+        self._act("renovation.check", work, ok_key="site.recheck_saved")
 
     # ---- stage gates ---------------------------------------------------------------------
 
@@ -259,12 +255,10 @@ class RenovationSiteState(AppState):
             return renovation_checks.declare(db, actor, rid, kind=kind, item=item,
                                              note=form_text(form, "declare_note"))
 
-        if self._run("renovation.check", work, ok_key="site.declared") is not None:
-            self._reload(rid)
+        self._act("renovation.check", work, ok_key="site.declared")
 
     @rx.event
     def inspect(self, form: dict):
-        rid = self._rid()
         gate_id = form_text(form, "gate_id")
         passed = form_text(form, "outcome") == "passed"
 
@@ -272,8 +266,7 @@ class RenovationSiteState(AppState):
             return renovation_checks.inspect(db, actor, int(gate_id) if gate_id.isdigit() else 0,
                                              passed=passed, note=form_text(form, "inspect_note"))
 
-        if self._run("renovation.check", work, ok_key="site.inspected") is not None:
-            self._reload(rid)
+        self._act("renovation.check", work, ok_key="site.inspected")
 
     @rx.event
     def advance(self):
@@ -292,21 +285,19 @@ class RenovationSiteState(AppState):
 
         def work(db, actor):
             return renovation_checks.grant_hot_work(
-                db, actor, rid, starts_on=form_day(form.get("hw_from"), required=True, error="renovation.bad_dates"),
+                db, actor, rid,
+                starts_on=form_day(form.get("hw_from"), required=True, error="renovation.bad_dates"),
                 ends_on=form_day(form.get("hw_to"), required=True, error="renovation.bad_dates"),
                 fire_watch_name=form_text(form, "fire_watch"),
                 fire_watch_phone=form_text(form, "fire_watch_phone"),
             )
 
-        if self._run("renovation.hot_work", work, ok_key="site.hot_work_granted") is not None:
-            self._reload(rid)
+        self._act("renovation.hot_work", work, ok_key="site.hot_work_granted")
 
     @rx.event
     def revoke_hot_work(self, permission_id: str):
-        rid = self._rid()
-        if self._run("renovation.hot_work", lambda db, actor: renovation_checks.revoke_hot_work(
-                db, actor, int(permission_id)), ok_key="site.hot_work_revoked") is not None:
-            self._reload(rid)
+        self._act("renovation.hot_work", lambda db, actor: renovation_checks.revoke_hot_work(
+            db, actor, int(permission_id)), ok_key="site.hot_work_revoked")
 
     # ---- completion ------------------------------------------------------------------------
 
@@ -319,15 +310,13 @@ class RenovationSiteState(AppState):
                 db, actor, rid, checklist={i: bool(form.get("acc_" + i)) for i in ACCEPTANCE_ITEMS},
                 note=form_text(form, "acceptance_note"))
 
-        if self._run("renovation.complete", work, ok_key="site.completed") is not None:
-            self._reload(rid)
+        self._act("renovation.complete", work, ok_key="site.completed")
 
     @rx.event
     def revisit(self, form: dict):
         rid = self._rid()
-        if self._run("renovation.revisit", lambda db, actor: renovation_completion.record_revisit(
-                db, actor, rid, form_text(form, "revisit_note")), ok_key="site.revisited") is not None:
-            self._reload(rid)
+        self._act("renovation.revisit", lambda db, actor: renovation_completion.record_revisit(
+            db, actor, rid, form_text(form, "revisit_note")), ok_key="site.revisited")
 
     @rx.event
     def refund(self):

@@ -20,7 +20,7 @@ from app.db.models import Staff
 from app.db.session import session_scope
 from app.domain import households, renovation_passes, renovations
 from app.domain.errors import DomainError
-from app.state.base import AppState, form_day, form_text
+from app.state.base import AppState, ReloadsRecord, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
 
@@ -49,7 +49,7 @@ def _row(r: renovations.ApplicationRow) -> dict[str, str]:
             "submitted": day_time(r.submitted_at)}
 
 
-class RenovationsState(AppState):
+class RenovationsState(ReloadsRecord, AppState):
     """The desk's renovation applications."""
 
     inbox: list[dict[str, str]] = []
@@ -189,10 +189,9 @@ class RenovationsState(AppState):
         def work(db, actor):
             return renovations.decide(db, actor, rid, level=level, decision=decision, reasons=self.reasons)
 
-        if self._run("renovation.view", work, ok_key=f"reno.decided.{decision}"
+        if self._act("renovation.view", work, ok_key=f"reno.decided.{decision}"
                      if decision in renovations.DECISIONS else "") is not None:
             self.reasons = ""
-            self._reload(rid)
 
     @rx.event
     def resubmit(self, form: dict):
@@ -202,8 +201,7 @@ class RenovationsState(AppState):
             note = form_text(form, "scope_note")
             return renovations.resubmit(db, actor, rid, **({"scope_note": note} if note else {}))
 
-        if self._run("renovation.apply", work, ok_key="reno.resubmitted") is not None:
-            self._reload(rid)
+        self._act("renovation.apply", work, ok_key="reno.resubmitted")
 
     @rx.event
     def add_worker(self, form: dict):
@@ -215,33 +213,23 @@ class RenovationsState(AppState):
                 trade=form_text(form, "worker_trade"), id_number=form_text(form, "worker_id_number"),
                 client_id=form_text(form, "client_id", 40) or None)
 
-        if self._run("renovation.documents", work, ok_key="reno.worker_added") is not None:
-            self._reload(rid)
+        self._act("renovation.documents", work, ok_key="reno.worker_added")
 
     @rx.event
     def remove_worker(self, worker_id: str):
-        rid = self._rid()
-        if self._run("renovation.documents", lambda db, actor: renovation_passes.remove_worker(
-                db, actor, int(worker_id)), ok_key="reno.worker_removed") is not None:
-            self._reload(rid)
+        self._act("renovation.documents", lambda db, actor: renovation_passes.remove_worker(
+            db, actor, int(worker_id)), ok_key="reno.worker_removed")
 
     @rx.event
     def revoke_pass(self, form: dict):
-        rid = self._rid()
         pid = form_text(form, "pass_id")
-
-        def work(db, actor):
-            return renovation_passes.revoke_pass(db, actor, int(pid or 0), form_text(form, "reason"))
-
-        if self._run("renovation.documents", work, ok_key="reno.revoked_ok") is not None:
-            self._reload(rid)
+        self._act("renovation.documents", lambda db, actor: renovation_passes.revoke_pass(
+            db, actor, int(pid or 0), form_text(form, "reason")), ok_key="reno.revoked_ok")
 
     @rx.event
     def reissue_pass(self, pass_id: str):
-        rid = self._rid()
-        if self._run("renovation.documents", lambda db, actor: renovation_passes.reissue_pass(
-                db, actor, int(pass_id or 0)), ok_key="reno.pass_reissued") is not None:
-            self._reload(rid)
+        self._act("renovation.documents", lambda db, actor: renovation_passes.reissue_pass(
+            db, actor, int(pass_id or 0)), ok_key="reno.pass_reissued")
 
     @rx.event
     def record_deposit(self, form: dict):
@@ -255,19 +243,13 @@ class RenovationsState(AppState):
             return renovation_passes.record_deposit(db, actor, rid, amount_cents=cents,
                                                     receipt_no=form_text(form, "receipt_no"))
 
-        if self._run("renovation.documents", work, ok_key="reno.deposit_recorded") is not None:
-            self._reload(rid)
+        self._act("renovation.documents", work, ok_key="reno.deposit_recorded")
 
     @rx.event
     def record_letter(self, form: dict):
         rid = self._rid()
-
-        def work(db, actor):
-            return renovation_passes.record_letter(db, actor, rid,
-                                                   signed_on=_day(form.get("signed_on"), "signed_on"))
-
-        if self._run("renovation.documents", work, ok_key="reno.letter_recorded") is not None:
-            self._reload(rid)
+        self._act("renovation.documents", lambda db, actor: renovation_passes.record_letter(
+            db, actor, rid, signed_on=_day(form.get("signed_on"), "signed_on")), ok_key="reno.letter_recorded")
 
     @rx.event
     def photos_done(self):
