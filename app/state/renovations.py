@@ -142,6 +142,11 @@ class RenovationsState(ReloadsRecord, AppState):
                     "open": "1" if a.status in renovations.OPEN_STATUSES else "",
                     "under_way": "1" if a.status == renovations.APPROVED else "",
                     "submitted": day_time(a.submitted_at), "by": names.get(a.submitted_by, ""),
+                    # raw values: the resubmit form's defaults and the reissue pickers' bounds
+                    "contractor_company": a.contractor_company, "contractor_contact": a.contractor_contact,
+                    "contractor_phone": a.contractor_phone,
+                    "planned_start": str(a.planned_start), "planned_end": str(a.planned_end),
+                    "hours_start": a.hours_start, "hours_end": a.hours_end,
                 }
                 self.areas = renovations.areas(a)
                 self.scope = [s for s in renovations.SCOPES if getattr(a, f"scope_{s}")]
@@ -160,6 +165,7 @@ class RenovationsState(ReloadsRecord, AppState):
                      "id_number": w.id_number_masked, "active": "1" if w.active else "",
                      "pass_id": str(w.pass_id or ""), "version": str(w.version),
                      "valid": f"{w.valid_from} ~ {w.valid_until}" if w.valid_from else "",
+                     "valid_from": str(w.valid_from or ""), "valid_until": str(w.valid_until or ""),
                      "revoked": "1" if w.revoked else "", "revoked_reason": w.revoked_reason,
                      "live": "1" if w.token else "", "has_photo": "1" if w.photo_id else ""}
                     for w in renovation_passes.workers_and_passes(db, actor, rid)
@@ -195,11 +201,13 @@ class RenovationsState(ReloadsRecord, AppState):
 
     @rx.event
     def resubmit(self, form: dict):
+        """The returned application sent again with the form's fields (prefilled with the current ones)."""
         rid = self._rid()
 
         def work(db, actor):
-            note = form_text(form, "scope_note")
-            return renovations.resubmit(db, actor, rid, **({"scope_note": note} if note else {}))
+            changes = _fields(form)
+            del changes["owner_name"], changes["owner_phone"]  # not on the resubmit form
+            return renovations.resubmit(db, actor, rid, **changes)
 
         self._act("renovation.apply", work, ok_key="reno.resubmitted")
 
@@ -227,9 +235,13 @@ class RenovationsState(ReloadsRecord, AppState):
             db, actor, int(pid or 0), form_text(form, "reason")), ok_key="reno.revoked_ok")
 
     @rx.event
-    def reissue_pass(self, pass_id: str):
+    def reissue_pass(self, form: dict):
+        """A new card, with the days picked (an empty day keeps the pass's own)."""
+        pid = form_text(form, "pass_id")
+        since = form_day(form.get("valid_from"), required=False)
+        until = form_day(form.get("valid_until"), required=False)
         self._act("renovation.documents", lambda db, actor: renovation_passes.reissue_pass(
-            db, actor, int(pass_id or 0)), ok_key="reno.pass_reissued")
+            db, actor, int(pid or 0), valid_from=since, valid_until=until), ok_key="reno.pass_reissued")
 
     @rx.event
     def record_deposit(self, form: dict):

@@ -31,9 +31,10 @@ def _field(label_key: str, name: str, **props) -> rx.Component:
     )
 
 
-def _tick(name: str, label: rx.Var | str) -> rx.Component:
+def _tick(name: str, label: rx.Var | str, **props) -> rx.Component:
     return rx.el.label(
-        rx.el.input(type="checkbox", name=name, id=name, value="1", style={"width": "22px", "height": "22px"}),
+        rx.el.input(type="checkbox", name=name, id=name, value="1", style={"width": "22px", "height": "22px"},
+                    **props),
         rx.el.span(label),
         html_for=name,
         style={"display": "flex", "align_items": "center", "gap": "8px", "min_height": "44px",
@@ -190,6 +191,48 @@ def _decide_button(decision: str, color: str) -> rx.Component:
                      color_scheme=color, size="3", id=f"decide-{decision}", flex="1", min_height="48px")
 
 
+def _resubmit_form() -> rx.Component:
+    """The returned application's changeable fields, prefilled; checked as at application."""
+    a = S.app
+    return rx.form(
+        rx.vstack(
+            rx.text(T["reno.resubmit_hint"], size="2"),
+            rx.grid(
+                _field("field.contractor_company", "contractor_company", default_value=a["contractor_company"]),
+                _field("field.contractor_contact", "contractor_contact", default_value=a["contractor_contact"],
+                       required=True),
+                _field("field.contractor_phone", "contractor_phone", type="tel", default_value=a["contractor_phone"],
+                       required=True),
+                columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
+            ),
+            rx.text(T["reno.scope"], size="2", weight="medium"),
+            rx.flex(*[_tick(f"scope_{s}", T[f"renovation.scope.{s}"], default_checked=S.scope.contains(s))
+                      for s in renovations.SCOPES], wrap="wrap", gap="2"),
+            rx.text(T["reno.areas"], size="2", weight="medium"),
+            rx.flex(*[_tick(f"area_{w}", T[f"renovation.area.{w}"], default_checked=S.areas.contains(w))
+                      for w in renovations.WATERPROOFING_AREAS], wrap="wrap", gap="2"),
+            _tick("hot_work", T["reno.hot_work"], default_checked=a["hot_work"] != ""),
+            rx.vstack(
+                rx.text(T["field.scope_note"], as_="label", html_for="resubmit-note", size="2", weight="medium"),
+                rx.input(name="scope_note", id="resubmit-note", default_value=a["note"], size="3", width="100%",
+                         max_length=300),
+                spacing="1", width="100%",
+            ),
+            rx.grid(
+                _field("reno.planned_start", "planned_start", type="date", default_value=a["planned_start"],
+                       required=True),
+                _field("reno.planned_end", "planned_end", type="date", default_value=a["planned_end"], required=True),
+                _field("field.hours_start", "hours_start", type="time", default_value=a["hours_start"]),
+                _field("field.hours_end", "hours_end", type="time", default_value=a["hours_end"]),
+                columns=rx.breakpoints(initial="2", sm="4"), spacing="3", width="100%",
+            ),
+            rx.button(T["reno.resubmit"], type="submit", size="3", id="reno-resubmit", width="100%"),
+            spacing="3", width="100%",
+        ),
+        on_submit=S.resubmit, reset_on_submit=False, width="100%", id="resubmit-form",
+    )
+
+
 def _approval() -> rx.Component:
     return section(
         T["reno.approval"],
@@ -213,22 +256,34 @@ def _approval() -> rx.Component:
                 rx.cond(S.waiting != "", rx.text(T["reno.not_yours"], size="2", color_scheme="gray",
                                                  id="reno-not-yours")),
             ),
-            rx.cond(
-                S.can_resubmit,
-                rx.form(
-                    rx.vstack(
-                        rx.text(T["reno.resubmit_hint"], size="2"),
-                        rx.input(name="scope_note", id="resubmit-note", placeholder=T["field.scope_note"],
-                                 size="3", width="100%", max_length=300),
-                        rx.button(T["reno.resubmit"], type="submit", size="3", id="reno-resubmit", width="100%"),
-                        spacing="2", width="100%",
-                    ),
-                    on_submit=S.resubmit, width="100%",
-                ),
-            ),
+            rx.cond(S.can_resubmit, _resubmit_form()),
             spacing="2", width="100%",
         ),
         id="reno-approval",
+    )
+
+
+def _day_pick(label_key: str, name: str, value: rx.Var) -> rx.Component:
+    """A date within the permit's planned dates."""
+    return rx.el.label(
+        rx.text(T[label_key], size="1", color_scheme="gray"),
+        rx.input(type="date", name=name, default_value=value, min=S.app["planned_start"], max=S.app["planned_end"],
+                 size="3", required=True, class_name="reissue-" + name.removeprefix("valid_")),
+        style={"display": "flex", "flex_direction": "column", "gap": "2px", "flex": "1", "min_width": "140px"},
+    )
+
+
+def _reissue_form(w: rx.Var) -> rx.Component:
+    """A new card for the pass, with its days picked (the current ones first)."""
+    return rx.form(
+        rx.el.input(type="hidden", name="pass_id", value=w["pass_id"]),
+        rx.hstack(
+            _day_pick("reno.valid_from", "valid_from", w["valid_from"]),
+            _day_pick("reno.valid_until", "valid_until", w["valid_until"]),
+            rx.button(T["reno.reissue"], type="submit", variant="soft", size="3", class_name="reissue-pass"),
+            align="end", wrap="wrap", width="100%",
+        ),
+        on_submit=S.reissue_pass, reset_on_submit=False, width="100%",
     )
 
 
@@ -267,14 +322,9 @@ def _worker(w: rx.Var) -> rx.Component:
                             on_submit=S.revoke_pass, width="100%",
                         ),
                     ),
-                    rx.hstack(
-                        rx.cond(w["live"] != "",
-                                rx.button(T["reno.reissue"], type="button", variant="soft", size="3",
-                                          on_click=S.reissue_pass(w["pass_id"]), class_name="reissue-pass")),
-                        rx.button(T["reno.remove_worker"], type="button", variant="soft", color_scheme="gray",
-                                  size="3", on_click=S.remove_worker(w["id"]), class_name="remove-worker"),
-                        wrap="wrap",
-                    ),
+                    rx.cond(w["live"] != "", _reissue_form(w)),
+                    rx.button(T["reno.remove_worker"], type="button", variant="soft", color_scheme="gray",
+                              size="3", on_click=S.remove_worker(w["id"]), class_name="remove-worker"),
                     spacing="2", width="100%",
                 ),
             ),
