@@ -328,19 +328,44 @@ class RenovationSiteState(ReloadsRecord, AppState):
 
 
 class RenovationKpiState(AppState):
-    """The supervisor's renovation figures (this month so far)."""
+    """The supervisor's renovation figures over a period (this month so far unless picked)."""
 
     figures: dict[str, str] = {}
     by_stage: list[dict[str, str]] = []
     refusals: list[dict[str, str]] = []
+    period: str = renovation_checks.THIS_MONTH
+    custom_from: str = ""
+    custom_to: str = ""
+
+    @rx.event
+    def set_period(self, value: str):
+        self.period = value if value in renovation_checks.KPI_PERIODS else renovation_checks.THIS_MONTH
+        if self.period != renovation_checks.CUSTOM:
+            self._load()
+
+    @rx.event
+    def set_custom(self, form: dict):
+        self.custom_from, self.custom_to = form_text(form, "kpi_from", 10), form_text(form, "kpi_to", 10)
+        self._load()
 
     @rx.event
     def load(self):
+        self._load()
+
+    def _load(self) -> None:
         actor = self._authorize("renovation.kpi")
         if actor is None or actor.community_id is None:
             return
+        try:
+            first, last = renovation_checks.kpi_period(
+                self.period, clock.today(), form_day(self.custom_from, required=False),
+                form_day(self.custom_to, required=False))
+        except DomainError as err:
+            self._say(err.key, **err.params)
+            return
+        self.flash = ""
         with session_scope() as db:
-            k = renovation_checks.kpis(db, actor.community_id)
+            k = renovation_checks.kpis(db, actor.community_id, first=first, last=last)
         self.figures = {
             "period": f"{k.first} ~ {k.last}",
             "households": str(k.households),

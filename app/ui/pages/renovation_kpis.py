@@ -1,10 +1,11 @@
-"""The supervisor's renovation figures (/desk/renovation-kpis): violation and rectification rates
-against the handbook's targets, renovations by stage, passes active, gate refusals."""
+"""The supervisor's renovation figures (/desk/renovation-kpis) over a picked period: violation and
+rectification rates against the handbook's targets, renovations by stage, passes active, gate refusals."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from app.domain import renovation_checks
 from app.state.base import AppState
 from app.state.renovation_site import RenovationKpiState as K
 from app.ui.components.cards import section, stat
@@ -27,12 +28,41 @@ def _rate(label_key: str, value_key: str, target_key: str, ok_key: str, box_id: 
     )
 
 
+_NATIVE = {"min_height": "44px", "font_size": "16px", "border_radius": "8px", "padding": "0 8px"}
+
+
+def _period_picker() -> rx.Component:
+    """This month / last month / this quarter at once; a custom range after its two days."""
+    return rx.vstack(
+        rx.el.select(
+            *[rx.el.option(T["site.kpi_period." + p], value=p) for p in renovation_checks.KPI_PERIODS],
+            value=K.period, on_change=K.set_period, id="kpi-period", style=_NATIVE,
+        ),
+        rx.cond(
+            K.period == renovation_checks.CUSTOM,
+            rx.form(
+                rx.hstack(
+                    rx.el.label(T["site.kpi_from"], rx.input(type="date", name="kpi_from", id="kpi-from",
+                                                              default_value=K.custom_from, size="3", required=True)),
+                    rx.el.label(T["site.kpi_to"], rx.input(type="date", name="kpi_to", id="kpi-to",
+                                                            default_value=K.custom_to, size="3", required=True)),
+                    rx.button(T["site.kpi_apply"], type="submit", size="3", id="kpi-apply"),
+                    align="end", wrap="wrap",
+                ),
+                on_submit=K.set_custom, reset_on_submit=False,
+            ),
+        ),
+        spacing="2",
+    )
+
+
 def kpi_page() -> rx.Component:
     return desk_shell(
         T["site.kpi_title"],
         rx.vstack(
-            rx.text(T["site.kpi_period"], " ", F["period"], " · ", T["site.kpi_households"], " ", F["households"],
-                    size="2", color_scheme="gray"),
+            _period_picker(),
+            rx.text(T["site.kpi_period"], " ", rx.el.span(F["period"], id="kpi-period-days"), " · ",
+                    T["site.kpi_households"], " ", F["households"], size="2", color_scheme="gray"),
             rx.flex(
                 _rate("renovation.kpi.violation_rate", "violation_rate", "violation_target", "violation_ok",
                       "kpi-violation-rate"),
