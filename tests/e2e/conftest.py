@@ -190,6 +190,41 @@ def sign_in(page, phone_number: str, password: str = DEMO_PASSWORD) -> None:
     page.locator("#sign-in").click()
 
 
+def sqlite_db(app: ServedApp):
+    """A connection to the served app's SQLite database (the tests read what the app wrote)."""
+    import sqlite3
+
+    return sqlite3.connect(app.db_url.removeprefix("sqlite:///"))
+
+
+def forge_next_event(page, instead_of: str, name: str, payload: dict) -> list[str]:
+    """Rewrite the page's next `instead_of` event on its websocket into event `name` with `payload`,
+    as a tampered browser could send it; the returned list receives the forged message.
+
+    Install it before the page (re)loads; then trigger `instead_of` on the page.
+    """
+    import json
+    import re
+
+    forged: list[str] = []
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+    def forge(ws):
+        server = ws.connect_to_server()
+
+        def to_server(message):
+            if not forged and isinstance(message, str) and instead_of in message:
+                message = message.replace(f'"name":"{instead_of}"', f'"name":"{name}","payload":{body}', 1)
+                forged.append(message)
+            server.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(lambda message: ws.send(message))
+
+    page.route_web_socket(re.compile(r".*/_event/.*"), forge)
+    return forged
+
+
 def shot(page, name: str) -> Path:
     """Keep a phone screenshot for people to look at (test-artifacts/)."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from app.state.base import AppState
 from app.state.renovations import RenovationsState
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import forge_next_event, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -127,24 +127,8 @@ def test_application_through_three_levels_with_a_return_documents_and_a_revoked_
     expect(eng.locator("#decide-approve")).to_have_count(0)
     shot(eng, "reno-approval-3-engineering-not-offered")
     # his browser's language-switch event rewritten into "approve" for the level the page showed
-    toggle = f"{AppState.get_full_name()}.toggle_language"
-    decide = f"{RenovationsState.get_full_name()}.decide"
-    forged: list[str] = []
-
-    def forge(ws):
-        server = ws.connect_to_server()
-
-        def to_server(message):
-            if not forged and isinstance(message, str) and toggle in message:
-                message = message.replace(f'"name":"{toggle}"',
-                                          f'"name":"{decide}","payload":{{"decision":"approve"}}', 1)
-                forged.append(message)
-            server.send(message)
-
-        ws.on_message(to_server)
-        server.on_message(lambda message: ws.send(message))
-
-    eng.route_web_socket(re.compile(r".*/_event/.*"), forge)
+    forged = forge_next_event(eng, f"{AppState.get_full_name()}.toggle_language",
+                              f"{RenovationsState.get_full_name()}.decide", {"decision": "approve"})
     eng.reload()
     expect(eng.locator("#reno-not-yours")).to_be_visible()
     eng.locator("#lang-switch").click()
