@@ -5,8 +5,9 @@ a verdict with one query by primary keys (the pass joined to its worker and
 renovation): the token is checked first
 (`app.domain.tokens`: readable, signed by us, a pass, not expired), then the
 community, the pass row (revoked? the version on the card still the current
-one?), its dates, the renovation's daily hours and, for hot work, the day's
-permission. The worker's name, trade, household and photo come with it, so
+one?), its dates, the renovation's daily hours, the waterproofing hold (while
+the waterproofing stage waits for its confirmation only waterproofers go in)
+and, for hot work, the day's permission. The worker's name, trade, household and photo come with it, so
 the guard can compare faces. Every scan is logged as a `GateScan` (guard,
 gate, time, verdict, hash prefix of the text, never the text); a refusal is
 also audited (`tokens.log_refusal` for token refusals, `gate.refused` for the
@@ -53,10 +54,11 @@ NOT_YET_VALID = "not_yet_valid"
 REVOKED = "revoked"
 OUTSIDE_HOURS = "outside_hours"
 HOT_WORK_NOT_PERMITTED = "hot_work_not_permitted"
+ON_HOLD = "on_hold"  # the works wait for the waterproofing confirmation
 UNKNOWN_OR_FORGED = "unknown_or_forged"
 OTHER_COMMUNITY = "other_community"
 VERDICTS: tuple[str, ...] = (
-    VALID, EXPIRED, NOT_YET_VALID, REVOKED, OUTSIDE_HOURS, HOT_WORK_NOT_PERMITTED,
+    VALID, EXPIRED, NOT_YET_VALID, REVOKED, OUTSIDE_HOURS, ON_HOLD, HOT_WORK_NOT_PERMITTED,
     UNKNOWN_OR_FORGED, OTHER_COMMUNITY,
 )
 
@@ -117,6 +119,8 @@ class _Row:
     household: str
     hours_start: str
     hours_end: str
+    stage: str
+    waterproofing_areas: str
 
 
 # built once: the scan path pays no statement construction (parameters are bound per call)
@@ -127,6 +131,7 @@ _ROW = (
         RenovationWorker.name, RenovationWorker.trade, RenovationWorker.photo_id,
         RenovationApplication.status, RenovationApplication.household_label,
         RenovationApplication.hours_start, RenovationApplication.hours_end,
+        RenovationApplication.stage, RenovationApplication.waterproofing_areas,
     )
     .join(RenovationWorker, col(RenovationWorker.id) == col(WorkerPass.worker_id))
     .join(RenovationApplication, col(RenovationApplication.id) == col(WorkerPass.application_id))
@@ -166,6 +171,9 @@ def _judge(
         return REVOKED, row, None
     if not renovations.in_hours(row.hours_start, row.hours_end, now):
         return OUTSIDE_HOURS, row, None
+    if (row.stage == renovation_checks.WATERPROOFING and row.trade != renovation_passes.WATERPROOFING_TRADE
+            and renovation_checks.waterproofing_open(session, row.application_id, row.waterproofing_areas)):
+        return ON_HOLD, row, None
     if (hot_work or row.trade in renovation_passes.HOT_WORK_TRADES) and not renovation_checks.hot_work_allowed(
         session, row.application_id, today
     ):

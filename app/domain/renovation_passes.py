@@ -35,6 +35,8 @@ TRADES: tuple[str, ...] = (
 )
 # a worker of these trades does hot work: the gate wants a hot-work permission for the day
 HOT_WORK_TRADES = frozenset({"welder"})
+# while the waterproofing stage waits for its confirmation, only this trade goes in at the gate
+WATERPROOFING_TRADE = "waterproofing"
 
 LETTER_KIND = "renovation_letter"  # the signed page of the responsibility letter
 WORKER_PHOTO_KIND = "renovation_worker"  # a worker's photo, shown at the gate

@@ -258,3 +258,25 @@ def test_recent_scans_newest_first(db, people, site):
     rows = gate.recent_scans(db, people.guard, limit=2)
     assert [r.verdict for r in rows] == ["valid", "unknown_or_forged"]
     assert db.get(RenovationWorker, mason.worker_id).name == "孙立新"
+
+
+def test_while_waterproofing_waits_only_waterproofers_go_in(db, people, community_id, tuesday):
+    app, made = under_way(db, people, community_id, 3,
+                          workers=(("孙立新", "mason"), ("钱防水", renovation_passes.WATERPROOFING_TRADE)))
+    mason, waterproofer = (renovation_passes.pass_token(p) for _, p in made)
+    for item in renovations.required_concealed(app):
+        g = renovation_checks.declare(db, people.desk, app.id, kind="concealed", item=item)
+        renovation_checks.inspect(db, people.engineer, g.id, passed=True)
+    assert gate.verify_pass(db, people.guard, mason).verdict == gate.VALID  # concealed works passed
+    renovation_checks.advance_stage(db, people.engineer, app.id)
+    assert app.stage == renovation_checks.WATERPROOFING
+    v = gate.verify_pass(db, people.guard, mason)
+    assert (v.verdict, v.message_key, v.worker_name) == (gate.ON_HOLD, "gate.verdict.on_hold", "孙立新")
+    assert audited(db, "gate.refused")[-1].detail.startswith("on_hold ")
+    assert gate.verify_pass(db, people.guard, waterproofer).verdict == gate.VALID
+    # one area confirmed is not enough; both are
+    for area, expected in (("bathroom", gate.ON_HOLD), ("kitchen", gate.VALID)):
+        g = renovation_checks.declare(db, people.desk, app.id, kind="waterproofing", item=area)
+        renovation_checks.inspect(db, people.engineer, g.id, passed=True)
+        assert gate.verify_pass(db, people.guard, mason).verdict == expected
+    assert renovation_checks.hold(db, app) == ""

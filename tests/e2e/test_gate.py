@@ -1,7 +1,8 @@
 """The gate at phone size: a guard checks worker passes (fed as the decoded QR text through the typed
 fallback, as the camera scanner hands it over) and gets the verdict at once, in large colour and words,
 with the worker's photo area: valid; revoked on the very next scan; expired; outside construction
-hours; forged; truncated; another community's. Every scan is logged.
+hours; forged; truncated; another community's; on hold while the waterproofing waits for its
+confirmation. Every scan is logged.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def live_pass(served_app):
             " w.name from workerpass p join renovationapplication a on a.id = p.application_id"
             " join renovationworker w on w.id = p.worker_id"
             " where p.revoked_at is null and p.valid_from <= ? and p.valid_until >= ? and a.status = 'approved'"
+            " and w.trade != 'waterproofing'"
             " order by p.id limit 1",
             (today, today),
         ).fetchone()
@@ -127,3 +129,22 @@ def test_guard_scans_passes_and_gets_a_verdict_for_each(served_app, phone, live_
                         "outside_hours", "valid", "revoked"]
     assert all(g == "东门" for _, g in rows[:8])
     expect(phone.locator("#recent-scans .scan-row").first).to_have_attribute("data-verdict", "revoked")
+
+    # the works reach the waterproofing stage with an area not yet confirmed: on hold, red, with the reason
+    with _db(served_app) as con:
+        stage, areas = con.execute("select stage, waterproofing_areas from renovationapplication where id = ?",
+                                   (p["app_id"],)).fetchone()
+        confirmed = {i for (i,) in con.execute("select item from stagegate where application_id = ?"
+                                                  " and kind = 'waterproofing' and status = 'passed'",
+                                                  (p["app_id"],))}
+        area = next(a for a in ("bathroom", "kitchen", "balcony") if a not in confirmed)
+        con.execute("update renovationapplication set stage = 'waterproofing', waterproofing_areas = ?"
+                    " where id = ?", (area, p["app_id"]))
+    try:
+        _scan(phone, good, "on_hold", "停工待验：防水未确认，仅防水工可进")
+        shot(phone, "gate-4-on-hold")
+    finally:
+        with _db(served_app) as con:
+            con.execute("update renovationapplication set stage = ?, waterproofing_areas = ? where id = ?",
+                        (stage, areas, p["app_id"]))
+    _scan(phone, good, "valid", "有效，准予通行")
