@@ -4,10 +4,14 @@ import reflex as rx
 
 from app import settings
 
+# Without Redis, state lives in the one worker's memory (Reflex would otherwise write
+# every session's state to disk after each event); the sign-in token is in the
+# browser, so a restarted server only costs a reconnect.
 config = rx.Config(
     app_name="app",
     db_url=settings.database_url(),
     redis_url=settings.redis_url(),
+    state_manager_mode=rx.constants.StateManagerMode.REDIS if settings.redis_url() else rx.constants.StateManagerMode.MEMORY,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     disable_plugins=[rx.plugins.SitemapPlugin],
