@@ -103,11 +103,18 @@ class AppState(rx.State):
         self.flash_ok = ok
 
     def _show_actor(self, actor: Actor) -> None:
-        self.user_name = actor.name
-        self.user_roles = list(actor.roles)
-        self.user_gold = actor.is_gold_butler
-        self.home = actor.home
-        self.perms = [a for a in NAV_ACTIONS if actor.can(a)]
+        # assigned only when changed: every handler calls this, and an assignment puts the
+        # var in the update sent to the browser even when its value is the same
+        shown = {
+            "user_name": actor.name,
+            "user_roles": list(actor.roles),
+            "user_gold": actor.is_gold_butler,
+            "home": actor.home,
+            "perms": [a for a in NAV_ACTIONS if actor.can(a)],
+        }
+        for name, value in shown.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _clear_actor(self) -> None:
         self.user_name = ""
@@ -158,7 +165,7 @@ class AppState(rx.State):
             return None
         if ok_key:
             self._say(ok_key, ok=True)
-        else:
+        elif self.flash:
             self.flash = ""
         return result
 
