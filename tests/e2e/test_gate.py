@@ -7,10 +7,12 @@ confirmation. Every scan is logged.
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from app.domain import clock, tokens
@@ -19,6 +21,7 @@ from tests.e2e.conftest import TEST_SECRET_KEY, shot, sign_in
 pytestmark = pytest.mark.e2e
 
 GUARD = "13800000022"
+FRONT_DESK = "13800000004"
 
 
 def _db(served_app) -> sqlite3.Connection:
@@ -64,8 +67,28 @@ def _scan(page, text: str, verdict: str, words: str) -> None:
     expect(page.locator("#verdict-words")).to_have_text(words)
 
 
-def test_guard_scans_passes_and_gets_a_verdict_for_each(served_app, phone, live_pass):
+def _face(tmp_path) -> str:
+    """A portrait-shaped photo (what the desk takes of the worker for the card)."""
+    img = Image.new("RGB", (900, 1200), (200, 170, 140))
+    ImageDraw.Draw(img).ellipse((250, 250, 650, 750), fill=(230, 190, 160))
+    path = tmp_path / "face.jpg"
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    path.write_bytes(buf.getvalue())
+    return str(path)
+
+
+def test_guard_scans_passes_and_gets_a_verdict_for_each(served_app, phone, another, live_pass, tmp_path):
     p = live_pass
+    # the front desk photographs the worker for the card (the guard compares faces with it)
+    desk = another()
+    sign_in(desk, FRONT_DESK)
+    desk.wait_for_url("**/desk")
+    desk.goto(f"/desk/renovations/{p['app_id']}")
+    card = desk.locator(".reno-worker", has_text=p["name"]).first
+    card.locator("input[type=file]").set_input_files(_face(tmp_path))
+    expect(card).to_contain_text("重拍照片", timeout=20_000)
+
     sign_in(phone, GUARD)
     phone.wait_for_url("**/gate")
     phone.locator("#gate-name").fill("东门")
@@ -74,7 +97,10 @@ def test_guard_scans_passes_and_gets_a_verdict_for_each(served_app, phone, live_
     # valid: green, the worker's name and photo area
     _scan(phone, f"{served_app.url}/p/{good}", "valid", "有效，准予通行")
     expect(phone.locator("#worker-name")).to_have_text(p["name"])
-    expect(phone.locator("#worker-photo, #worker-photo-missing")).to_be_visible()
+    photo = phone.locator("#worker-photo")
+    expect(photo).to_be_visible()
+    phone.wait_for_function("document.querySelector('#worker-photo').naturalWidth > 0")
+    assert photo.evaluate("e => e.naturalHeight > e.naturalWidth")  # the portrait taken at the desk
     bg = phone.locator("#verdict").evaluate("e => getComputedStyle(e).backgroundColor")
     r, g = (int(x) for x in bg[bg.index("(") + 1:].split(",")[:2])
     assert g > r  # green
