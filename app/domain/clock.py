@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # the communities' time zone: local days, due times and what screens and watermarks show
@@ -52,3 +52,9 @@ def local(at: datetime, tz_name: str = ZONE_NAME) -> datetime:
 def today() -> date:
     """The community's local calendar day now."""
     return local(now()).date()
+
+
+def midnight(day: date) -> datetime:
+    """Local midnight at the start of `day`, in UTC (what is stored): a local day is
+    `midnight(day) <= at < midnight(day + 1 day)`."""
+    return datetime.combine(day, time(0), tzinfo=ZONE).astimezone(UTC)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, literal
 from sqlmodel import Session, col, select
@@ -138,11 +138,6 @@ def recent_quarters(n: int = 8, today: date | None = None) -> list[Quarter]:
     return out
 
 
-def _midnight(day: date) -> datetime:
-    """Local midnight at the start of `day`, in UTC (what is stored)."""
-    return datetime.combine(day, time(0), tzinfo=clock.ZONE).astimezone(UTC)
-
-
 def _check(actor: Actor, action: str = "report.view") -> int:
     if not actor.can(action) or actor.community_id is None:
         raise Refused("auth.no_permission")
@@ -194,8 +189,8 @@ def summary_for(session: Session, community_id: int, period: HalfMonth) -> HalfM
         col(ServiceRequest.community_id) == community_id,
         col(ServiceRequest.ours).is_(True),
         col(ServiceRequest.category).in_(sorted(FOLLOWED_UP_CATEGORIES)),
-        col(ServiceRequest.received_at) >= _midnight(period.start),
-        col(ServiceRequest.received_at) < _midnight(period.end + timedelta(days=1)),
+        col(ServiceRequest.received_at) >= clock.midnight(period.start),
+        col(ServiceRequest.received_at) < clock.midnight(period.end + timedelta(days=1)),
     )
     figures = (func.count(), _count_if(_overdue_exists()), _count_if(unsatisfied))
     out = HalfMonthSummary(period)
@@ -316,8 +311,8 @@ class QuarterReport:
 
 def quarterly_for(session: Session, community_id: int, quarter: Quarter) -> QuarterReport:
     """The quarterly figures (see the module docstring): two grouped queries."""
-    m1, m2, m3 = (_midnight(d) for d in quarter.months)
-    end = _midnight(quarter.end + timedelta(days=1))
+    m1, m2, m3 = (clock.midnight(d) for d in quarter.months)
+    end = clock.midnight(quarter.end + timedelta(days=1))
     received = col(ServiceRequest.received_at)
     month = case((received < m2, literal(0)), (received < m3, literal(1)), else_=literal(2))
     in_period = (col(ServiceRequest.community_id) == community_id, received >= m1, received < end)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func
 from sqlalchemy.orm import aliased
@@ -60,10 +60,6 @@ class Query:
     category: str = ""
     day_from: date | None = None
     day_to: date | None = None
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=clock.ZONE).astimezone(UTC)
 
 
 def _rows(session: Session, stmt) -> list[RequestRow]:
@@ -133,9 +129,9 @@ def search(
     elif query.status:
         conds.append(ServiceRequest.status == query.status)
     if query.day_from is not None:
-        conds.append(ServiceRequest.received_at >= _local_midnight(query.day_from))
+        conds.append(ServiceRequest.received_at >= clock.midnight(query.day_from))
     if query.day_to is not None:
-        conds.append(ServiceRequest.received_at < _local_midnight(query.day_to + timedelta(days=1)))
+        conds.append(ServiceRequest.received_at < clock.midnight(query.day_to + timedelta(days=1)))
     if not wanted:
         stmt = _listing(*conds).order_by(col(ServiceRequest.id).desc())
     else:
@@ -166,7 +162,7 @@ def search(
 
 def today_queue(session: Session, community_id: int, *, limit: int = PAGE) -> list[RequestRow]:
     """Received since local midnight, newest first."""
-    since = _local_midnight(clock.today())
+    since = clock.midnight(clock.today())
     stmt = (
         _listing(ServiceRequest.community_id == community_id, ServiceRequest.received_at >= since)
         .order_by(col(ServiceRequest.received_at).desc())
@@ -279,7 +275,7 @@ def counts(session: Session, community_id: int) -> Counts:
         ).one()
 
     return Counts(
-        today=n(ServiceRequest.received_at >= _local_midnight(clock.today())),
+        today=n(ServiceRequest.received_at >= clock.midnight(clock.today())),
         open=n(ServiceRequest.is_open == True),  # noqa: E712
         overdue=n(ServiceRequest.is_open == True, col(ServiceRequest.due_at) < now),  # noqa: E712
         major_unacknowledged=n(

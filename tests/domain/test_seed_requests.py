@@ -78,7 +78,7 @@ def test_demo_history_is_consistent(db, community_id):
     reqs = db.exec(select(ServiceRequest).where(ServiceRequest.community_id == community_id)).all()
     assert len(reqs) >= n
     lim = requests.limits(db, community_id)
-    midnight = request_search._local_midnight(clock.today())
+    midnight = clock.midnight(clock.today())
     for r in reqs:
         # the stored deadline is the one the rules give for the stage it is in
         assert r.due_at == requests.deadline(r, lim), r.id
