@@ -12,6 +12,7 @@ def register(app: rx.App) -> None:
         coverage,
         desk,
         gate,
+        gate_register,
         grid,
         grid_planning,
         login,
@@ -31,7 +32,7 @@ def register(app: rx.App) -> None:
     )
 
     for module in (
-        login, account, grid, gate, repairs, desk, staff, audit, grid_planning, resident,
+        login, account, grid, gate, gate_register, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
         notices, reports, renovation_site, renovation_kpis, renovations,
     ):

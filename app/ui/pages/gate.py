@@ -9,6 +9,7 @@ from app.state.gate import GateState
 from app.ui.components.cards import empty, section
 from app.ui.components.scanner import qr_scanner
 from app.ui.components.shell import phone_shell
+from app.ui.pages.gate_register import register_links
 
 T = AppState.t
 G = GateState
@@ -82,6 +83,7 @@ def gate_home() -> rx.Component:
     return phone_shell(
         T["home.gate.title"],
         rx.text(G.community, size="2", color_scheme="gray"),
+        register_links(),
         rx.hstack(
             rx.input(value=G.gate_name, on_change=G.set_gate_name, placeholder=T["gate_ui.gate_name"],
                      id="gate-name", size="3", flex="1"),
