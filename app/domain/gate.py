@@ -372,8 +372,7 @@ def goods_today(session: Session, actor: Actor, *, limit: int = 30) -> list[Good
     from app.domain.households import labels
 
     community_id = _guard(actor, "gate.goods")
-    now = clock.now()
-    since = clock.local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
+    since = clock.midnight(clock.today())
     rows = list(session.exec(
         select(GoodsPass).where(GoodsPass.community_id == community_id, col(GoodsPass.at) >= since)
         .order_by(col(GoodsPass.at).desc(), col(GoodsPass.id).desc()).limit(limit)
