@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.i18n import (
     evidence_ui,
+    gate_log_ui,
     gate_register_ui,
     gate_ui,
     grid_planning,
@@ -24,7 +25,7 @@ from app.i18n.zh_CN import ZH
 
 # Each screen family keeps its messages in its own module; the catalogs are their union.
 _FEATURES = (grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
-             renovation_site_ui, renovation_ui, gate_ui, gate_register_ui)
+             renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui)
 
 DEFAULT = "zh"
 CATALOGS: dict[str, dict[str, str]] = {

@@ -42,6 +42,7 @@ NAV_ACTIONS = (
     "renovation.view",
     "renovation.check",
     "gate.goods",
+    "gate.log",
 )
 
 

@@ -227,6 +227,10 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             _side_link("gauge", T["nav.renovation_kpis"], "/desk/renovation-kpis", "nav-renovation-kpis"),
         ),
         rx.cond(
+            AppState.perms.contains("gate.log"),
+            _side_link("shield-check", T["nav.gate_log"], "/desk/gate-log", "nav-gate-log"),
+        ),
+        rx.cond(
             AppState.perms.contains("gate.goods") & AppState.perms.contains("home.desk"),
             _side_link("package", T["nav.gate_registers"], "/gate/goods", "nav-gate-registers"),
         ),

@@ -12,6 +12,7 @@ def register(app: rx.App) -> None:
         coverage,
         desk,
         gate,
+        gate_log,
         gate_register,
         grid,
         grid_planning,
@@ -34,6 +35,6 @@ def register(app: rx.App) -> None:
     for module in (
         login, account, grid, gate, gate_register, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
-        notices, reports, renovation_site, renovation_kpis, renovations,
+        notices, reports, renovation_site, renovation_kpis, renovations, gate_log,
     ):
         module.add(app)

@@ -1,0 +1,64 @@
+"""The supervisor's gate log screen: a picked local day's scans and verdict counts, refusals only on request.
+
+Thin: `app.domain.gate_log.day_log` reads and checks `gate.log`; this state
+keeps the picked day, the filter and the rows as the screen shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import reflex as rx
+
+from app.db.session import session_scope
+from app.domain import clock, gate_log
+from app.state.base import AppState, form_day
+
+
+class GateLogState(AppState):
+    """One day of the community's gate scans."""
+
+    day: str = ""  # ISO date picked; "" until the page loads (then today)
+    refused_only: bool = False
+    rows: list[dict[str, str]] = []
+    counts: list[dict[str, str]] = []  # [{"verdict", "n"}] in the domain's verdict order
+    total: int = 0
+    refused: int = 0
+
+    def _fill(self) -> None:
+        actor = self._authorize("gate.log")
+        if actor is None:
+            return
+        day = form_day(self.day, required=False, default=clock.today()) or clock.today()
+        self.day = day.isoformat()
+        with session_scope() as db:
+            log = gate_log.day_log(db, actor, day, refused_only=self.refused_only)
+        self.rows = [
+            {"at": clock.local(r.at).strftime("%H:%M:%S"), "gate": r.gate, "verdict": r.verdict, "guard": r.guard,
+             "worker": r.worker, "household": r.household}
+            for r in log.rows
+        ]
+        self.counts = [{"verdict": v, "n": str(n)} for v, n in log.counts.items()]
+        self.total, self.refused = log.total, log.refused
+
+    @rx.event
+    def load(self):
+        self.day = ""
+        self.refused_only = False
+        self._fill()
+
+    @rx.event
+    def set_day(self, value: str):
+        self.day = str(value or "")[:10]
+        self._fill()
+
+    @rx.event
+    def shift_day(self, days: int):
+        day = form_day(self.day, required=False, default=clock.today()) or clock.today()
+        self.day = (day + timedelta(days=max(-1, min(1, int(days))))).isoformat()
+        self._fill()
+
+    @rx.event
+    def set_refused_only(self, value: bool):
+        self.refused_only = bool(value)
+        self._fill()
