@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -46,6 +47,11 @@ NAV_ACTIONS = (
 )
 
 
+def new_form_id() -> str:
+    """A fresh client id for the next form submit (a retried tap repeats the one it carries)."""
+    return secrets.token_urlsafe(15)
+
+
 def form_text(form: object, key: str, max_len: int | None = None) -> str:
     """A submitted form's field as text: "" when missing or empty, cut to `max_len` if given."""
     value = form.get(key, "") if hasattr(form, "get") else ""  # type: ignore[union-attr]
@@ -80,6 +86,9 @@ class AppState(rx.State):
     perms: list[str] = []
     page_refused: bool = False
     page_ready: bool = False
+    # the client id the page's forms send (hidden input): new at each page load and after each
+    # successful action, so a retried submit writes once and the next entry is a new record
+    form_id: str = ""
     flash: str = ""
     flash_ok: bool = False
     # backend-only: the action this page load was refused for (audited once)
@@ -168,6 +177,7 @@ class AppState(rx.State):
             self._say(ok_key, ok=True)
         elif self.flash:
             self.flash = ""
+        self.form_id = new_form_id()
         return result
 
     # ---- events ------------------------------------------------------------------------
@@ -194,6 +204,7 @@ class AppState(rx.State):
             self.flash = ""  # the refusal panel says it
             return None
         self.page_ready = True
+        self.form_id = new_form_id()
         return None
 
     @rx.event
@@ -258,4 +269,4 @@ async def in_thread(func: Callable[[], T]) -> T:
     return await asyncio.to_thread(func)
 
 
-__all__ = ["AppState", "ReloadsRecord", "form_day", "form_text", "in_thread", "roles"]
+__all__ = ["AppState", "ReloadsRecord", "form_day", "form_text", "in_thread", "new_form_id", "roles"]

@@ -116,6 +116,15 @@ def test_application_through_three_levels_with_a_return_documents_and_a_revoked_
     worker = desk.locator(".reno-worker").first
     expect(worker).to_contain_text("孙立军")
     expect(worker).to_contain_text("110***********1234")
+    # a second worker from the same form right after: a new record, not the first one replayed
+    desk.locator("#worker_name").fill("钱立新")
+    desk.locator("#worker_phone").fill("13612340004")
+    desk.locator("#worker-trade").select_option("plumber")
+    desk.locator("#worker_id_number").fill("110101199202021234")
+    desk.locator("#worker-add").click()
+    expect(desk.locator(".reno-worker")).to_have_count(2)
+    expect(desk.locator(".reno-worker", has_text="钱立新")).to_have_count(1)
+    expect(desk.locator(".reno-worker", has_text="孙立军")).to_have_count(1)
     shot(desk, "reno-approval-2-registered")
 
     # ---- the engineering manager looks first: not offered, and a forged decision is refused and audited
@@ -182,7 +191,7 @@ def test_application_through_three_levels_with_a_return_documents_and_a_revoked_
 
     # ---- the desk prints the documents
     _open(desk, rid)
-    expect(desk.locator(".reno-worker[data-live='1']")).to_have_count(1)
+    expect(desk.locator(".reno-worker[data-live='1']")).to_have_count(2)
     for doc, pages in (("#doc-permit", 1), ("#doc-letter", 1), ("#doc-passes", 1)):
         href = desk.locator(doc).get_attribute("href")
         assert href and "sig=" in href
@@ -212,7 +221,8 @@ def test_application_through_three_levels_with_a_return_documents_and_a_revoked_
     with _db(served_app) as con:
         (letter_photo, worker_photo) = con.execute(
             "select a.letter_photo_id, w.photo_id from renovationapplication a "
-            "join renovationworker w on w.application_id = a.id where a.id = ?", (int(rid),)).fetchone()
+            "join renovationworker w on w.application_id = a.id where a.id = ? order by w.id limit 1",
+            (int(rid),)).fetchone()
     assert letter_photo and worker_photo
     desk.locator(".reno-worker .reissue-pass").first.click()
     expect(desk.locator(".reno-worker").first).to_contain_text("v2")
@@ -221,7 +231,7 @@ def test_application_through_three_levels_with_a_return_documents_and_a_revoked_
     worker = desk.locator(".reno-worker").first
     worker.locator(".revoke-reason input").fill("遗失出入证")
     worker.locator(".revoke-pass").click()
-    expect(desk.locator(".reno-worker[data-live='1']")).to_have_count(0)
+    expect(desk.locator(".reno-worker[data-live='1']")).to_have_count(1)  # the second worker's pass stays
     expect(desk.locator(".reno-worker").first).to_contain_text("遗失出入证")
     shot(desk, "reno-approval-7-pass-revoked")
     with _db(served_app) as con:

@@ -12,7 +12,6 @@ import reflex as rx
 
 from app.domain import renovation_checks, renovation_completion
 from app.state.base import AppState
-from app.state.patrols import CLIENT_ID
 from app.state.renovation_site import RenovationSiteState as S
 from app.ui.components.cards import empty, section
 from app.ui.components.evidence import photo_picker, photo_strip
@@ -93,7 +92,7 @@ def _site_check() -> rx.Component:
                         _field("site.deadline_days", "deadline_days", type="number", min="1", max="30",
                                default_value=str(renovation_checks.DEFAULT_DEADLINE_DAYS))),
                 _field("site.check_note", "note", max_length=300),
-                rx.el.input(type="hidden", name="client_id", value=CLIENT_ID),
+                rx.el.input(type="hidden", name="client_id", value=AppState.form_id, read_only=True),
                 rx.button(T["site.check_submit"], type="submit", size="3", id="check-submit", width="100%"),
                 spacing="3", width="100%",
             ),

@@ -10,7 +10,6 @@ import reflex as rx
 
 from app.domain import requests
 from app.state.base import AppState
-from app.state.patrols import CLIENT_ID
 from app.state.requests import RequestState
 from app.ui.components.cards import empty, section
 from app.ui.components.evidence import photo_picker, photo_strip
@@ -264,7 +263,7 @@ def _follow_up_form() -> rx.Component:
             ),
             _label("field.comment", "comment"),
             _textarea("comment", max_length=300),
-            rx.el.input(type="hidden", name="client_id", value=CLIENT_ID),
+            rx.el.input(type="hidden", name="client_id", value=AppState.form_id, read_only=True),
             rx.button(T["request.record_follow_up"], type="submit", size="3", width="100%",
                       id="follow-up-submit", color_scheme="green"),
             spacing="2",

@@ -153,7 +153,7 @@ def _fail_form() -> rx.Component:
                 id="fail-department",
                 style={"width": "100%", "min-height": "44px", "font-size": "16px"},
             ),
-            rx.el.input(type="hidden", name="client_id", value=CLIENT_ID),
+            rx.el.input(type="hidden", name="client_id", value=AppState.form_id, read_only=True),
             rx.hstack(
                 rx.button(T["common.cancel"], type="button", variant="soft", on_click=S.cancel_fail,
                           size="3"),

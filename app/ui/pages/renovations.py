@@ -13,7 +13,6 @@ import reflex as rx
 
 from app.domain import renovation_passes, renovations
 from app.state.base import AppState
-from app.state.patrols import CLIENT_ID
 from app.state.renovations import RenovationsState as S
 from app.ui.components.cards import empty, section
 from app.ui.components.evidence import photo_picker, photo_strip
@@ -124,7 +123,7 @@ def form_page() -> rx.Component:
                     _field("field.hours_end", "hours_end", type="time", default_value="18:00"),
                     columns=rx.breakpoints(initial="2", sm="4"), spacing="3", width="100%",
                 ),
-                rx.el.input(type="hidden", name="client_id", value=CLIENT_ID),
+                rx.el.input(type="hidden", name="client_id", value=AppState.form_id, read_only=True),
                 rx.button(T["reno.submit"], type="submit", size="3", width="100%", id="reno-submit"),
                 spacing="3", width="100%", max_width="720px",
             ),
@@ -360,7 +359,7 @@ def _workers() -> rx.Component:
                             _field("reno.worker_id_number", "worker_id_number"),
                             columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
                         ),
-                        rx.el.input(type="hidden", name="client_id", value=CLIENT_ID),
+                        rx.el.input(type="hidden", name="client_id", value=AppState.form_id, read_only=True),
                         rx.button(T["reno.add_worker"], type="submit", size="3", id="worker-add", width="100%"),
                         spacing="2", width="100%",
                     ),

@@ -6,7 +6,6 @@ import reflex as rx
 
 from app.domain import requests
 from app.state.base import AppState
-from app.state.patrols import CLIENT_ID
 from app.state.requests import LIMIT_FIELDS, RequestIntakeState, RequestLimitsState, RequestState
 from app.ui.components.requests import request_detail
 from app.ui.components.shell import desk_shell, phone_shell
@@ -68,7 +67,7 @@ def _form() -> rx.Component:
             ),
             rx.text(T["field.content"], as_="label", html_for="content", size="2", weight="medium"),
             rx.text_area(name="content", id="content", width="100%", size="3", rows="4", max_length=1000),
-            rx.el.input(type="hidden", name="client_id", value=CLIENT_ID),
+            rx.el.input(type="hidden", name="client_id", value=AppState.form_id, read_only=True),
             rx.button(T["request.register"], type="submit", size="3", id="intake-submit"),
             spacing="3",
             width="100%",
