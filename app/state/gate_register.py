@@ -10,29 +10,22 @@ gate screen (sent with the form).
 
 from __future__ import annotations
 
-import uuid
-
 import reflex as rx
 
 from app.api.evidence import photo_links
 from app.db.session import session_scope
 from app.domain import gate, households
 from app.domain.errors import DomainError
-from app.state.base import AppState
+from app.state.base import AppState, form_text, new_form_id
 from app.state.patrols import hhmm, photo_rows
 
 
 def _field(form: dict, key: str, max_len: int = 400) -> str:
-    return str(form.get(key, "") or "")[:max_len]
+    return form_text(form, key, max_len)
 
 
 def _client_id(form: dict) -> str | None:
-    return _field(form, "client_id", 40) or None
-
-
-def _new_id() -> str:
-    """The client id the next submit of a form carries: a retried tap repeats it, a new entry gets a new one."""
-    return uuid.uuid4().hex
+    return form_text(form, "client_id", 40) or None
 
 
 class GateRegisterState(AppState):
@@ -82,7 +75,7 @@ class GateRegisterState(AppState):
         self.last_goods_id = 0
         self.last_goods = {}
         self.last_photos = []
-        self.goods_client_id = _new_id()
+        self.goods_client_id = new_form_id()
         self._run("gate.goods", self._load_goods)
 
     @rx.event
@@ -154,7 +147,7 @@ class GateRegisterState(AppState):
         self.confirm_by = ""
         self.household_hint = {}
         self.goods_form_key += 1  # a fresh, empty form
-        self.goods_client_id = _new_id()
+        self.goods_client_id = new_form_id()
 
     @rx.event
     def goods_photos_done(self):
@@ -191,7 +184,7 @@ class GateRegisterState(AppState):
 
     @rx.event
     def load_visitors(self):
-        self.visitor_client_id = _new_id()
+        self.visitor_client_id = new_form_id()
         self._run("gate.visitor", self._load_visitors)
 
     @rx.event
@@ -209,7 +202,7 @@ class GateRegisterState(AppState):
 
         if self._run("gate.visitor", work, ok_key="gate_reg.visitor_saved") is not None:
             self.visitor_form_key += 1
-            self.visitor_client_id = _new_id()
+            self.visitor_client_id = new_form_id()
 
     @rx.event
     def visitor_left(self, visitor_id: str):
