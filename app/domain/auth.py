@@ -51,6 +51,12 @@ class Actor:
     def can(self, action: str) -> bool:
         return roles.allowed(self.roles, action)
 
+    def community_for(self, action: str) -> int:
+        """The actor's community, when they may do `action` there; else `Refused("auth.no_permission")`."""
+        if not self.can(action) or self.community_id is None:
+            raise Refused("auth.no_permission")
+        return self.community_id
+
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

@@ -668,8 +668,7 @@ def photos_for(session: Session, actor: auth.Actor, kind: str, subject_id: int) 
     Staff of the subject's community with "evidence.view" see its photos;
     hidden ones only those who may hide photos (they are marked `hidden`).
     """
-    if not actor.can("evidence.view") or actor.community_id is None:
-        raise Refused("auth.no_permission")
+    actor.community_for("evidence.view")
     photos = for_subject(
         session,
         actor.community_id,

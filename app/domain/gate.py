@@ -95,11 +95,6 @@ class Verdict:
         return f"gate.verdict.{self.verdict}"
 
 
-def _guard(actor: Actor, action: str) -> int:
-    if not actor.can(action) or actor.community_id is None:
-        raise Refused("auth.no_permission")
-    return actor.community_id
-
 
 @dataclass(frozen=True)
 class _Row:
@@ -190,7 +185,7 @@ def verify_pass(
     One SELECT (the pass joined to its worker and renovation by primary keys)
     and one INSERT (the scan) for a valid pass.
     """
-    community_id = _guard(guard_actor, "gate.scan")
+    community_id = guard_actor.community_for("gate.scan")
     gate_name = clean_text(gate, field="gate", max_length=40, required=False)
     raw = scanned_text if isinstance(scanned_text, str) else ""
     now = clock.now()
@@ -274,7 +269,7 @@ def register_goods(
 ) -> GoodsPass:
     """Register goods through the gate. Out needs confirmation: the household's permit (a
     renovation under way) or the owner (named, e.g. reached by phone)."""
-    community_id = _guard(actor, "gate.goods")
+    community_id = actor.community_for("gate.goods")
     cid = check_client_id(client_id) if client_id else None
     if cid is not None:
         again = session.exec(select(GoodsPass).where(GoodsPass.client_id == cid)).first()
@@ -316,7 +311,7 @@ def register_goods(
 
 
 def _goods_resolver(session: Session, actor: Actor, goods_id: int) -> evidence.SubjectInfo:
-    community_id = _guard(actor, "gate.goods")
+    community_id = actor.community_for("gate.goods")
     goods = session.get(GoodsPass, goods_id)
     if goods is None or goods.community_id != community_id:
         raise DomainError("gate.goods_not_found")
@@ -342,7 +337,7 @@ class PermitInfo:
 
 def permit_for(session: Session, actor: Actor, household_id: int) -> PermitInfo | None:
     """The household's renovation under way (its permit confirms goods going out), or None."""
-    community_id = _guard(actor, "gate.goods")
+    community_id = actor.community_for("gate.goods")
     app = _under_way_of(session, community_id, household_id)
     if app is None or app.id is None:
         return None
@@ -371,7 +366,7 @@ def goods_today(session: Session, actor: Actor, *, limit: int = 30) -> list[Good
     """Goods registered at the community's gates since local midnight, newest first."""
     from app.domain.households import labels
 
-    community_id = _guard(actor, "gate.goods")
+    community_id = actor.community_for("gate.goods")
     since = clock.midnight(clock.today())
     rows = list(session.exec(
         select(GoodsPass).where(GoodsPass.community_id == community_id, col(GoodsPass.at) >= since)
@@ -402,7 +397,7 @@ def register_visitor(
     client_id: str | None = None,
 ) -> Visitor:
     """Register an outsider coming in (to a household, or to the management office)."""
-    community_id = _guard(actor, "gate.visitor")
+    community_id = actor.community_for("gate.visitor")
     cid = check_client_id(client_id) if client_id else None
     if cid is not None:
         again = session.exec(select(Visitor).where(Visitor.client_id == cid)).first()
@@ -430,7 +425,7 @@ def register_visitor(
 
 def visitor_left(session: Session, actor: Actor, visitor_id: int) -> Visitor:
     """Record that a visitor went out (once)."""
-    community_id = _guard(actor, "gate.visitor")
+    community_id = actor.community_for("gate.visitor")
     visitor = session.get(Visitor, visitor_id)
     if visitor is None or visitor.community_id != community_id:
         raise DomainError("gate.visitor_not_found")
@@ -445,7 +440,7 @@ def visitor_left(session: Session, actor: Actor, visitor_id: int) -> Visitor:
 
 def visitors_inside(session: Session, actor: Actor, *, limit: int = 50) -> list[Visitor]:
     """Visitors registered in and not yet out, newest first."""
-    community_id = _guard(actor, "gate.visitor")
+    community_id = actor.community_for("gate.visitor")
     return list(session.exec(
         select(Visitor).where(Visitor.community_id == community_id, col(Visitor.left_at).is_(None))
         .order_by(col(Visitor.arrived_at).desc()).limit(limit)

@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 from app.db.models import GateScan, RenovationApplication, RenovationWorker, Staff, WorkerPass
 from app.domain import clock
 from app.domain.auth import Actor
-from app.domain.errors import Refused
 from app.domain.gate import VALID, VERDICTS
 
 LIMIT = 200  # rows shown for a day; the counts cover the whole day
@@ -53,11 +52,10 @@ class DayLog:
 def day_log(session: Session, actor: Actor, day: date, *, refused_only: bool = False,
             limit: int = LIMIT) -> DayLog:
     """One local day's scans of the actor's community, newest first, and the day's verdict counts."""
-    if not actor.can("gate.log") or actor.community_id is None:
-        raise Refused("auth.no_permission")
+    community_id = actor.community_for("gate.log")
     since, until = clock.midnight(day), clock.midnight(day + timedelta(days=1))
     in_day = (
-        col(GateScan.community_id) == actor.community_id,
+        col(GateScan.community_id) == community_id,
         col(GateScan.at) >= since,
         col(GateScan.at) < until,
     )

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from app.db.models import Announcement, AnnouncementLink, Grid, ServiceRequest
 from app.domain import audit, clock, tokens
 from app.domain.auth import Actor
-from app.domain.errors import DomainError, Refused
+from app.domain.errors import DomainError
 from app.domain.validation import clean_text
 
 MANUAL = "manual"
@@ -74,11 +74,6 @@ class NoticeRow:
     created_at: datetime
 
 
-def _check(actor: Actor, action: str = "notice.manage") -> int:
-    if not actor.can(action) or actor.community_id is None:
-        raise Refused("auth.no_permission")
-    return actor.community_id
-
 
 def _get(session: Session, actor: Actor, announcement_id: int) -> Announcement:
     row = session.get(Announcement, announcement_id)
@@ -119,7 +114,7 @@ def create(
     valid_until: date,
 ) -> Announcement:
     """Post an announcement to the whole community (`grid_id` None) or one grid."""
-    community_id = _check(actor)
+    community_id = actor.community_for("notice.manage")
     text_title = clean_text(title, field="title", max_length=TITLE_MAX)
     text_body = clean_text(body, field="body", max_length=BODY_MAX)
     first, last = _check_dates(valid_from, valid_until)
@@ -146,7 +141,7 @@ def create(
 
 def withdraw(session: Session, actor: Actor, announcement_id: int) -> Announcement:
     """Take an announcement off the board (kept, marked withdrawn)."""
-    _check(actor)
+    actor.community_for("notice.manage")
     row = _get(session, actor, announcement_id)
     if row.withdrawn_at is not None:
         raise DomainError("notice.already_withdrawn")
@@ -162,7 +157,7 @@ def withdraw(session: Session, actor: Actor, announcement_id: int) -> Announceme
 
 def link_requests(session: Session, actor: Actor, announcement_id: int, request_ids: list[int]) -> int:
     """Link requests (of the same community) the announcement answers; returns how many are new."""
-    community_id = _check(actor)
+    community_id = actor.community_for("notice.manage")
     row = _get(session, actor, announcement_id)
     wanted = sorted({int(i) for i in request_ids})
     if not wanted:
@@ -196,7 +191,7 @@ def link_requests(session: Session, actor: Actor, announcement_id: int, request_
 
 
 def unlink_request(session: Session, actor: Actor, announcement_id: int, request_id: int) -> None:
-    _check(actor)
+    actor.community_for("notice.manage")
     row = _get(session, actor, announcement_id)
     link = session.exec(
         select(AnnouncementLink).where(
@@ -238,7 +233,7 @@ def publish_report(
     """
     from app.domain import reports
 
-    community_id = _check(actor, "report.write")
+    community_id = actor.community_for("report.write")
     reports.parse_quarter(period)  # refuses a malformed period
     existing = session.exec(
         select(Announcement.id).where(
@@ -346,7 +341,7 @@ def _state(row: Announcement, today: date) -> str:
 
 def listing(session: Session, actor: Actor, *, include_old: bool = False) -> list[NoticeRow]:
     """The staff listing: current and scheduled (and, asked, expired and withdrawn), newest first."""
-    community_id = _check(actor)
+    community_id = actor.community_for("notice.manage")
     today = clock.today()
     stmt = select(Announcement, Grid.name).join(
         Grid, col(Grid.id) == col(Announcement.grid_id), isouter=True

@@ -45,7 +45,7 @@ from sqlmodel import Session, col, select
 from app.db.models import FollowUp, Grid, ImprovementPlan, RequestEvent, ServiceRequest, Staff
 from app.domain import audit, clock
 from app.domain.auth import Actor
-from app.domain.errors import DomainError, Refused
+from app.domain.errors import DomainError
 from app.domain.requests import FOLLOWED_UP_CATEGORIES
 from app.domain.validation import clean_text
 
@@ -138,11 +138,6 @@ def recent_quarters(n: int = 8, today: date | None = None) -> list[Quarter]:
     return out
 
 
-def _check(actor: Actor, action: str = "report.view") -> int:
-    if not actor.can(action) or actor.community_id is None:
-        raise Refused("auth.no_permission")
-    return actor.community_id
-
 
 def _overdue_exists():
     return exists().where(
@@ -225,12 +220,12 @@ def summary_for(session: Session, community_id: int, period: HalfMonth) -> HalfM
 
 def half_month_summary(session: Session, actor: Actor, key: str) -> HalfMonthSummary:
     """The summary of the half month starting `key` ("2026-11-16"), for someone with report.view."""
-    return summary_for(session, _check(actor), parse_half_month(key))
+    return summary_for(session, actor.community_for("report.view"), parse_half_month(key))
 
 
 def write_plan(session: Session, actor: Actor, key: str, actions: str) -> ImprovementPlan:
     """Write (or rewrite) the improvement actions of a half month; audited with before and after."""
-    community_id = _check(actor, "report.write")
+    community_id = actor.community_for("report.write")
     period = parse_half_month(key)
     if period.start > clock.today():
         raise DomainError("report.future_period")
@@ -358,7 +353,7 @@ def quarterly_for(session: Session, community_id: int, quarter: Quarter) -> Quar
 
 def quarterly(session: Session, actor: Actor, key: str) -> QuarterReport:
     """The quarterly report of `key` ("2026-Q3"), for someone with report.view."""
-    return quarterly_for(session, _check(actor), parse_quarter(key))
+    return quarterly_for(session, actor.community_for("report.view"), parse_quarter(key))
 
 
 def percent(rate: float | None) -> str:

@@ -124,8 +124,7 @@ def limits(session: Session, community_id: int) -> RequestLimits:
 
 def set_limits(session: Session, actor: Actor, **values: int | bool) -> RequestLimits:
     """Change the community's time limits (supervisor); audited with before and after."""
-    if not actor.can("request.limits") or actor.community_id is None:
-        raise Refused("auth.no_permission")
+    actor.community_for("request.limits")
     bounds = {
         "classify_minutes": (1, 24 * 60),
         "arrival_minutes": (1, 24 * 60),
@@ -421,8 +420,7 @@ def intake(
     A phone call may carry the call-recording reference. A retried submit with
     the same `client_id` returns the first registration (link "" then).
     """
-    if not actor.can("request.intake") or actor.community_id is None:
-        raise Refused("auth.no_permission")
+    actor.community_for("request.intake")
     if channel not in DESK_CHANNELS:
         raise DomainError("request.bad_channel")
     cid = check_client_id(client_id) if client_id else None
@@ -515,8 +513,7 @@ def public_intake(
 
 def from_work_order(session: Session, actor: Actor, work_order_id: int) -> Filed:
     """Register a patrol finding (its work order) on the register, once."""
-    if not actor.can("request.intake") or actor.community_id is None:
-        raise Refused("auth.no_permission")
+    actor.community_for("request.intake")
     order = session.get(WorkOrder, work_order_id)
     if order is None or order.community_id != actor.community_id:
         raise DomainError("workorder.not_found")
