@@ -16,7 +16,7 @@ from app.api.evidence import photo_links
 from app.db.session import session_scope
 from app.domain import gate, households
 from app.domain.errors import DomainError
-from app.state.base import AppState, form_text, new_form_id
+from app.state.base import AppState, form_text
 from app.state.patrols import hhmm, photo_rows
 
 
@@ -35,7 +35,6 @@ class GateRegisterState(AppState):
     direction: str = gate.IN
     confirm_by: str = ""
     goods_form_key: int = 0
-    goods_client_id: str = ""
     # what the typed household tells the guard: {"label", "permit_no", "owner", "until"} or {"label"} or {"error"}
     household_hint: dict[str, str] = {}
     last_goods_id: int = 0
@@ -44,7 +43,6 @@ class GateRegisterState(AppState):
     goods: list[dict[str, str]] = []
     # visitors
     visitor_form_key: int = 0
-    visitor_client_id: str = ""
     visitors: list[dict[str, str]] = []
 
     # ---- goods ---------------------------------------------------------------------------
@@ -75,7 +73,6 @@ class GateRegisterState(AppState):
         self.last_goods_id = 0
         self.last_goods = {}
         self.last_photos = []
-        self.goods_client_id = new_form_id()
         self._run("gate.goods", self._load_goods)
 
     @rx.event
@@ -147,7 +144,6 @@ class GateRegisterState(AppState):
         self.confirm_by = ""
         self.household_hint = {}
         self.goods_form_key += 1  # a fresh, empty form
-        self.goods_client_id = new_form_id()
 
     @rx.event
     def goods_photos_done(self):
@@ -184,7 +180,6 @@ class GateRegisterState(AppState):
 
     @rx.event
     def load_visitors(self):
-        self.visitor_client_id = new_form_id()
         self._run("gate.visitor", self._load_visitors)
 
     @rx.event
@@ -202,7 +197,6 @@ class GateRegisterState(AppState):
 
         if self._run("gate.visitor", work, ok_key="gate_reg.visitor_saved") is not None:
             self.visitor_form_key += 1
-            self.visitor_client_id = new_form_id()
 
     @rx.event
     def visitor_left(self, visitor_id: str):

@@ -148,7 +148,7 @@ def _goods_form() -> rx.Component:
             labelled_input("gate_reg.carrier_phone", "goods-carrier-phone", name="carrier_phone", type="tel",
                            max_length=20),
         ],
-        client_id=G.goods_client_id, icon="package-check", label_key="gate_reg.submit_goods",
+        client_id=AppState.form_id, icon="package-check", label_key="gate_reg.submit_goods",
         submit_id="goods-submit", on_submit=G.submit_goods, form_key=G.goods_form_key,
     )
 
@@ -242,7 +242,7 @@ def _visitor_form() -> rx.Component:
             labelled_input("gate_reg.household_optional", "visitor-household", name="household", max_length=40),
             labelled_input("gate_reg.purpose", "visitor-purpose", name="purpose", max_length=120),
         ],
-        client_id=G.visitor_client_id, icon="log-in", label_key="gate_reg.submit_visitor",
+        client_id=AppState.form_id, icon="log-in", label_key="gate_reg.submit_visitor",
         submit_id="visitor-submit", on_submit=G.submit_visitor, form_key=G.visitor_form_key,
     )
 
