@@ -10,7 +10,6 @@ the e2e app runs one.
 from __future__ import annotations
 
 import hmac
-import os
 from datetime import timedelta
 
 from starlette.requests import Request
@@ -23,7 +22,7 @@ from app.domain import clock
 
 
 def enabled() -> bool:
-    return os.environ.get("APP_TEST_HOOKS") == "1"
+    return settings.SETTINGS.test_hooks
 
 
 async def move_clock(request: Request) -> JSONResponse:

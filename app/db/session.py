@@ -29,7 +29,19 @@ def get_engine(url: str | None = None) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    pool_size, max_overflow = pool_shape()
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+
+
+def pool_shape(workers: int | None = None, budget: int | None = None) -> tuple[int, int]:
+    """(pool_size, max_overflow) per worker so that all workers together stay within
+    `APP_DB_MAX_CONNECTIONS` (default 60, under PostgreSQL's default 100): half of a
+    worker's share kept open, the other half opened in a burst."""
+    workers = workers or settings.worker_count()
+    budget = budget or settings.SETTINGS.db_max_connections
+    share = max(2, budget // workers)
+    pool_size = (share + 1) // 2
+    return pool_size, share - pool_size
 
 
 @contextmanager
