@@ -6,7 +6,7 @@ import io
 
 from sqlmodel import Session, select
 
-from app.db.models import Community, EvidencePhoto, Household
+from app.db.models import Community, EvidencePhoto, Household, ServiceRequest
 from app.db.session import get_engine
 from app.domain import requests
 from app.domain import resident_requests as rr
@@ -66,7 +66,7 @@ def test_an_unknown_link_is_refused_in_the_users_language_and_stores_nothing(cli
 def test_a_closed_request_takes_no_more_photos(client):  # noqa: F811
     link, request_id = _filed()
     with Session(get_engine()) as s:
-        req = s.get(requests.ServiceRequest, request_id)
+        req = s.get(ServiceRequest, request_id)
         req.is_open = False
         req.status = requests.CLOSED
         s.add(req)
