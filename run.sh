@@ -8,7 +8,7 @@ cd "$ROOT"
 PORT="${PORT:-3000}"
 echo "==> migrating the database"
 reflex db migrate >/dev/null
-python -m app.db.seed --demo --if-empty
-python -m app.db.seed --accounts
+python -m app.seed --demo --if-empty
+python -m app.seed --accounts
 echo "==> starting on http://localhost:$PORT  (Ctrl-C stops)"
 exec reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT" --loglevel warning

@@ -32,8 +32,7 @@ from alembic.config import Config  # noqa: E402
 from sqlalchemy import event, func  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from app import settings  # noqa: E402
-from app.db import seed  # noqa: E402
+from app import seed, settings  # noqa: E402
 from app.db.models import Community, Grid, Household, Resident, Staff  # noqa: E402
 from app.db.session import get_engine  # noqa: E402
 from app.domain import auth, grids, homes, staff  # noqa: E402

@@ -40,8 +40,7 @@ from alembic.config import Config  # noqa: E402
 from sqlalchemy import func, insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from app import settings  # noqa: E402
-from app.db import seed  # noqa: E402
+from app import seed, settings  # noqa: E402
 from app.db.models import (  # noqa: E402
     Community,
     Household,

@@ -7,7 +7,7 @@
 
 A throwaway database is migrated with Alembic (as the tests do) and seeded
 with the demo community, scale communities up to --households households
-(`app.db.seed.seed_scale`) and their requests (`app.db.seed_requests.
+(`app.seed.seed_scale`) and their requests (`app.seed.requests.
 seed_scale_requests`) up to each size in --sizes. Then every dashboard panel
 and register search of `app.domain.request_search` runs --reps times (after
 a warm-up) for one scale community, each in a fresh session as a request
@@ -35,11 +35,11 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import event, func  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
-from app import settings  # noqa: E402
-from app.db import seed, seed_requests  # noqa: E402
+from app import seed, settings  # noqa: E402
 from app.db.models import Community, Grid, Household, RequestTerm, ServiceRequest  # noqa: E402
 from app.db.session import get_engine  # noqa: E402
 from app.domain import clock, request_search  # noqa: E402
+from app.seed import requests as seed_requests  # noqa: E402
 from bench.home_queries import migrate, stats, timed  # noqa: E402
 
 TARGET_MS = 50.0

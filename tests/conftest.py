@@ -19,8 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
-from app import settings
-from app.db import seed
+from app import seed, settings
 from app.domain import clock
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,11 +10,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.db import seed
+from app import seed
 from app.db.models import AuditEntry, AuthSession, Community, Staff
 from app.domain import auth, clock, passwords
 
-# phone suffixes of the demo staff (see app.db.seed.DEMO_STAFF)
+# phone suffixes of the demo staff (see app.seed.DEMO_STAFF)
 ADMIN = "01"
 SUPERVISOR = "02"
 TEAM_LEAD = "03"

@@ -18,9 +18,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
-from app import settings
+from app import seed, settings
 from app.api import build
-from app.db import seed
 from app.db.models import EvidencePhoto, Staff
 from app.db.session import get_engine
 from app.domain import auth, clock, evidence

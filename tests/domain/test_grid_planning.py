@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.db import seed
+from app import seed
 from app.db.models import (
     AuditEntry,
     Building,

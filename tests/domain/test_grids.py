@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from app.db import seed
+from app import seed
 from app.db.models import Grid, Household
 from app.domain import grids, homes
 

@@ -18,7 +18,6 @@ from app.db.models import (
     RenovationWorker,
     WorkerPass,
 )
-from app.db.seed_renovations import seed_renovations
 from app.domain import (
     clock,
     evidence,
@@ -29,6 +28,7 @@ from app.domain import (
     renovations,
 )
 from app.domain.errors import DomainError, Refused
+from app.seed.renovations import seed_renovations
 from tests.domain.conftest import BUTLER, FRONT_DESK, GUARD, SUPERVISOR, TECHNICIAN
 from tests.domain.test_evidence import photo
 

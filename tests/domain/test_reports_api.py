@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
+from app import seed
 from app.api import build, links
 from app.api.reports import board_path, half_path, quarter_path
-from app.db import seed
 from app.db.session import get_engine
 from app.domain import auth, notices, reports
 from app.pdf.reports import page_count

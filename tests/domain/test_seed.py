@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
-from app.db import seed
+from app import seed
 from app.db.models import Building, Community, Entrance, Grid, Household, Resident, Staff, StaffRole
 from app.domain import grids, roles
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, func, select
 
-from app.db import seed, seed_requests
+from app import seed
 from app.db.models import (
     Community,
     FollowUp,
@@ -19,6 +19,7 @@ from app.db.models import (
     StaffNotice,
 )
 from app.domain import clock, request_search, requests
+from app.seed import requests as seed_requests
 
 # a fixed "now" so two runs fall on the same local day
 AT = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)

@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from app import settings
 from app.db.models import AuthSession, Staff
-from app.db.seed import DEMO_PASSWORD
 from app.domain import auth, clock, passwords, roles
 from app.domain.errors import DomainError, Refused
+from app.seed import DEMO_PASSWORD
 
 from .conftest import BUTLER, FRONT_DESK, GUARD, SUPERVISOR, phone
 

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 
 from app.db.models import AuthSession
-from app.db.seed import DEMO_PASSWORD
 from app.domain import auth, clock, roles
 from app.domain.errors import DomainError
+from app.seed import DEMO_PASSWORD
 
 from .conftest import BUTLER, SUPERVISOR, TEAM_LEAD, phone
 

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import select
 
 from app.db.models import AuthSession, Community, Grid, Staff
-from app.db.seed import DEMO_PASSWORD
 from app.domain import auth, grids, roles, staff
 from app.domain.errors import DomainError, Refused
+from app.seed import DEMO_PASSWORD
 
 from .conftest import (
     ADMIN,
@@ -364,7 +364,7 @@ class TestResetPassword:
 
 class TestList:
     def test_lists_the_community(self, db, actor_of, staff_of):
-        from app.db.seed import DEMO_STAFF
+        from app.seed import DEMO_STAFF
 
         rows = staff.list_staff(db, actor_of(SUPERVISOR))
         assert len(rows) == len(DEMO_STAFF)

@@ -96,7 +96,7 @@ def start_app(tmp: Path, env_extra: dict[str, str] | None = None) -> tuple[subpr
     py = sys.executable
     subprocess.run([py, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
-    subprocess.run([py, "-m", "app.db.seed", "--demo", "--if-empty"], cwd=ROOT, env=env,
+    subprocess.run([py, "-m", "app.seed", "--demo", "--if-empty"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
     log = tmp / "app.log"
     proc = subprocess.Popen(

@@ -40,9 +40,9 @@ def _kpis(served_app):
     from sqlmodel import select
 
     from app.db.models import Community
-    from app.db.seed import DEMO_CODE
     from app.db.session import session_scope
     from app.domain import renovation_checks
+    from app.seed import DEMO_CODE
 
     with session_scope(served_app.db_url) as db:
         cid = db.exec(select(Community.id).where(Community.code == DEMO_CODE)).one()

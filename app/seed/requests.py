@@ -11,7 +11,7 @@ requests still open then stay open at the stage they reached.
 
 `seed_scale_requests` bulk-inserts register lines (with their search terms
 and a received/last-step history) into the scale communities of
-`app.db.seed.seed_scale`, for the benchmarks (`bench/request_queries.py`).
+`app.seed.seed_scale`, for the benchmarks (`bench/request_queries.py`).
 """
 
 from __future__ import annotations
@@ -419,7 +419,7 @@ def seed_scale_requests(session: Session, total: int, seed: int = 4040) -> int:
     last two years. Every request gets its search terms and a "received"
     event, and closed ones a "closed" event too.
     """
-    from app.db.seed import DEMO_CODE  # noqa: PLC0415 (seed imports this module)
+    from app.seed import DEMO_CODE  # noqa: PLC0415 (seed imports this module)
 
     communities = session.exec(
         select(Community.id)

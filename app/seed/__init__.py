@@ -1,8 +1,8 @@
 """Deterministic demo community and scale data.
 
-    python -m app.db.seed --demo --if-empty     # the demo community (run command does this)
-    python -m app.db.seed --scale 20000         # demo + communities up to 20,000 households
-    python -m app.db.seed --scale 20000 --scale-requests 200000   # and their requests
+    python -m app.seed --demo --if-empty     # the demo community (run command does this)
+    python -m app.seed --scale 20000         # demo + communities up to 20,000 households
+    python -m app.seed --scale 20000 --scale-requests 200000   # and their requests
 
 The same seed always gives the same rows. Staff accounts of the demo community
 are listed in README.md; they all share DEMO_PASSWORD.
@@ -17,7 +17,6 @@ import sys
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from app.db import seed_requests
 from app.db.models import (
     Building,
     ChecklistItem,
@@ -35,6 +34,7 @@ from app.db.models import (
 )
 from app.db.session import get_engine
 from app.domain import clock, grids, passwords, roles
+from app.seed import requests as seed_requests
 
 DEMO_PASSWORD = "demo1234"
 DEMO_CODE = "SUN"
@@ -305,7 +305,7 @@ def seed_demo_activity(session: Session, community_id: int) -> None:
     Both go through the domain rules (so they audit, notify and index as the app
     does); `seed_demo` stays a plain community, which the domain tests start from.
     """
-    from app.db.seed_renovations import seed_renovations
+    from app.seed.renovations import seed_renovations
 
     seed_renovations(session)
     seed_requests.seed_demo_requests(session, community_id, seed=2028)
@@ -392,6 +392,3 @@ def main(argv: list[str] | None = None) -> int:
         session.commit()
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
