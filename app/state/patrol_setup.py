@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex_base.utils.form import FormData
-from sqlalchemy import func
-from sqlmodel import col, select
 
 from app.api import links
-from app.db.models import ChecklistItem, Checkpoint, Grid, PatrolPlan, PatrolRoute
 from app.db.session import session_scope
 from app.domain import patrols
 from app.state.base import AppState, form_text
@@ -73,7 +70,7 @@ class PatrolSetupState(AppState):
 
     # ---- reading -------------------------------------------------------------------------
 
-    def _cadence_text(self, plan: PatrolPlan) -> str:
+    def _cadence_text(self, plan: patrols.PlanRow) -> str:
         if plan.cadence == patrols.WEEKDAYS:
             days = self._msg("patrol.setup.day_sep").join(
                 self._msg(f"patrol.setup.wd.{d}") for d in plan.weekdays
@@ -88,87 +85,59 @@ class PatrolSetupState(AppState):
             self.template_lines = []
             return
         with session_scope() as db:
-            grids = db.exec(
-                select(Grid).where(Grid.community_id == actor.community_id).order_by(col(Grid.id))
-            ).all()
-            self.grids = [{"id": str(g.id), "name": g.name} for g in grids]
-            if self.grid_id not in {g["id"] for g in self.grids}:
-                self.grid_id = self.grids[0]["id"] if self.grids else ""
-            self.template_lines = [
-                {"id": str(ln.id), "category": ln.category, "text": ln.text,
-                 "active": "1" if ln.active else ""}
-                for ln in patrols.template(db, actor.community_id)
-            ]
-            if not self.grid_id:
-                self.checkpoints, self.routes, self.plans, self.items = [], [], [], []
-                self.tags_url = ""
-                return
-            gid = int(self.grid_id)
-            self.tags_url = links.sign(tag_sheet_path(gid))
-            cps = db.exec(
-                select(Checkpoint).where(Checkpoint.grid_id == gid)
-                .order_by(col(Checkpoint.position), col(Checkpoint.id))
-            ).all()
-            counts = dict(db.exec(
-                select(ChecklistItem.checkpoint_id, func.count())
-                .where(col(ChecklistItem.checkpoint_id).in_([c.id for c in cps]),
-                       col(ChecklistItem.active).is_(True))
-                .group_by(col(ChecklistItem.checkpoint_id))
-            ).all()) if cps else {}
-            names = {c.id: c.name for c in cps}
-            self.checkpoints = [
-                {
-                    "id": str(c.id),
-                    "pos": str(c.position + 1),
-                    "name": c.name,
-                    "place": c.place,
-                    "code": c.code,
-                    "lat": "" if c.latitude is None else f"{c.latitude:g}",
-                    "lng": "" if c.longitude is None else f"{c.longitude:g}",
-                    "gps": "" if c.latitude is None else f"{c.latitude:.5f}, {c.longitude:.5f}",
-                    "items": str(counts.get(c.id, 0)),
-                    "active": "1" if c.active else "",
-                }
-                for c in cps
-            ]
-            if self.cp_id and int(self.cp_id) in names:
-                self.cp_name = names[int(self.cp_id)]
-                self.items = [
-                    {"id": str(i.id), "category": i.category, "text": i.text,
-                     "active": "1" if i.active else ""}
-                    for i in patrols.items_of(db, int(self.cp_id), active_only=False)
-                ]
-            else:
-                self.cp_id, self.cp_name, self.items = "", "", []
-            routes = db.exec(
-                select(PatrolRoute).where(PatrolRoute.grid_id == gid).order_by(col(PatrolRoute.id))
-            ).all()
-            self.routes = []
-            for r in routes:
-                stop_ids = [s.checkpoint_id for s in patrols.stops_of(db, r.id)]
-                self.routes.append({
-                    "id": str(r.id),
-                    "name": r.name,
-                    "stops": " → ".join(names.get(i, "?") for i in stop_ids),
-                    "stop_ids": ",".join(str(i) for i in stop_ids),
-                    "count": str(len(stop_ids)),
-                })
-            route_names = {r.id: r.name for r in routes}
-            plans = db.exec(
-                select(PatrolPlan).where(col(PatrolPlan.route_id).in_(list(route_names)))
-                .order_by(col(PatrolPlan.route_id), col(PatrolPlan.id))
-            ).all() if routes else []
-            self.plans = [
-                {
-                    "id": str(p.id),
-                    "route_id": str(p.route_id),
-                    "route": route_names.get(p.route_id, ""),
-                    "cadence": self._cadence_text(p),
-                    "due_by": p.due_by,
-                    "active": "1" if p.active else "",
-                }
-                for p in plans
-            ]
+            view = patrols.setup_view(db, actor, int(self.grid_id) if self.grid_id.isdigit() else None,
+                                      int(self.cp_id) if self.cp_id.isdigit() else None)
+        self.grids = [{"id": str(g.id), "name": g.name} for g in view.grids]
+        self.grid_id = "" if view.grid_id is None else str(view.grid_id)
+        self.template_lines = [
+            {"id": str(ln.id), "category": ln.category, "text": ln.text,
+             "active": "1" if ln.active else ""}
+            for ln in view.template
+        ]
+        self.tags_url = "" if view.grid_id is None else links.sign(tag_sheet_path(view.grid_id))
+        self.checkpoints = [
+            {
+                "id": str(c.id),
+                "pos": str(c.position + 1),
+                "name": c.name,
+                "place": c.place,
+                "code": c.code,
+                "lat": "" if c.latitude is None else f"{c.latitude:g}",
+                "lng": "" if c.longitude is None else f"{c.longitude:g}",
+                "gps": "" if c.latitude is None else f"{c.latitude:.5f}, {c.longitude:.5f}",
+                "items": str(c.items),
+                "active": "1" if c.active else "",
+            }
+            for c in view.checkpoints
+        ]
+        self.cp_id = "" if view.checkpoint_id is None else str(view.checkpoint_id)
+        self.cp_name = next((c.name for c in view.checkpoints if c.id == view.checkpoint_id), "")
+        self.items = [
+            {"id": str(i.id), "category": i.category, "text": i.text,
+             "active": "1" if i.active else ""}
+            for i in view.items
+        ]
+        self.routes = [
+            {
+                "id": str(r.id),
+                "name": r.name,
+                "stops": " → ".join(r.stop_names),
+                "stop_ids": ",".join(str(i) for i in r.stop_ids),
+                "count": str(len(r.stop_ids)),
+            }
+            for r in view.routes
+        ]
+        self.plans = [
+            {
+                "id": str(p.id),
+                "route_id": str(p.route_id),
+                "route": p.route_name,
+                "cadence": self._cadence_text(p),
+                "due_by": p.due_by,
+                "active": "1" if p.active else "",
+            }
+            for p in view.plans
+        ]
 
     def _done(self) -> None:
         """After a successful write: fresh forms, fresh lists."""

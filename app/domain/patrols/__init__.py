@@ -20,6 +20,7 @@ The package:
 - `setup`: template, checkpoints and their tags, checklist items, routes, plans;
 - `schedule`: when plans are due and which patrols a person walks today;
 - `walk`: start, scan (QR or typed code), photos, checklist ticks, finish;
+- `setup_view`: what the set-up screen shows of one grid (typed rows);
 - `view`: one patrol as the walk screen and the drill-down show it;
 - `coverage`: the supervisor's figures per grid and a grid's patrols.
 """
@@ -57,6 +58,15 @@ from app.domain.patrols.setup import (  # noqa: F401
     stops_of,
     template,
     update_checkpoint,
+)
+from app.domain.patrols.setup_view import (  # noqa: F401
+    CheckpointRow,
+    GridChoice,
+    LineRow,
+    PlanRow,
+    RouteRow,
+    SetupView,
+    setup_view,
 )
 from app.domain.patrols.view import (  # noqa: F401
     ItemView,
