@@ -36,7 +36,7 @@ from app.db.request_tables import (  # noqa: F401  (one registry of tables)
     RequestLimits,
     RequestTerm,
     ServiceRequest,
-    StaffNotice,
+    StaffAlert,
 )
 
 

@@ -2,7 +2,7 @@
 
 `ServiceRequest` is one line of the complaint register (投诉受理登记表);
 `RequestEvent` its status history; `RequestTerm` its search terms; `FollowUp` the follow-up record (回访);
-`StaffNotice` an in-app notice to one staff member (escalations, dispatch);
+`StaffAlert` an in-app alert to one staff member (escalations, dispatch);
 `Announcement` a notice-board post (公告栏) and `AnnouncementLink` the
 requests it answers; `RequestLimits` a community's time limits;
 `ImprovementPlan` the supervisor's half-monthly improvement actions.
@@ -135,10 +135,12 @@ class FollowUp(SQLModel, table=True):
     client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
 
 
-class StaffNotice(SQLModel, table=True):
-    """An in-app notice to one staff member (escalation, dispatch), read or not."""
+class StaffAlert(SQLModel, table=True):
+    """An alert to one staff member (escalation, dispatch), read or not.
 
-    __table_args__ = (Index("ix_staffnotice_staff_unread", "staff_id", "read_at"),)
+    Not the notice board (`Announcement`): an alert is addressed to one person."""
+
+    __table_args__ = (Index("ix_staffalert_staff_unread", "staff_id", "read_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id")

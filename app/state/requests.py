@@ -7,6 +7,7 @@ rows the screen shows (strings; times in the community's local time).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import reflex as rx
@@ -14,7 +15,7 @@ from sqlmodel import col, select
 
 from app.db.models import Grid, Staff, StaffRole
 from app.db.session import session_scope
-from app.domain import clock, households, notices, reports, request_search, requests, roles
+from app.domain import alerts, clock, households, notices, reports, request_search, requests, roles
 from app.domain.errors import DomainError
 from app.domain.request_search import RequestRow
 from app.state.base import AppState, form_day, form_text
@@ -54,12 +55,22 @@ def _local_input(value: str) -> datetime | None:
     return naive.replace(tzinfo=clock.ZONE).astimezone(clock.now().tzinfo)
 
 
-def _notice_rows(db, actor) -> list[dict[str, str]]:
-    """The five newest unread notices (a fresh demo desk holds many; the panels list the rest)."""
+@dataclass(frozen=True)
+class AlertItem:
+    """One unread alert as the lists show it: what it is about and when."""
+
+    id: int
+    kind: str
+    request_id: int
+    at: str
+    urgent: bool
+
+
+def _alert_rows(db, actor) -> list[AlertItem]:
+    """The five newest unread alerts (a fresh demo desk holds many; the panels list the rest)."""
     return [
-        {"id": str(n.id), "kind": n.kind, "request_id": str(n.request_id or ""),
-         "at": day_time(n.created_at), "read": "1" if n.read else ""}
-        for n in requests.notices(db, actor, unread_only=True, limit=5)
+        AlertItem(a.id, a.kind, a.request_id or 0, day_time(a.created_at), a.kind in ("overdue", "major"))
+        for a in alerts.listing(db, actor, unread_only=True, limit=5)
     ]
 
 
@@ -78,7 +89,7 @@ class RequestDeskState(AppState):
     major: list[dict[str, str]] = []
     follow: list[dict[str, str]] = []
     loads: list[dict[str, str]] = []
-    notices: list[dict[str, str]] = []
+    alerts: list[AlertItem] = []
     grids: list[dict[str, str]] = []
     results: list[dict[str, str]] = []
     searched: bool = False
@@ -109,7 +120,7 @@ class RequestDeskState(AppState):
                  "overdue": str(g.overdue)}
                 for g in request_search.by_grid(db, cid)
             ]
-            self.notices = _notice_rows(db, actor)
+            self.alerts = _alert_rows(db, actor)
             self.grids = [
                 {"id": str(gid), "name": name}
                 for gid, name in db.exec(
@@ -151,13 +162,13 @@ class RequestDeskState(AppState):
         self.searched = False
 
     @rx.event
-    def open_notice(self, notice_id: str, request_id: str):
+    def open_alert(self, alert_id: int, request_id: int):
         actor = self._authorize("request.open")
         if actor is None:
             return None
         with session_scope() as db:
-            requests.mark_read(db, actor, int(notice_id))
-        return rx.redirect(f"/desk/requests/{request_id}" if request_id else "/desk")
+            alerts.mark_read(db, actor, int(alert_id))
+        return rx.redirect(f"/desk/requests/{int(request_id)}" if request_id else "/desk")
 
 
 class RequestIntakeState(AppState):
@@ -419,11 +430,11 @@ class RequestState(AppState):
 
 
 class MyJobsState(AppState):
-    """Phone lists: a technician's jobs, a butler's requests awaiting follow-up, and unread notices."""
+    """Phone lists: a technician's jobs, a butler's requests awaiting follow-up, and unread alerts."""
 
     jobs: list[dict[str, str]] = []
     follow: list[dict[str, str]] = []
-    notices: list[dict[str, str]] = []
+    alerts: list[AlertItem] = []
 
     @rx.event
     def load_jobs(self):
@@ -432,7 +443,7 @@ class MyJobsState(AppState):
             return
         with session_scope() as db:
             self.jobs = [request_row(r) for r in request_search.assigned_to(db, actor.id)]
-            self.notices = _notice_rows(db, actor)
+            self.alerts = _alert_rows(db, actor)
 
     @rx.event
     def load_follow(self):
@@ -445,16 +456,16 @@ class MyJobsState(AppState):
             for gid in grid_ids:
                 rows += request_search.awaiting_follow_up(db, actor.community_id, grid_id=gid)
             self.follow = [request_row(r) for r in rows]
-            self.notices = _notice_rows(db, actor)
+            self.alerts = _alert_rows(db, actor)
 
     @rx.event
-    def open_notice(self, notice_id: str, request_id: str):
+    def open_alert(self, alert_id: int, request_id: int):
         actor = self._authorize("request.open")
         if actor is None:
             return None
         with session_scope() as db:
-            requests.mark_read(db, actor, int(notice_id))
-        return rx.redirect(f"/m/requests/{request_id}")
+            alerts.mark_read(db, actor, int(alert_id))
+        return rx.redirect(f"/m/requests/{int(request_id)}" if request_id else "/m")
 
 
 LIMIT_FIELDS = ("classify_minutes", "arrival_minutes", "minor_resolve_minutes", "reply_hours", "follow_up_hours")

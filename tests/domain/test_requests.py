@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import select
 
-from app.db.models import Grid, Household, RequestEvent, ServiceRequest, StaffNotice, WorkOrder
+from app.db.models import Grid, Household, RequestEvent, ServiceRequest, StaffAlert, WorkOrder
 from app.domain import clock, households, request_search, requests
 from app.domain.errors import DomainError, Refused
 from tests.domain.conftest import BUTLER, FRONT_DESK, SUPERVISOR, TECHNICIAN
@@ -50,7 +50,7 @@ def _phone_complaint(db, desk, home, text="楼道灯不亮，晚上很黑", **kw
 
 def _notices(db, staff_id, kind):
     db.flush()
-    return list(db.exec(select(StaffNotice).where(StaffNotice.staff_id == staff_id, StaffNotice.kind == kind)))
+    return list(db.exec(select(StaffAlert).where(StaffAlert.staff_id == staff_id, StaffAlert.kind == kind)))
 
 
 def test_household_decides_grid_and_phone_is_normalised(db, desk, home, morning):
@@ -367,7 +367,7 @@ def test_concurrent_moves_apply_once(db_url, community_id, morning):
             assert len(events) == 1
     finally:
         with Session(engine) as s:
-            for model in (RequestEvent, StaffNotice):
+            for model in (RequestEvent, StaffAlert):
                 for row in s.exec(select(model).where(model.request_id == rid)).all():
                     s.delete(row)
             from app.db.models import AuditEntry, RequestTerm

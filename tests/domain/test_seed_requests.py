@@ -16,7 +16,7 @@ from app.db.models import (
     RequestEvent,
     RequestTerm,
     ServiceRequest,
-    StaffNotice,
+    StaffAlert,
 )
 from app.domain import clock, request_search, requests
 from app.seed import requests as seed_requests
@@ -38,7 +38,7 @@ def _shape(session: Session) -> tuple:
         Counter(r.channel for r in reqs),
         session.exec(select(func.count()).select_from(RequestEvent)).one(),
         session.exec(select(func.count()).select_from(FollowUp)).one(),
-        tuple(sorted(Counter(session.exec(select(StaffNotice.kind)).all()).items())),
+        tuple(sorted(Counter(session.exec(select(StaffAlert.kind)).all()).items())),
         lines,
     )
 

@@ -98,7 +98,7 @@ def test_phone_repair_from_desk_to_technician_to_butler_follow_up(served_app, ph
     tech = another()
     sign_in(tech, TECHNICIAN)
     tech.wait_for_url("**/repairs")
-    expect(tech.locator(".staff-notice[data-kind=dispatched]").first).to_be_visible()
+    expect(tech.locator(".staff-alert[data-kind=dispatched]").first).to_be_visible()
     job = tech.locator(f".request-card[data-request='{number}']")
     expect(job).to_contain_text("厨房水管漏水")
     shot(tech, "requests-3-technician-jobs")
@@ -171,7 +171,7 @@ def test_major_complaint_reaches_the_assistant_manager(served_app, phone, anothe
     am = another()
     sign_in(am, ASSISTANT_MANAGER)
     am.wait_for_url("**/desk")
-    notice = am.locator(".staff-notice[data-kind=major]").first
+    notice = am.locator(".staff-alert[data-kind=major]").first
     expect(notice).to_contain_text("重大投诉")
     expect(am.locator(f"#panel-major .request-card[data-request='{number}']")).to_be_visible()
     shot(am, "requests-6-assistant-manager-desk")
@@ -202,13 +202,13 @@ def test_overdue_request_escalates_to_the_supervisor_once(served_app, phone, ano
         assert card.get_attribute("data-overdue") == "1"
         color = card.locator(".request-due").evaluate("e => getComputedStyle(e).color")
         assert color.startswith("rgb(") and int(color[4:].split(",")[0]) > 150  # red
-        expect(sup.locator(".staff-notice[data-kind=overdue]").first).to_be_visible()
+        expect(sup.locator(".staff-alert[data-kind=overdue]").first).to_be_visible()
         shot(sup, "requests-7-supervisor-overdue")
         sup.reload()
         expect(card).to_be_visible()
         with _db(served_app) as con:
             (n,) = con.execute(
-                "select count(*) from staffnotice n join staff s on s.id = n.staff_id "
+                "select count(*) from staffalert n join staff s on s.id = n.staff_id "
                 "where n.kind = 'overdue' and n.request_id = ? and s.phone = ?",
                 (int(number), SUPERVISOR),
             ).fetchone()

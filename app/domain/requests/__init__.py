@@ -33,7 +33,6 @@ The package, one module per part of that life:
 - `intake`: registering from the desk, the resident page and patrol findings;
 - `lifecycle`: classification, dispatch, the technician's steps, follow-up, closing;
 - `overdue`: the sweep that escalates missed deadlines;
-- `staff_notices`: the notices to staff that those steps write;
 - `resident_link`: the resident's private link;
 - `photos`: who may add photos to a request;
 - `detail`: one request as its page shows it.
@@ -80,12 +79,6 @@ from app.domain.requests.resident_link import (  # noqa: F401
     by_link,
     resident_actor,
     resident_note,
-)
-from app.domain.requests.staff_notices import (  # noqa: F401
-    NoticeRow,
-    mark_read,
-    notices,
-    unread_count,
 )
 from app.domain.requests.time_limits import (  # noqa: F401
     arrival_minutes,

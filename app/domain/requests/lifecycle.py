@@ -12,11 +12,10 @@ from app.db.models import (
     Staff,
     StaffRole,
 )
-from app.domain import audit, clock, roles
+from app.domain import alerts, audit, clock, roles
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.requests.register import _event, _get, _move, _notify, _staff_with_role
-from app.domain.requests.staff_notices import _mark_read
 from app.domain.requests.time_limits import needs_follow_up
 from app.domain.requests.vocabulary import (
     ACCEPTED,
@@ -55,7 +54,7 @@ def classify(
 
     Not ours: the explanation and the channel the resident was referred to are
     required, and the request closes (it stays on the register). Major: every
-    assistant manager of the community gets a notice and must acknowledge.
+    assistant manager of the community gets an alert and must acknowledge.
     """
     if not actor.can("request.dispatch"):
         raise Refused("auth.no_permission")
@@ -106,7 +105,7 @@ def acknowledge(session: Session, actor: Actor, request_id: int, note: str = "")
     _event(session, req, "acknowledged", actor.id, req.status, text)
     audit.record(session, "request.acknowledged", actor_id=actor.id,
                  community_id=req.community_id, subject=f"request:{req.id}")
-    _mark_read(session, actor.id, req.id, "major")
+    alerts.settle(session, actor.id, req.id, "major")
     return req
 
 
@@ -171,7 +170,7 @@ def accept(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
     req = _own_job(session, actor, request_id)
     req.accepted_at = clock.now()
     _move(session, actor, req, ACCEPTED, "accepted", expect=(DISPATCHED,))
-    _mark_read(session, actor.id, req.id, "dispatched")
+    alerts.settle(session, actor.id, req.id, "dispatched")
     return req
 
 
@@ -221,7 +220,7 @@ def follow_up(
 ) -> ServiceRequest:
     """Record the follow-up (回访). Satisfied (4-5): followed up, may close. Otherwise reopened.
 
-    A reopened request goes back to its department and person with a notice,
+    A reopened request goes back to its department and person with an alert,
     and the supervisors are told.
     """
     if not actor.can("request.follow_up"):

@@ -1,4 +1,4 @@
-"""The register line (`ServiceRequest`): lookup, the status move, events, notices to staff, the private link."""
+"""The register line (`ServiceRequest`): lookup, the status move, events, alerts to staff, the private link."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from app.db.models import (
     RequestEvent,
     ServiceRequest,
     Staff,
-    StaffNotice,
     StaffRole,
 )
-from app.domain import audit, clock, request_terms
+from app.domain import alerts, audit, clock, request_terms
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 from app.domain.requests.time_limits import deadline, limits
@@ -120,17 +119,7 @@ def _staff_with_role(session: Session, community_id: int, role: str) -> list[int
 
 
 def _notify(session: Session, req: ServiceRequest, staff_ids: list[int], kind: str) -> None:
-    now = clock.now()
-    for staff_id in staff_ids:
-        session.add(
-            StaffNotice(
-                community_id=req.community_id,
-                staff_id=staff_id,
-                kind=kind,
-                request_id=req.id,
-                created_at=now,
-            )
-        )
+    alerts.send(session, community_id=req.community_id, staff_ids=staff_ids, kind=kind, request_id=req.id)
 
 
 def _household(session: Session, community_id: int, household_id: int | None) -> Household | None:

@@ -93,29 +93,29 @@ def request_card(row: dict, href: rx.Var | str) -> rx.Component:
     )
 
 
-def notice_list(rows: rx.Var, on_open) -> rx.Component:
-    """Unread in-app notices (escalations, new jobs); tapping one opens its request."""
+def alert_list(rows: rx.Var, on_open) -> rx.Component:
+    """Unread alerts to this person (escalations, new jobs); tapping one opens its request."""
     return rx.cond(
         rx.Var.create(rows).length() > 0,
         section(
-            T["request.notices"],
+            T["alert.title"],
             rx.foreach(
                 rows,
-                lambda n: rx.button(
+                lambda a: rx.button(
                     rx.icon("bell", size=16),
-                    T["notice.kind." + n["kind"]],
-                    rx.text(" #", n["request_id"], " · ", n["at"], size="1"),
-                    on_click=on_open(n["id"], n["request_id"]),
+                    T["alert.kind." + a.kind],
+                    rx.text(" #", a.request_id, " · ", a.at, size="1"),
+                    on_click=on_open(a.id, a.request_id),
                     variant="soft",
-                    color_scheme=rx.cond((n["kind"] == "overdue") | (n["kind"] == "major"), "red", "blue"),
+                    color_scheme=rx.cond(a.urgent, "red", "blue"),
                     width="100%",
                     justify="start",
                     size="3",
-                    class_name="staff-notice",
-                    data_kind=n["kind"],
+                    class_name="staff-alert",
+                    data_kind=a.kind,
                 ),
             ),
-            id="notices",
+            id="alerts",
         ),
     )
 

@@ -9,9 +9,9 @@ from app.state.homes import DeskHomeState
 from app.state.requests import RequestDeskState
 from app.ui.components.cards import band_badge, data_table, empty, section, stat
 from app.ui.components.requests import (
+    alert_list,
     category_badge,
     due_text,
-    notice_list,
     request_card,
     status_badge,
 )
@@ -129,7 +129,7 @@ def desk_home() -> rx.Component:
     n = D.counts
     return desk_shell(
         T["home.desk.title"],
-        notice_list(D.notices, D.open_notice),
+        alert_list(D.alerts, D.open_alert),
         rx.flex(
             stat(T["request.count.today"], n["today"], id="count-today"),
             stat(T["request.count.open"], n["open"], id="count-open"),

@@ -9,7 +9,7 @@ from app.state.homes import GridHomeState
 from app.state.patrols import PatrolTodayState
 from app.state.requests import MyJobsState
 from app.ui.components.cards import band_badge, empty, section, stat
-from app.ui.components.requests import notice_list, request_card
+from app.ui.components.requests import alert_list, request_card
 from app.ui.components.shell import phone_shell
 from app.ui.pages.patrol import due_list
 
@@ -54,7 +54,7 @@ def grid_home() -> rx.Component:
             rx.callout(T["home.grid.none"], icon="info", width="100%"),
         ),
         due_list(),
-        notice_list(MyJobsState.notices, MyJobsState.open_notice),
+        alert_list(MyJobsState.alerts, MyJobsState.open_alert),
         section(
             T["request.panel.follow"],
             rx.cond(

@@ -8,7 +8,7 @@ from app.state.base import AppState
 from app.state.homes import RepairsHomeState
 from app.state.requests import MyJobsState
 from app.ui.components.cards import empty, section
-from app.ui.components.requests import notice_list, request_card
+from app.ui.components.requests import alert_list, request_card
 from app.ui.components.shell import phone_shell
 
 T = AppState.t
@@ -18,7 +18,7 @@ J = MyJobsState
 def repairs_home() -> rx.Component:
     return phone_shell(
         T["home.repairs.title"],
-        notice_list(J.notices, J.open_notice),
+        alert_list(J.alerts, J.open_alert),
         section(
             T["home.repairs.title"],
             rx.cond(
