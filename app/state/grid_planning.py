@@ -13,8 +13,8 @@ import reflex as rx
 
 from app.api import links
 from app.db.session import session_scope
+from app.domain import evidence, grids
 from app.domain import grid_planning as gp
-from app.domain import grids
 from app.domain.errors import DomainError
 from app.state.base import AppState, in_thread
 
@@ -309,7 +309,7 @@ class GridPlanningState(AppState):
             return self._note("photo")
         upload = files[0]
         # never read more than the limit (+1 byte, to tell "too large")
-        data = await upload.read(gp.evidence.MAX_BYTES + 1)
+        data = await upload.read(evidence.MAX_BYTES + 1)
         sid = int(self.butler_id)
         result = await in_thread(
             lambda: self._run(ACTION, lambda db, actor: gp.set_staff_photo(db, actor, sid, data))
