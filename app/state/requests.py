@@ -11,36 +11,138 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import reflex as rx
-from sqlmodel import col, select
 
-from app.db.models import Grid, Staff, StaffRole
 from app.db.session import session_scope
-from app.domain import alerts, clock, households, notices, reports, request_search, requests, roles
+from app.domain import alerts, clock, households, notices, reports, request_search, requests
 from app.domain.errors import DomainError
 from app.domain.request_search import RequestRow
 from app.state.base import AppState, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
 
-def request_row(r: RequestRow) -> dict[str, str]:
-    """One register line as every list shows it."""
-    return {
-        "id": str(r.id),
-        "received": day_time(r.received_at),
-        "channel": r.channel,
-        "category": r.category,
-        "status": r.status,
-        "major": "1" if r.major else "",
-        "acknowledged": "1" if r.acknowledged else "",
-        "household": r.household,
-        "grid": r.grid_name,
-        "contact": r.contact_name,
-        "phone": r.contact_phone,
-        "content": r.content,
-        "assignee": r.assignee,
-        "due": day_time(r.due_at),
-        "overdue": "1" if r.overdue else "",
-    }
+@dataclass(frozen=True)
+class RequestItem:
+    """One register line as every list shows it (times in the community's local time)."""
+
+    id: int
+    received: str
+    channel: str
+    category: str
+    status: str
+    major: bool
+    acknowledged: bool
+    household: str
+    grid: str
+    contact: str
+    phone: str
+    content: str
+    assignee: str
+    due: str
+    overdue: bool
+
+
+def request_row(r: RequestRow) -> RequestItem:
+    return RequestItem(
+        id=r.id,
+        received=day_time(r.received_at),
+        channel=r.channel,
+        category=r.category,
+        status=r.status,
+        major=r.major,
+        acknowledged=r.acknowledged,
+        household=r.household,
+        grid=r.grid_name,
+        contact=r.contact_name,
+        phone=r.contact_phone,
+        content=r.content,
+        assignee=r.assignee,
+        due=day_time(r.due_at),
+        overdue=r.overdue,
+    )
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    """The request page's card: the line, its people and clocks, as shown."""
+
+    id: int = 0
+    channel: str = ""
+    recording_ref: str = ""
+    received: str = ""
+    household: str = ""
+    grid: str = ""
+    contact: str = ""
+    phone: str = ""
+    content: str = ""
+    category: str = ""
+    status: str = ""
+    major: bool = False
+    acknowledged: str = ""
+    ours: bool = True
+    referral_note: str = ""
+    referral_channel: str = ""
+    department: str = ""
+    assignee: str = ""
+    reply_by: str = ""
+    due: str = ""
+    overdue: bool = False
+    arrival: str = ""  # minutes to arrive, one decimal; "" before arrival
+    arrival_late: bool = False
+    arrival_limit: int = 0
+    resolution: str = ""
+    reopened: int = 0
+    is_repair: bool = False
+
+
+def _detail(p: requests.RequestPage) -> RequestDetail:
+    return RequestDetail(
+        id=p.id,
+        channel=p.channel,
+        recording_ref=p.recording_ref,
+        received=day_time(p.received_at),
+        household=p.household,
+        grid=p.grid,
+        contact=p.contact_name,
+        phone=p.contact_phone,
+        content=p.content,
+        category=p.category,
+        status=p.status,
+        major=p.major,
+        acknowledged=day_time(p.acknowledged_at),
+        ours=p.ours,
+        referral_note=p.referral_note,
+        referral_channel=p.referral_channel,
+        department=p.department,
+        assignee=p.assignee,
+        reply_by=day_time(p.reply_by),
+        due=day_time(p.due_at),
+        overdue=p.overdue,
+        arrival=f"{p.arrival_minutes:.1f}" if p.arrival_minutes is not None else "",
+        arrival_late=p.arrival_late,
+        arrival_limit=p.arrival_limit,
+        resolution=p.resolution,
+        reopened=p.reopened,
+        is_repair=p.is_repair,
+    )
+
+
+@dataclass(frozen=True)
+class EventItem:
+    at: str
+    kind: str
+    actor: str
+    note: str
+    to: str
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    at: str
+    by: str
+    method: str
+    satisfaction: int
+    satisfied: bool
+    comment: str
 
 
 def _local_input(value: str) -> datetime | None:
@@ -84,14 +186,14 @@ class RequestDeskState(AppState):
     """The desk dashboard: counts, today's queue, overdue, major, awaiting follow-up, by grid; register search."""
 
     counts: dict[str, str] = {}
-    today: list[dict[str, str]] = []
-    overdue: list[dict[str, str]] = []
-    major: list[dict[str, str]] = []
-    follow: list[dict[str, str]] = []
+    today: list[RequestItem] = []
+    overdue: list[RequestItem] = []
+    major: list[RequestItem] = []
+    follow: list[RequestItem] = []
     loads: list[dict[str, str]] = []
     alerts: list[AlertItem] = []
-    grids: list[dict[str, str]] = []
-    results: list[dict[str, str]] = []
+    grids: list[requests.Person] = []
+    results: list[RequestItem] = []
     searched: bool = False
 
     @rx.event
@@ -121,12 +223,7 @@ class RequestDeskState(AppState):
                 for g in request_search.by_grid(db, cid)
             ]
             self.alerts = _alert_rows(db, actor)
-            self.grids = [
-                {"id": str(gid), "name": name}
-                for gid, name in db.exec(
-                    select(Grid.id, Grid.name).where(Grid.community_id == cid).order_by(col(Grid.id))
-                ).all()
-            ]
+            self.grids = requests.grid_choices(db, cid)
 
     @rx.event
     def search(self, form: dict):
@@ -213,26 +310,6 @@ class RequestIntakeState(AppState):
         self.flash = ""
 
 
-def _staff_options(db, community_id: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """(technicians, everyone active) of the community, for the dispatch form."""
-    rows = db.exec(
-        select(Staff.id, Staff.name, StaffRole.role)
-        .join(StaffRole, col(StaffRole.staff_id) == col(Staff.id))
-        .where(Staff.community_id == community_id, Staff.active == True)  # noqa: E712
-        .order_by(col(Staff.id))
-    ).all()
-    techs: dict[int, str] = {}
-    everyone: dict[int, str] = {}
-    for sid, name, role in rows:
-        everyone.setdefault(sid, name)
-        if role == roles.TECHNICIAN:
-            techs[sid] = name
-    return (
-        [{"id": str(k), "name": v} for k, v in techs.items()],
-        [{"id": str(k), "name": v} for k, v in everyone.items()],
-    )
-
-
 # events whose note is a code: the catalog prefix that turns it into words
 _CODED_NOTES = {
     "received": "request.channel.",
@@ -244,13 +321,13 @@ _CODED_NOTES = {
 class RequestState(AppState):
     """One request (desk page and phone page): its line, history, follow-ups, photos, the actions offered."""
 
-    req: dict[str, str] = {}
-    history: list[dict[str, str]] = []
-    follow_ups: list[dict[str, str]] = []
+    req: RequestDetail = RequestDetail()
+    history: list[EventItem] = []
+    follow_ups: list[FollowUpItem] = []
     photos: list[dict] = []
     actions: list[str] = []
-    technicians: list[dict[str, str]] = []
-    staff: list[dict[str, str]] = []
+    technicians: list[requests.Person] = []
+    staff: list[requests.Person] = []
     not_ours: bool = False
     missing: bool = False
     # notice-board announcements that answer this request
@@ -260,55 +337,21 @@ class RequestState(AppState):
         return route_int(self, "request_id")
 
     def _refresh(self, db, actor) -> None:
-        r = requests.open_for(db, actor, self._id())
-        lim = requests.limits(db, r.community_id)
-        arrival = requests.arrival_minutes(r)
-        person = db.get(Staff, r.assignee_id) if r.assignee_id is not None else None
-        now = clock.now()
-        self.req = {
-            "id": str(r.id),
-            "channel": r.channel,
-            "recording_ref": r.recording_ref,
-            "received": day_time(r.received_at),
-            "household": households.label(db, r.household_id),
-            "grid": requests.grid_name(db, r.grid_id),
-            "contact": r.contact_name,
-            "phone": r.contact_phone,
-            "content": r.content,
-            "category": r.category,
-            "status": r.status,
-            "major": "1" if r.major else "",
-            "acknowledged": day_time(r.acknowledged_at),
-            "ours": "1" if r.ours else "",
-            "referral_note": r.referral_note,
-            "referral_channel": r.referral_channel,
-            "department": r.department,
-            "assignee": person.name if person else "",
-            "reply_by": day_time(r.reply_by),
-            "due": day_time(r.due_at),
-            "overdue": "1" if r.is_open and r.due_at is not None and r.due_at < now else "",
-            "arrival": f"{arrival:.1f}" if arrival is not None else "",
-            "arrival_late": "1" if arrival is not None and arrival > lim.arrival_minutes else "",
-            "arrival_limit": str(lim.arrival_minutes),
-            "resolution": r.resolution,
-            "reopened": str(r.reopened) if r.reopened else "",
-            "is_repair": "1" if r.category in requests.REPAIRS else "",
-        }
+        page = requests.page(db, actor, self._id())
+        self.req = _detail(page)
         self.history = [
-            {"at": day_time(e.at), "kind": e.kind, "actor": e.actor, "note": self._note(e),
-             "to": e.to_status}
-            for e in requests.history(db, r.id)
+            EventItem(day_time(e.at), e.kind, e.actor, self._note(e), e.to_status)
+            for e in requests.history(db, page.id)
         ]
         self.follow_ups = [
-            {"at": day_time(f.at), "by": f.by, "method": f.method, "satisfaction": str(f.satisfaction),
-             "satisfied": "1" if f.satisfied else "", "comment": f.comment}
-            for f in requests.follow_ups(db, r.id)
+            FollowUpItem(day_time(f.at), f.by, f.method, f.satisfaction, f.satisfied, f.comment)
+            for f in requests.follow_ups(db, page.id)
         ]
-        self.photos = photo_rows(db, actor, requests.PHOTO_KIND, r.id)
-        self.answered_by = [str(i) for i in notices.linked_to(db, r.id)]
-        self.actions = requests.allowed_actions(r, actor)
+        self.photos = photo_rows(db, actor, requests.PHOTO_KIND, page.id)
+        self.answered_by = [str(i) for i in notices.linked_to(db, page.id)]
+        self.actions = requests.allowed_actions(requests.open_for(db, actor, page.id), actor)
         if "dispatch" in self.actions:
-            self.technicians, self.staff = _staff_options(db, r.community_id)
+            self.technicians, self.staff = requests.dispatch_choices(db, page.community_id)
 
     def _note(self, e: requests.EventView) -> str:
         """An event's note in words: the channel, category or department it names, else as written."""
@@ -327,7 +370,7 @@ class RequestState(AppState):
             with session_scope() as db:
                 self._refresh(db, actor)
         except DomainError as err:
-            self.req = {}
+            self.req = RequestDetail()
             self.missing = True
             self._say(err.key, **err.params)
 
@@ -432,8 +475,8 @@ class RequestState(AppState):
 class MyJobsState(AppState):
     """Phone lists: a technician's jobs, a butler's requests awaiting follow-up, and unread alerts."""
 
-    jobs: list[dict[str, str]] = []
-    follow: list[dict[str, str]] = []
+    jobs: list[RequestItem] = []
+    follow: list[RequestItem] = []
     alerts: list[AlertItem] = []
 
     @rx.event
@@ -442,7 +485,7 @@ class MyJobsState(AppState):
         if actor is None:
             return
         with session_scope() as db:
-            self.jobs = [request_row(r) for r in request_search.assigned_to(db, actor.id)]
+            self.jobs = [request_row(r) for r in requests.jobs_of(db, actor)]
             self.alerts = _alert_rows(db, actor)
 
     @rx.event
@@ -451,11 +494,7 @@ class MyJobsState(AppState):
         if actor is None or actor.community_id is None:
             return
         with session_scope() as db:
-            grid_ids = db.exec(select(Grid.id).where(Grid.butler_id == actor.id)).all()
-            rows: list[RequestRow] = []
-            for gid in grid_ids:
-                rows += request_search.awaiting_follow_up(db, actor.community_id, grid_id=gid)
-            self.follow = [request_row(r) for r in rows]
+            self.follow = [request_row(r) for r in requests.follow_ups_awaiting(db, actor)]
             self.alerts = _alert_rows(db, actor)
 
     @rx.event

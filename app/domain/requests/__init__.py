@@ -35,7 +35,8 @@ The package, one module per part of that life:
 - `overdue`: the sweep that escalates missed deadlines;
 - `resident_link`: the resident's private link;
 - `photos`: who may add photos to a request;
-- `detail`: one request as its page shows it.
+- `detail`: one request as its page shows it;
+- `worklists`: what a person's phone lists (jobs, follow-ups awaiting).
 """
 
 from __future__ import annotations
@@ -43,11 +44,16 @@ from __future__ import annotations
 from app.domain.requests.detail import (  # noqa: F401
     EventView,
     FollowUpView,
+    Person,
+    RequestPage,
     allowed_actions,
+    dispatch_choices,
     follow_ups,
+    grid_choices,
     grid_name,
     history,
     open_for,
+    page,
 )
 from app.domain.requests.intake import (  # noqa: F401
     from_work_order,
@@ -121,4 +127,8 @@ from app.domain.requests.vocabulary import (  # noqa: F401
     STATUSES,
     SUGGESTION,
     VISIT,
+)
+from app.domain.requests.worklists import (  # noqa: F401
+    follow_ups_awaiting,
+    jobs_of,
 )

@@ -1,4 +1,4 @@
-"""One request as its page shows it: access, allowed actions, history, follow-ups."""
+"""One request as its page shows it: access, the page's facts, allowed actions, history, follow-ups, choices."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from app.db.models import (
     RequestEvent,
     ServiceRequest,
     Staff,
+    StaffRole,
 )
+from app.domain import clock, households
 from app.domain.auth import Actor
 from app.domain.errors import Refused
 from app.domain.requests.register import _get
-from app.domain.requests.time_limits import needs_follow_up
+from app.domain.requests.time_limits import arrival_minutes, limits, needs_follow_up
 from app.domain.requests.vocabulary import (
     ACCEPTED,
     CLASSIFIED,
@@ -28,6 +30,7 @@ from app.domain.requests.vocabulary import (
     REPAIRS,
     RESOLVED,
 )
+from app.domain.roles import TECHNICIAN
 
 # --- the detail of one request -------------------------------------------------------------------
 
@@ -116,3 +119,110 @@ def grid_name(session: Session, grid_id: int | None) -> str:
         return ""
     grid = session.get(Grid, grid_id)
     return grid.name if grid else ""
+
+
+# --- the page of one request, as facts the screen shows ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """One request with what its page tells about it, decided here rather than on the screen."""
+
+    id: int
+    community_id: int
+    channel: str
+    recording_ref: str
+    received_at: datetime
+    household: str
+    grid: str
+    contact_name: str
+    contact_phone: str
+    content: str
+    category: str
+    status: str
+    major: bool
+    acknowledged_at: datetime | None
+    ours: bool
+    referral_note: str
+    referral_channel: str
+    department: str
+    assignee: str
+    reply_by: datetime | None
+    due_at: datetime | None
+    overdue: bool
+    arrival_minutes: float | None
+    arrival_late: bool
+    arrival_limit: int
+    resolution: str
+    reopened: int
+    is_repair: bool
+
+
+def page(session: Session, actor: Actor, request_id: int) -> RequestPage:
+    """The request behind its page (refused as `open_for` refuses), with its deadlines judged now."""
+    req = open_for(session, actor, request_id)
+    lim = limits(session, req.community_id)
+    arrival = arrival_minutes(req)
+    person = session.get(Staff, req.assignee_id) if req.assignee_id is not None else None
+    now = clock.now()
+    return RequestPage(
+        id=req.id or 0,
+        community_id=req.community_id,
+        channel=req.channel,
+        recording_ref=req.recording_ref,
+        received_at=req.received_at,
+        household=households.label(session, req.household_id),
+        grid=grid_name(session, req.grid_id),
+        contact_name=req.contact_name,
+        contact_phone=req.contact_phone,
+        content=req.content,
+        category=req.category,
+        status=req.status,
+        major=req.major,
+        acknowledged_at=req.acknowledged_at,
+        ours=req.ours,
+        referral_note=req.referral_note,
+        referral_channel=req.referral_channel,
+        department=req.department,
+        assignee=person.name if person else "",
+        reply_by=req.reply_by,
+        due_at=req.due_at,
+        overdue=req.is_open and req.due_at is not None and req.due_at < now,
+        arrival_minutes=arrival,
+        arrival_late=arrival is not None and arrival > lim.arrival_minutes,
+        arrival_limit=lim.arrival_minutes,
+        resolution=req.resolution,
+        reopened=req.reopened,
+        is_repair=req.category in REPAIRS,
+    )
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+
+
+def dispatch_choices(session: Session, community_id: int) -> tuple[list[Person], list[Person]]:
+    """(technicians, everyone active) of the community: who a request may be dispatched to."""
+    rows = session.exec(
+        select(Staff.id, Staff.name, StaffRole.role)
+        .join(StaffRole, col(StaffRole.staff_id) == col(Staff.id))
+        .where(Staff.community_id == community_id, Staff.active == True)  # noqa: E712
+        .order_by(col(Staff.id))
+    ).all()
+    techs: dict[int, str] = {}
+    everyone: dict[int, str] = {}
+    for sid, name, role in rows:
+        everyone.setdefault(sid, name)
+        if role == TECHNICIAN:
+            techs[sid] = name
+    return ([Person(k, v) for k, v in techs.items()], [Person(k, v) for k, v in everyone.items()])
+
+
+def grid_choices(session: Session, community_id: int) -> list[Person]:
+    """The community's grids (id, name) for the register's grid filter."""
+    rows = session.exec(
+        select(Grid.id, Grid.name).where(Grid.community_id == community_id).order_by(col(Grid.id))
+    ).all()
+    return [Person(gid, name) for gid, name in rows if gid is not None]

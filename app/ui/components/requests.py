@@ -42,38 +42,38 @@ def category_badge(category: rx.Var) -> rx.Component:
     return rx.badge(T["request.category." + category], variant="soft", size="1")
 
 
-def due_text(row: dict) -> rx.Component:
-    """The clock of an open item: red and bold once overdue."""
+def due_text(row) -> rx.Component:
+    """The clock of an open item (a RequestItem or RequestDetail): red and bold once overdue."""
     return rx.text(
-        row["due"],
+        row.due,
         size="2",
-        color=rx.cond(row["overdue"] == "1", "var(--red-11)", "inherit"),
-        weight=rx.cond(row["overdue"] == "1", "bold", "regular"),
+        color=rx.cond(row.overdue, "var(--red-11)", "inherit"),
+        weight=rx.cond(row.overdue, "bold", "regular"),
         class_name="request-due",
-        data_overdue=row["overdue"],
+        data_overdue=rx.cond(row.overdue, "1", ""),
     )
 
 
-def request_card(row: dict, href: rx.Var | str) -> rx.Component:
+def request_card(row, href: rx.Var | str) -> rx.Component:
     """One request as a tappable card (phone lists and desk panels)."""
     return rx.link(
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.text("#", row["id"], weight="bold"),
-                    category_badge(row["category"]),
-                    rx.cond(row["major"] == "1", rx.badge(T["request.major"], color_scheme="red")),
+                    rx.text("#", row.id, weight="bold"),
+                    category_badge(row.category),
+                    rx.cond(row.major, rx.badge(T["request.major"], color_scheme="red")),
                     rx.spacer(),
-                    status_badge(row["status"]),
+                    status_badge(row.status),
                     width="100%",
                     align="center",
                 ),
-                rx.text(row["content"], size="2", trim="both", class_name="request-content"),
+                rx.text(row.content, size="2", trim="both", class_name="request-content"),
                 rx.hstack(
-                    rx.text(row["household"], size="1", color_scheme="gray"),
-                    rx.text(row["grid"], size="1", color_scheme="gray"),
+                    rx.text(row.household, size="1", color_scheme="gray"),
+                    rx.text(row.grid, size="1", color_scheme="gray"),
                     rx.spacer(),
-                    rx.cond(row["due"] != "", rx.hstack(rx.icon("clock", size=14), due_text(row),
+                    rx.cond(row.due != "", rx.hstack(rx.icon("clock", size=14), due_text(row),
                                                         spacing="1", align="center")),
                     width="100%",
                 ),
@@ -81,15 +81,15 @@ def request_card(row: dict, href: rx.Var | str) -> rx.Component:
                 width="100%",
             ),
             width="100%",
-            border_left=rx.cond(row["overdue"] == "1", "4px solid var(--red-9)", "4px solid transparent"),
+            border_left=rx.cond(row.overdue, "4px solid var(--red-9)", "4px solid transparent"),
         ),
         href=href,
         underline="none",
         color="inherit",
         width="100%",
         class_name="request-card",
-        data_request=row["id"],
-        data_overdue=row["overdue"],
+        data_request=row.id,
+        data_overdue=rx.cond(row.overdue, "1", ""),
     )
 
 
@@ -155,7 +155,7 @@ def _classify_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             _label("field.category", "category"),
-            _select("category", cats, default_value=R.req["category"].to(str)),
+            _select("category", cats, default_value=R.req.category),
             rx.hstack(rx.checkbox(name="major", id="major"), _label("request.major_label", "major"),
                       align="center"),
             rx.hstack(
@@ -192,21 +192,21 @@ def _dispatch_form() -> rx.Component:
         rx.vstack(
             _label("field.department", "department"),
             _select("department", depts,
-                    default_value=rx.cond(R.req["is_repair"] == "1", "technician", "service")),
+                    default_value=rx.cond(R.req.is_repair, "technician", "service")),
             _label("field.assignee", "assignee"),
             rx.el.select(
                 rx.el.option("—", value=""),
                 rx.cond(
-                    R.req["is_repair"] == "1",
-                    rx.foreach(R.technicians, lambda p: rx.el.option(p["name"], value=p["id"])),
-                    rx.foreach(R.staff, lambda p: rx.el.option(p["name"], value=p["id"])),
+                    R.req.is_repair,
+                    rx.foreach(R.technicians, lambda p: rx.el.option(p.name, value=p.id)),
+                    rx.foreach(R.staff, lambda p: rx.el.option(p.name, value=p.id)),
                 ),
                 name="assignee",
                 id="assignee",
                 style={"width": "100%", "min_height": "44px", "font_size": "16px", "padding": "6px"},
             ),
             rx.cond(
-                R.req["is_repair"] != "1",
+                ~R.req.is_repair,
                 rx.vstack(
                     _label("field.reply_by", "dispatch-reply-by"),
                     rx.input(type="datetime-local", name="reply_by", id="dispatch-reply-by",
@@ -299,7 +299,7 @@ def _actions() -> rx.Component:
                                          id="arrive", color_scheme="amber", **big)),
         rx.cond(has("classify"), section(T["request.classify"], _classify_form())),
         rx.cond(has("dispatch"), section(T["request.dispatch"], _dispatch_form())),
-        rx.cond(has("photo"), photo_picker(requests.PHOTO_KIND, R.req["id"].to(int), R.photos_done,
+        rx.cond(has("photo"), photo_picker(requests.PHOTO_KIND, R.req.id, R.photos_done,
                                            label=T["request.add_photo"], input_id="request-photo")),
         rx.cond(has("resolve"), section(T["request.resolve"], _resolve_form())),
         rx.cond(has("follow_up"), section(T["request.follow_up"], _follow_up_form(), id="follow-up")),
@@ -310,19 +310,19 @@ def _actions() -> rx.Component:
     )
 
 
-def _history_row(e: dict) -> rx.Component:
+def _history_row(e) -> rx.Component:
     return rx.hstack(
-        rx.text(e["at"], size="1", color_scheme="gray", min_width="76px"),
+        rx.text(e.at, size="1", color_scheme="gray", min_width="76px"),
         rx.vstack(
-            rx.text(T["request.event." + e["kind"]], size="2", weight="medium"),
-            rx.cond(e["note"] != "", rx.text(e["note"], size="1", color_scheme="gray")),
+            rx.text(T["request.event." + e.kind], size="2", weight="medium"),
+            rx.cond(e.note != "", rx.text(e.note, size="1", color_scheme="gray")),
             spacing="0",
         ),
         rx.spacer(),
-        rx.text(e["actor"], size="1"),
+        rx.text(e.actor, size="1"),
         width="100%",
         class_name="history-row",
-        data_kind=e["kind"],
+        data_kind=e.kind,
     )
 
 
@@ -335,43 +335,43 @@ def request_detail() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.hstack(
-                        rx.heading("#", r["id"], size="5"),
-                        category_badge(r["category"]),
-                        rx.cond(r["major"] == "1", rx.badge(T["request.major"], color_scheme="red", size="2",
+                        rx.heading("#", r.id, size="5"),
+                        category_badge(r.category),
+                        rx.cond(r.major, rx.badge(T["request.major"], color_scheme="red", size="2",
                                                             id="major-badge")),
                         rx.spacer(),
-                        status_badge(r["status"]),
+                        status_badge(r.status),
                         width="100%",
                         align="center",
                     ),
-                    rx.text(r["content"], size="3", white_space="pre-wrap", id="request-content"),
-                    _field(T["field.household"], r["household"]),
-                    _field(T["field.grid"], r["grid"]),
-                    _field(T["field.contact_name"], r["contact"]),
-                    rx.cond(r["phone"] != "", _field(T["field.contact_phone"],
-                                                     rx.link(r["phone"], href="tel:" + r["phone"]))),
-                    _field(T["field.channel"], rx.cond(r["channel"] != "", T["request.channel." + r["channel"]], "")),
-                    _field(T["field.recording_ref"], r["recording_ref"]),
-                    _field(T["field.received_at"], r["received"]),
-                    _field(T["field.department"], rx.cond(r["department"] != "", T["request.dept." + r["department"]], "")),
-                    _field(T["field.assignee"], r["assignee"]),
-                    _field(T["field.reply_by"], r["reply_by"]),
+                    rx.text(r.content, size="3", white_space="pre-wrap", id="request-content"),
+                    _field(T["field.household"], r.household),
+                    _field(T["field.grid"], r.grid),
+                    _field(T["field.contact_name"], r.contact),
+                    rx.cond(r.phone != "", _field(T["field.contact_phone"],
+                                                     rx.link(r.phone, href="tel:" + r.phone))),
+                    _field(T["field.channel"], rx.cond(r.channel != "", T["request.channel." + r.channel], "")),
+                    _field(T["field.recording_ref"], r.recording_ref),
+                    _field(T["field.received_at"], r.received),
+                    _field(T["field.department"], rx.cond(r.department != "", T["request.dept." + r.department], "")),
+                    _field(T["field.assignee"], r.assignee),
+                    _field(T["field.reply_by"], r.reply_by),
                     rx.cond(
-                        r["due"] != "",
+                        r.due != "",
                         rx.hstack(
                             rx.text(T["field.due_at"], size="2", color_scheme="gray", min_width="84px"),
                             due_text(r),
-                            rx.cond(r["overdue"] == "1", rx.badge(T["request.status.overdue"], color_scheme="red")),
+                            rx.cond(r.overdue, rx.badge(T["request.status.overdue"], color_scheme="red")),
                             width="100%",
                         ),
                     ),
                     rx.cond(
-                        r["arrival"] != "",
-                        _field(T["request.arrival"], T["request.arrival_minutes"].replace("{n}", r["arrival"]),
-                               color=rx.cond(r["arrival_late"] == "1", "var(--red-11)", "var(--green-11)"),
+                        r.arrival != "",
+                        _field(T["request.arrival"], T["request.arrival_minutes"].replace("{n}", r.arrival),
+                               color=rx.cond(r.arrival_late, "var(--red-11)", "var(--green-11)"),
                                id="arrival-minutes"),
                     ),
-                    _field(T["field.resolution"], r["resolution"]),
+                    _field(T["field.resolution"], r.resolution),
                     rx.cond(
                         R.answered_by.length() > 0,
                         rx.hstack(
@@ -382,11 +382,11 @@ def request_detail() -> rx.Component:
                             id="answered-by",
                         ),
                     ),
-                    _field(T["request.acknowledged_at"], r["acknowledged"]),
-                    rx.cond(r["ours"] == "", rx.callout.root(
+                    _field(T["request.acknowledged_at"], r.acknowledged),
+                    rx.cond(~r.ours, rx.callout.root(
                         rx.callout.icon(rx.icon("info")),
-                        rx.callout.text(T["request.referred_to"].replace("{channel}", r["referral_channel"])),
-                        rx.callout.text(r["referral_note"], size="1"),
+                        rx.callout.text(T["request.referred_to"].replace("{channel}", r.referral_channel)),
+                        rx.callout.text(r.referral_note, size="1"),
                         width="100%", id="referral")),
                     spacing="2",
                     width="100%",
@@ -402,13 +402,13 @@ def request_detail() -> rx.Component:
                     rx.foreach(
                         R.follow_ups,
                         lambda f: rx.hstack(
-                            rx.text(f["at"], size="1"),
-                            rx.text(T["request.method." + f["method"]], size="2"),
-                            rx.badge(T["request.satisfaction." + f["satisfaction"]],
-                                     color_scheme=rx.cond(f["satisfied"] == "1", "green", "red")),
-                            rx.text(f["comment"], size="2"),
+                            rx.text(f.at, size="1"),
+                            rx.text(T["request.method." + f.method], size="2"),
+                            rx.badge(T["request.satisfaction." + f.satisfaction.to_string()],
+                                     color_scheme=rx.cond(f.satisfied, "green", "red")),
+                            rx.text(f.comment, size="2"),
                             rx.spacer(),
-                            rx.text(f["by"], size="1"),
+                            rx.text(f.by, size="1"),
                             width="100%",
                             wrap="wrap",
                             class_name="follow-up-row",

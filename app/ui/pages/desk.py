@@ -37,7 +37,7 @@ def _panel(title_key: str, rows: rx.Var, empty_key: str, panel_id: str) -> rx.Co
         T[title_key],
         rx.cond(
             rows.length() > 0,
-            rx.vstack(rx.foreach(rows, lambda r: request_card(r, "/desk/requests/" + r["id"])),
+            rx.vstack(rx.foreach(rows, lambda r: request_card(r, f"/desk/requests/{r.id}")),
                       spacing="2", width="100%"),
             empty(T[empty_key]),
         ),
@@ -45,19 +45,19 @@ def _panel(title_key: str, rows: rx.Var, empty_key: str, panel_id: str) -> rx.Co
     )
 
 
-def _result_row(r: dict) -> rx.Component:
+def _result_row(r) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link("#", r["id"], href="/desk/requests/" + r["id"])),
-        rx.table.cell(r["received"]),
-        rx.table.cell(category_badge(r["category"])),
-        rx.table.cell(rx.text(r["content"], size="2", max_width="320px", trim="both")),
-        rx.table.cell(r["household"]),
-        rx.table.cell(r["grid"]),
-        rx.table.cell(r["phone"]),
-        rx.table.cell(status_badge(r["status"])),
+        rx.table.cell(rx.link("#", r.id, href=f"/desk/requests/{r.id}")),
+        rx.table.cell(r.received),
+        rx.table.cell(category_badge(r.category)),
+        rx.table.cell(rx.text(r.content, size="2", max_width="320px", trim="both")),
+        rx.table.cell(r.household),
+        rx.table.cell(r.grid),
+        rx.table.cell(r.phone),
+        rx.table.cell(status_badge(r.status)),
         rx.table.cell(due_text(r)),
         class_name="result-row",
-        data_request=r["id"],
+        data_request=r.id,
     )
 
 
@@ -82,7 +82,7 @@ def _search() -> rx.Component:
                 ),
                 rx.el.select(
                     rx.el.option(T["request.any_grid"], value=""),
-                    rx.foreach(D.grids, lambda g: rx.el.option(g["name"], value=g["id"])),
+                    rx.foreach(D.grids, lambda g: rx.el.option(g.name, value=g.id)),
                     name="grid", id="q-grid", **sel,
                 ),
                 rx.input(type="date", name="day_from", id="q-from", size="3"),

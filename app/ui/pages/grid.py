@@ -60,7 +60,7 @@ def grid_home() -> rx.Component:
             rx.cond(
                 MyJobsState.follow.length() > 0,
                 rx.vstack(
-                    rx.foreach(MyJobsState.follow, lambda r: request_card(r, "/m/requests/" + r["id"])),
+                    rx.foreach(MyJobsState.follow, lambda r: request_card(r, f"/m/requests/{r.id}")),
                     spacing="2", width="100%", id="my-follow-ups",
                 ),
                 empty(T["request.panel.follow_empty"]),

@@ -23,7 +23,7 @@ def repairs_home() -> rx.Component:
             T["home.repairs.title"],
             rx.cond(
                 J.jobs.length() > 0,
-                rx.vstack(rx.foreach(J.jobs, lambda r: request_card(r, "/m/requests/" + r["id"])),
+                rx.vstack(rx.foreach(J.jobs, lambda r: request_card(r, f"/m/requests/{r.id}")),
                           spacing="2", width="100%", id="my-jobs"),
                 empty(T["home.repairs.empty"]),
             ),
