@@ -31,6 +31,7 @@ import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from app.domain.evidence import cjk_font_path
+from app.domain.grid_planning.poster import PosterData  # noqa: F401  (the poster's content, decided by the domain)
 
 DPI = 300
 PAGE_W, PAGE_H = 2480, 3508  # A4 (210 x 297 mm) at 300 dpi
@@ -52,24 +53,6 @@ AMBER_INK = (138, 84, 0)
 WHITE = (255, 255, 255)
 
 QR_CAPTION = "微信/相机扫码 联系您的网格管家"
-
-
-@dataclass(frozen=True)
-class PosterData:
-    """What the grid poster shows; plain values gathered by the caller."""
-
-    community_name: str
-    grid_name: str
-    butler_name: str
-    butler_phone: str
-    butler_photo: bytes | None  # JPEG/PNG bytes; None or unreadable -> a neutral silhouette
-    is_gold_butler: bool
-    service_hours: str  # e.g. "08:00–20:00"
-    buildings: list[str]  # e.g. ["1栋", "2栋"]
-    front_desk_phone: str
-    resident_url: str  # the full URL the QR encodes
-    generated_at: str
-    deputy_note: str = ""  # e.g. "6月1日–6月7日 由 王芳 代管"
 
 
 class TagData(NamedTuple):

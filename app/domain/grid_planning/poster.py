@@ -25,6 +25,24 @@ from app.domain.grid_planning.staffing import Deputy, cover_on
 
 
 @dataclass(frozen=True)
+class PosterData:
+    """What the grid poster shows; plain values gathered by the caller."""
+
+    community_name: str
+    grid_name: str
+    butler_name: str
+    butler_phone: str
+    butler_photo: bytes | None  # JPEG/PNG bytes; None or unreadable -> a neutral silhouette
+    is_gold_butler: bool
+    service_hours: str  # e.g. "08:00–20:00"
+    buildings: list[str]  # e.g. ["1栋", "2栋"]
+    front_desk_phone: str
+    resident_url: str  # the full URL the QR encodes
+    generated_at: str
+    deputy_note: str = ""  # e.g. "6月1日–6月7日 由 王芳 代管"
+
+
+@dataclass(frozen=True)
 class ResidentCard:
     """What the public resident page shows. Nothing about residents."""
 
@@ -155,8 +173,6 @@ def resident_card(session: Session, raw_token: str) -> ResidentCard:
 
 def poster_data_for(session: Session, grid_id: int, base_url: str, *, root: Path | None = None):
     """The poster's content for a grid (no role check: callers check, e.g. by a signed link)."""
-    from app.pdf.grid_docs import PosterData
-
     grid = session.get(Grid, grid_id)
     if grid is None:
         raise DomainError("grid.not_found")
@@ -199,7 +215,7 @@ def poster_data_for(session: Session, grid_id: int, base_url: str, *, root: Path
 
 
 def poster_data(session: Session, actor: Actor, grid_id: int, base_url: str, *, root: Path | None = None):
-    """The poster's content (`app.pdf.grid_docs.PosterData`) for a grid of the actor's community."""
+    """The poster's content (`PosterData`, drawn by `app.pdf.grid_docs`) for a grid of the actor's community."""
     _grid(session, actor, grid_id)
     return poster_data_for(session, grid_id, base_url, root=root)
 
