@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from app.db.models import Grid, RequestTerm, ServiceRequest, Staff
 from app.domain import clock, households
 from app.domain.request_terms import TERM_MAX, terms
-from app.domain.requests import FOLLOWED_UP_CATEGORIES, RESOLVED
+from app.domain.requests.vocabulary import FOLLOWED_UP_CATEGORIES, RESOLVED
 
 MAX_QUERY_TERMS = 6
 PAGE = 50

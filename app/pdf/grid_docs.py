@@ -31,7 +31,8 @@ import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from app.domain.evidence import cjk_font_path
-from app.domain.grid_planning.poster import PosterData  # noqa: F401  (the poster's content, decided by the domain)
+from app.domain.grid_planning.poster import PosterCover, PosterData  # the poster's content
+from app.i18n import translate
 
 DPI = 300
 PAGE_W, PAGE_H = 2480, 3508  # A4 (210 x 297 mm) at 300 dpi
@@ -312,6 +313,18 @@ def _pdf(pages: list[Image.Image], **jpeg: int) -> bytes:
 # ---------------------------------------------------------------- poster
 
 
+def cover_note(cover: PosterCover | None) -> str:
+    """The poster's line about a leave cover (the poster is printed in Chinese)."""
+    if cover is None:
+        return ""
+    return translate(
+        "zh", "grid.poster.deputy_note",
+        starts=f"{cover.starts_on.month}月{cover.starts_on.day}日",
+        ends=f"{cover.ends_on.month}月{cover.ends_on.day}日",
+        name=cover.name, phone=cover.phone,
+    )
+
+
 def render_poster(p: PosterData) -> RenderedDoc:
     """The grid butler poster: one A4 page at 300 dpi, as PDF and PNG preview."""
     page = draw_poster(p)
@@ -392,9 +405,10 @@ def draw_poster(p: PosterData) -> Image.Image:
     desk = _ellipsize(p.front_desk_phone, f, inner_w - label_w)
     d.text((margin + label_w, y), desk, font=f, fill=INK, anchor="la")
     y += line_h
-    if p.deputy_note.strip():
+    note = p.deputy_note.strip() or cover_note(p.cover)
+    if note:
         nf = _font(56)
-        lines = _wrap_lines(p.deputy_note.strip(), nf, inner_w - 100, max_lines=2)
+        lines = _wrap_lines(note, nf, inner_w - 100, max_lines=2)
         box_h = 50 + 80 * len(lines)
         y += 10
         d.rounded_rectangle((margin, y, PAGE_W - margin - 1, y + box_h), radius=28, fill=AMBER_BG)

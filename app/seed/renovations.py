@@ -29,14 +29,14 @@ _PREFIX = "demo-reno-"
 
 
 def _actor(session: Session, suffix: str) -> auth.Actor:
-    from app.seed import DEMO_PHONE_PREFIX
+    from app.seed.community import DEMO_PHONE_PREFIX
 
     return auth.actor_for(session, session.exec(select(Staff).where(Staff.phone == DEMO_PHONE_PREFIX + suffix)).one())
 
 
 def seed_renovations(session: Session) -> list[int]:
     """Six demo applications: first review, sign-off, returned, two under way, completed."""
-    from app.seed import DEMO_CODE
+    from app.seed.community import DEMO_CODE
 
     existing = session.exec(
         select(RenovationApplication.id).where(col(RenovationApplication.client_id).startswith(_PREFIX))

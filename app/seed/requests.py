@@ -419,7 +419,7 @@ def seed_scale_requests(session: Session, total: int, seed: int = 4040) -> int:
     last two years. Every request gets its search terms and a "received"
     event, and closed ones a "closed" event too.
     """
-    from app.seed import DEMO_CODE  # noqa: PLC0415 (seed imports this module)
+    from app.seed.community import DEMO_CODE
 
     communities = session.exec(
         select(Community.id)

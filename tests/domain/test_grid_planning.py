@@ -383,3 +383,19 @@ def test_pixel_bomb_photo_is_refused(db, actor_of, staff_of, tmp_path, monkeypat
         gp.set_staff_photo(db, actor_of(SUPERVISOR), staff_of(GOLD_BUTLER).id, _jpeg(100, 100), root=tmp_path)
     assert err.value.key == "evidence.too_many_pixels"
     assert not any(tmp_path.rglob("*"))
+
+
+def test_poster_announces_the_leave_cover(db, actor_of, community_id, staff_of, frozen):
+    from app.pdf.grid_docs import cover_note
+
+    sup = actor_of(SUPERVISOR)
+    g2 = _grid(db, community_id, "2号网格")
+    day = clock.today()
+    assert gp.poster_data(db, sup, g2.id, "http://h").cover is None
+    deputy = staff_of(BUTLER_2)
+    gp.add_cover(db, sup, g2.id, deputy.id, day + timedelta(days=2), day + timedelta(days=6), "年假")
+    data = gp.poster_data(db, sup, g2.id, "http://h")
+    assert data.cover is not None and data.cover.name == deputy.name and data.cover.phone == deputy.phone
+    start = day + timedelta(days=2)
+    assert cover_note(data.cover).startswith(f"{start.month}月{start.day}日")
+    assert deputy.name in cover_note(data.cover) and cover_note(None) == ""

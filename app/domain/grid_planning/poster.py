@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -39,7 +40,18 @@ class PosterData:
     front_desk_phone: str
     resident_url: str  # the full URL the QR encodes
     generated_at: str
-    deputy_note: str = ""  # e.g. "6月1日–6月7日 由 王芳 代管"
+    deputy_note: str = ""  # a ready note, e.g. "6月1日–6月7日 由 王芳 代管"; else drawn from `cover`
+    cover: PosterCover | None = None  # the leave cover in force or next to come
+
+
+@dataclass(frozen=True)
+class PosterCover:
+    """A leave cover the poster announces: who answers for the grid, from when to when."""
+
+    starts_on: date
+    ends_on: date
+    name: str
+    phone: str
 
 
 @dataclass(frozen=True)
@@ -186,18 +198,11 @@ def poster_data_for(session: Session, grid_id: int, base_url: str, *, root: Path
         .where(GridCover.grid_id == grid.id, col(GridCover.cancelled_at).is_(None), GridCover.starts_on > day)
         .order_by(GridCover.starts_on)
     ).first()
-    note = ""
+    announced = None
     if cover is not None:
         deputy = session.get(Staff, cover.deputy_id)
         if deputy is not None:
-            from app.i18n import translate
-
-            note = translate(
-                "zh", "grid.poster.deputy_note",
-                starts=f"{cover.starts_on.month}月{cover.starts_on.day}日",
-                ends=f"{cover.ends_on.month}月{cover.ends_on.day}日",
-                name=deputy.name, phone=deputy.phone,
-            )
+            announced = PosterCover(cover.starts_on, cover.ends_on, deputy.name, deputy.phone)
     return PosterData(
         community_name=community.name,
         grid_name=grid.name,
@@ -209,7 +214,7 @@ def poster_data_for(session: Session, grid_id: int, base_url: str, *, root: Path
         buildings=list(_buildings_of_grid(session, grid.id)),
         front_desk_phone=community.front_desk_phone,
         resident_url=base_url.rstrip("/") + resident_path(poster_token(session, grid)),
-        deputy_note=note,
+        cover=announced,
         generated_at=clock.local(clock.now()).strftime("%Y-%m-%d %H:%M"),
     )
 
