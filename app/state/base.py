@@ -35,6 +35,7 @@ NAV_ACTIONS = (
     "patrol.setup",
     "patrol.coverage",
     "workorder.view",
+    "workorder.close",
     "notice.manage",
     "report.view",
     "request.intake",

@@ -8,6 +8,7 @@ shows. Photos are listed as signed links (app.api.evidence), never as bytes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -46,10 +47,71 @@ def photo_rows(db, actor, kind: str, subject_id: int) -> list[dict]:
     return photo_dicts(evidence.photos_for(db, actor, kind, subject_id))
 
 
+@dataclass(frozen=True)
+class DueItem:
+    """A patrol due today on a butler's home."""
+
+    plan_id: int
+    route: str
+    grid: str
+    due: str
+    state: str  # not_started / started / done / late
+    visited: int
+    stops: int
+    patrol_id: int  # 0 before it is started
+
+
+@dataclass(frozen=True)
+class WalkHeader:
+    """The patrol being walked, as its header and finish bar show it."""
+
+    id: int = 0
+    route: str = ""
+    grid: str = ""
+    status: str = ""
+    started: str = ""
+    finished: str = ""
+    late: bool = False
+    missed: int = 0
+    visited: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class StopItem:
+    """One checkpoint of the walk: todo, scanned (no photo yet) or visited."""
+
+    checkpoint_id: int = 0
+    name: str = ""
+    place: str = ""
+    visit_id: int = 0  # 0 before it is scanned
+    scanned: str = ""
+    photos: int = 0
+    state: str = "todo"
+    checked: int = 0
+    item_count: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """A checklist item at the stop at hand and its answer ("", "pass" or "fail")."""
+
+    id: int
+    category: str
+    text: str
+    result: str
+    note: str
+
+
+def _stop_state(visited: bool, visit_id: int | None) -> str:
+    return "visited" if visited else ("scanned" if visit_id else "todo")
+
+
 class PatrolTodayState(AppState):
     """The due patrols on a butler's home screen."""
 
-    due: list[dict[str, str]] = []
+    due: list[DueItem] = []
 
     @rx.event
     def load(self):
@@ -59,15 +121,8 @@ class PatrolTodayState(AppState):
             return
         with session_scope() as db:
             self.due = [
-                {
-                    "plan_id": str(d.plan_id),
-                    "route": d.route_name,
-                    "grid": d.grid_name,
-                    "due": day_time(d.due_at),
-                    "state": d.state,
-                    "progress": f"{d.visited}/{d.stops}",
-                    "patrol_id": str(d.patrol_id or ""),
-                }
+                DueItem(d.plan_id, d.route_name, d.grid_name, day_time(d.due_at), d.state, d.visited,
+                        d.stops, d.patrol_id or 0)
                 for d in patrols.due_today(db, actor)
             ]
 
@@ -82,16 +137,16 @@ class PatrolTodayState(AppState):
 class PatrolWalkState(AppState):
     """One patrol being walked: stops, the stop at hand, its checklist and photos."""
 
-    patrol: dict[str, str] = {}
-    stops: list[dict[str, str]] = []
+    patrol: WalkHeader = WalkHeader()
+    stops: list[StopItem] = []
     current: int = -1
-    items: list[dict[str, str]] = []
+    items: list[CheckItem] = []
     photos: list[dict] = []
     recorded: str = ""
-    failing_item: str = ""
+    failing_item: int = 0
     finish_confirm: bool = False
     # backend-only: full view of the stops (items per stop)
-    _view_items: dict[int, list[dict[str, str]]] = {}
+    _view_items: dict[int, list[CheckItem]] = {}
 
     def _patrol_id(self) -> int:
         return route_int(self, "patrol_id")
@@ -99,42 +154,24 @@ class PatrolWalkState(AppState):
     def _refresh(self, db, actor, *, focus_checkpoint: int | None = None) -> None:
         """Reload the walk from the database, in the caller's transaction."""
         v = patrols.view(db, actor, self._patrol_id())
-        self.patrol = {
-            "id": str(v.id),
-            "route": v.route_name,
-            "grid": v.grid_name,
-            "status": v.status,
-            "started": hhmm(v.started_at),
-            "finished": hhmm(v.finished_at),
-            "late": "1" if v.late else "",
-            "missed": str(v.missed),
-            "visited": str(sum(1 for s in v.stops if s.visited)),
-            "total": str(len(v.stops)),
-        }
+        self.patrol = WalkHeader(
+            id=v.id, route=v.route_name, grid=v.grid_name, status=v.status,
+            started=hhmm(v.started_at), finished=hhmm(v.finished_at), late=v.late, missed=v.missed,
+            visited=sum(1 for s in v.stops if s.visited), total=len(v.stops),
+        )
         self.stops = [
-            {
-                "checkpoint_id": str(s.checkpoint_id),
-                "name": s.name,
-                "place": s.place,
-                "visit_id": str(s.visit_id or ""),
-                "scanned": hhmm(s.scanned_at),
-                "photos": str(s.photos),
-                "state": "visited" if s.visited else ("scanned" if s.visit_id else "todo"),
-                "checked": str(sum(1 for i in s.items if i.passed is not None)),
-                "items": str(len(s.items)),
-                "failed": str(sum(1 for i in s.items if i.passed is False)),
-            }
+            StopItem(
+                checkpoint_id=s.checkpoint_id, name=s.name, place=s.place, visit_id=s.visit_id or 0,
+                scanned=hhmm(s.scanned_at), photos=s.photos, state=_stop_state(s.visited, s.visit_id),
+                checked=sum(1 for i in s.items if i.passed is not None), item_count=len(s.items),
+                failed=sum(1 for i in s.items if i.passed is False),
+            )
             for s in v.stops
         ]
         self._view_items = {
             s.checkpoint_id: [
-                {
-                    "id": str(i.id),
-                    "category": i.category,
-                    "text": i.text,
-                    "result": "" if i.passed is None else ("pass" if i.passed else "fail"),
-                    "note": i.note,
-                }
+                CheckItem(i.id, i.category, i.text, "" if i.passed is None else ("pass" if i.passed else "fail"),
+                          i.note)
                 for i in s.items
             ]
             for s in v.stops
@@ -150,17 +187,17 @@ class PatrolWalkState(AppState):
         self._show_current(db, actor)
 
     def _show_current(self, db, actor) -> None:
-        if self.current < 0 or not self.stops[self.current]["visit_id"]:
+        if not 0 <= self.current < len(self.stops) or not self.stops[self.current].visit_id:
             self.items = []
             self.photos = []
             return
         stop = self.stops[self.current]
-        self.items = self._view_items.get(int(stop["checkpoint_id"]), [])
+        self.items = self._view_items.get(stop.checkpoint_id, [])
         # newest first: the photo just taken is the one in view
-        self.photos = photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, int(stop["visit_id"]))[::-1]
+        self.photos = photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, stop.visit_id)[::-1]
 
     def _focus(self) -> int | None:
-        return int(self.current_stop["checkpoint_id"]) if self.current_stop else None
+        return self.current_stop.checkpoint_id or None
 
     def _walk(self, write: Callable[..., T], *, focus: Callable[[T], int | None] | None = None,
               ok_key: str = "") -> T | None:
@@ -175,20 +212,21 @@ class PatrolWalkState(AppState):
         return self._run("patrol.walk", work, ok_key=ok_key)
 
     @rx.var
-    def current_stop(self) -> dict[str, str]:
+    def current_stop(self) -> StopItem:
+        """The stop at hand; an empty StopItem (checkpoint 0) when none is."""
         if 0 <= self.current < len(self.stops):
             return self.stops[self.current]
-        return {}
+        return StopItem()
 
     @rx.var
     def open(self) -> bool:
-        return self.patrol.get("status") == patrols.IN_PROGRESS
+        return self.patrol.status == patrols.IN_PROGRESS
 
     @rx.event
     def load(self):
         self.current = -1
         self.recorded = ""
-        self.failing_item = ""
+        self.failing_item = 0
         self.finish_confirm = False
         actor = self._authorize("patrol.walk")
         if actor is None:
@@ -197,7 +235,7 @@ class PatrolWalkState(AppState):
             with session_scope() as db:
                 self._refresh(db, actor)
         except DomainError as err:  # not found / not yours: say so, show nothing
-            self.patrol = {}
+            self.patrol = WalkHeader()
             self.stops = []
             self.items = []
             self._say(err.key, **err.params)
@@ -212,15 +250,15 @@ class PatrolWalkState(AppState):
             self.recorded = ""
             return
         stop = self.current_stop
-        self.recorded = self._msg("patrol.recorded", name=stop.get("name", ""), time=stop.get("scanned", ""))
+        self.recorded = self._msg("patrol.recorded", name=stop.name, time=stop.scanned)
 
     @rx.event
     def select(self, index: int):
         actor = self._authorize("patrol.walk")
         if actor is None:
             return
-        self.current = index
-        self.failing_item = ""
+        self.current = int(index)
+        self.failing_item = 0
         with session_scope() as db:
             self._show_current(db, actor)
 
@@ -231,11 +269,10 @@ class PatrolWalkState(AppState):
 
     def _tick(self, answers: list[tuple[int, bool, str, str, str]]) -> bool:
         """Record (item, passed, note, department, client id) answers at the stop at hand."""
-        stop = self.current_stop
-        if not stop or not stop.get("visit_id"):
+        visit_id = self.current_stop.visit_id
+        if not visit_id:
             self._say("patrol.scan_first")
             return False
-        visit_id = int(stop["visit_id"])
 
         def write(db, actor):
             for item_id, passed, note, department, client_id in answers:
@@ -247,31 +284,31 @@ class PatrolWalkState(AppState):
         return self._walk(write) is not None
 
     @rx.event
-    def tick_pass(self, item_id: str, client_id: str):
+    def tick_pass(self, item_id: int, client_id: str):
         if self._tick([(int(item_id), True, "", "", client_id)]):
-            self.failing_item = ""
+            self.failing_item = 0
 
     @rx.event
-    def start_fail(self, item_id: str):
-        self.failing_item = item_id
+    def start_fail(self, item_id: int):
+        self.failing_item = int(item_id)
         self.flash = ""
 
     @rx.event
     def cancel_fail(self):
-        self.failing_item = ""
+        self.failing_item = 0
 
     @rx.event
     def submit_fail(self, form: dict):
         ok = self._tick([(int(self.failing_item or 0), False, str(form.get("note", "")),
                           str(form.get("department", "")), str(form.get("client_id", "")))])
         if ok:
-            self.failing_item = ""
+            self.failing_item = 0
             self._say("patrol.work_order_made", ok=True)
 
     @rx.event
     def all_pass(self, client_id: str):
         """Tick every item not yet answered at this stop as passed (one write)."""
-        todo = [int(i["id"]) for i in self.items if not i["result"]]
+        todo = [i.id for i in self.items if not i.result]
         if todo:
             self._tick([(item_id, True, "", "", f"{client_id[:34]}-{n}") for n, item_id in enumerate(todo)])
 
@@ -292,14 +329,65 @@ class PatrolWalkState(AppState):
             self._say("patrol.finished", ok=True, missed=patrol.missed)
 
 
+@dataclass(frozen=True)
+class CoverageItem:
+    """One grid's patrols over the period, as the coverage table shows them."""
+
+    grid_id: int
+    grid: str
+    butler: str
+    due: int
+    done: int
+    late: int
+    not_done: int
+    missed: int
+    findings: int
+    rate: str  # "80%", "—" when nothing was due
+    alert: bool  # something not done, missed or late
+
+
+@dataclass(frozen=True)
+class PatrolItem:
+    """One patrol of a grid in the coverage drill-down (and the header of its detail page)."""
+
+    id: int = 0
+    route: str = ""
+    grid: str = ""
+    walker: str = ""
+    period: str = ""
+    started: str = ""
+    finished: str = ""
+    status: str = ""
+    late: bool = False
+    missed: int = 0
+    photos: int = 0
+
+
+@dataclass(frozen=True)
+class DetailStop:
+    name: str
+    place: str
+    scanned: str
+    method: str
+    photos: int
+    state: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    stop: str
+    text: str
+    note: str
+
+
 class CoverageState(AppState):
     """Patrol coverage per grid for a day or a week, with drill-down to a grid's patrols."""
 
     period: str = "week"
-    rows: list[dict[str, str]] = []
-    grid_id: str = ""
+    rows: list[CoverageItem] = []
+    grid_id: int = 0
     grid_name: str = ""
-    patrol_rows: list[dict[str, str]] = []
+    patrol_rows: list[PatrolItem] = []
     range_text: str = ""
 
     def _range(self) -> tuple[date, date]:
@@ -317,19 +405,12 @@ class CoverageState(AppState):
         self.range_text = f"{first:%m-%d} – {last:%m-%d}" if first != last else f"{last:%m-%d}"
         with session_scope() as db:
             self.rows = [
-                {
-                    "grid_id": str(c.grid_id),
-                    "grid": c.grid_name,
-                    "butler": c.butler_name,
-                    "due": str(c.due),
-                    "done": str(c.done),
-                    "late": str(c.late),
-                    "not_done": str(c.not_done),
-                    "missed": str(c.missed_checkpoints),
-                    "findings": str(c.findings_open),
-                    "rate": f"{round(100 * c.done / c.due)}%" if c.due else "—",
-                    "alert": "1" if c.not_done or c.missed_checkpoints or c.late else "",
-                }
+                CoverageItem(
+                    grid_id=c.grid_id, grid=c.grid_name, butler=c.butler_name, due=c.due, done=c.done,
+                    late=c.late, not_done=c.not_done, missed=c.missed_checkpoints, findings=c.findings_open,
+                    rate=f"{round(100 * c.done / c.due)}%" if c.due else "—",
+                    alert=bool(c.not_done or c.missed_checkpoints or c.late),
+                )
                 for c in patrols.coverage(db, actor.community_id, first, last)
             ]
             if self.grid_id:
@@ -338,19 +419,12 @@ class CoverageState(AppState):
     def _load_grid(self, db, actor) -> None:
         first, last = self._range()
         self.patrol_rows = [
-            {
-                "id": str(p.id),
-                "route": p.route_name,
-                "walker": p.walker_name,
-                "period": f"{p.period_start:%m-%d}",
-                "started": day_time(p.started_at),
-                "finished": hhmm(p.finished_at),
-                "status": p.status,
-                "late": "1" if p.late else "",
-                "missed": str(p.missed),
-                "photos": str(p.photos),
-            }
-            for p in patrols.patrols_of_grid(db, actor, int(self.grid_id), first, last)
+            PatrolItem(
+                id=p.id, route=p.route_name, walker=p.walker_name, period=f"{p.period_start:%m-%d}",
+                started=day_time(p.started_at), finished=hhmm(p.finished_at), status=p.status, late=p.late,
+                missed=p.missed, photos=p.photos,
+            )
+            for p in patrols.patrols_of_grid(db, actor, self.grid_id, first, last)
         ]
 
     @rx.event
@@ -359,18 +433,18 @@ class CoverageState(AppState):
         return CoverageState.load
 
     @rx.event
-    def open_grid(self, grid_id: str, name: str):
-        self.grid_id = grid_id
-        self.grid_name = name
+    def open_grid(self, grid_id: int, name: str):
+        self.grid_id = int(grid_id)
+        self.grid_name = str(name)[:60]
         return CoverageState.load
 
 
 class PatrolDetailState(AppState):
     """A supervisor's drill-down into one patrol: every stop, its ticks and photos."""
 
-    patrol: dict[str, str] = {}
-    stops: list[dict[str, str]] = []
-    checks: list[dict[str, str]] = []
+    patrol: PatrolItem = PatrolItem()
+    stops: list[DetailStop] = []
+    checks: list[Finding] = []
     photos: list[dict] = []
 
     @rx.event
@@ -382,36 +456,44 @@ class PatrolDetailState(AppState):
         try:
             with session_scope() as db:
                 v = patrols.view(db, actor, pid, as_supervisor=True)
-                self.patrol = {
-                    "id": str(v.id), "route": v.route_name, "grid": v.grid_name,
-                    "walker": v.walker_name, "period": f"{v.period_start:%m-%d}",
-                    "started": day_time(v.started_at), "finished": day_time(v.finished_at),
-                    "status": v.status, "late": "1" if v.late else "", "missed": str(v.missed),
-                }
+                self.patrol = PatrolItem(
+                    id=v.id, route=v.route_name, grid=v.grid_name, walker=v.walker_name,
+                    period=f"{v.period_start:%m-%d}", started=day_time(v.started_at),
+                    finished=day_time(v.finished_at), status=v.status, late=v.late, missed=v.missed,
+                )
                 self.stops = []
                 self.checks = []
                 self.photos = []
                 for s in v.stops:
-                    self.stops.append({
-                        "name": s.name, "place": s.place, "scanned": hhmm(s.scanned_at),
-                        "method": s.method, "photos": str(s.photos),
-                        "state": "visited" if s.visited else ("scanned" if s.visit_id else "todo"),
-                    })
-                    for i in s.items:
-                        if i.passed is False:
-                            self.checks.append({"stop": s.name, "text": i.text, "note": i.note})
+                    self.stops.append(DetailStop(s.name, s.place, hhmm(s.scanned_at), s.method, s.photos,
+                                                 _stop_state(s.visited, s.visit_id)))
+                    self.checks += [Finding(s.name, i.text, i.note) for i in s.items if i.passed is False]
                     if s.visit_id:
                         for row in photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, s.visit_id):
                             self.photos.append({**row, "stop": s.name})
         except DomainError as err:
-            self.patrol = {}
+            self.patrol = PatrolItem()
             self._say(err.key, **err.params)
+
+
+@dataclass(frozen=True)
+class WorkOrderItem:
+    id: int
+    department: str
+    title: str
+    detail: str
+    place: str
+    grid: str
+    created: str
+    due: str
+    status: str
+    overdue: bool
 
 
 class WorkOrderState(AppState):
     """Open work orders on the desk: overdue first; mark one done."""
 
-    orders: list[dict[str, str]] = []
+    orders: list[WorkOrderItem] = []
     show: str = work_orders.OPEN
 
     @rx.event
@@ -422,18 +504,8 @@ class WorkOrderState(AppState):
             return
         with session_scope() as db:
             self.orders = [
-                {
-                    "id": str(o.id),
-                    "department": o.department,
-                    "title": o.title,
-                    "detail": o.detail,
-                    "place": o.place,
-                    "grid": o.grid_name,
-                    "created": day_time(o.created_at),
-                    "due": day_time(o.due_at),
-                    "status": o.status,
-                    "overdue": "1" if o.overdue else "",
-                }
+                WorkOrderItem(o.id, o.department, o.title, o.detail, o.place, o.grid_name,
+                              day_time(o.created_at), day_time(o.due_at), o.status, o.overdue)
                 for o in work_orders.listing(db, actor.community_id, status=self.show)
             ]
 
@@ -444,13 +516,13 @@ class WorkOrderState(AppState):
         return WorkOrderState.load
 
     @rx.event
-    def close(self, order_id: str):
+    def close(self, order_id: int):
         if self._run("workorder.close", work_orders.close, int(order_id), ok_key="workorder.closed") is None:
             return None
         return WorkOrderState.load
 
     @rx.event
-    def register(self, order_id: str):
+    def register(self, order_id: int):
         """Put a patrol finding on the complaint register (channel: patrol) and open it there."""
         filed = self._run("request.intake", requests.from_work_order, int(order_id))
         if filed is None:

@@ -20,33 +20,33 @@ def _num(value: rx.Var, alert: rx.Var | bool = False, **props) -> rx.Component:
                                  weight=rx.cond(alert, "bold", "regular")), **props)
 
 
-def _coverage_row(r: dict) -> rx.Component:
+def _coverage_row(r) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(r["grid"], on_click=C.open_grid(r["grid_id"], r["grid"]),
+        rx.table.cell(rx.link(r.grid, on_click=C.open_grid(r.grid_id, r.grid),
                               cursor="pointer", class_name="coverage-grid")),
-        rx.table.cell(r["butler"]),
-        _num(r["due"], class_name="cov-due"),
-        _num(r["done"], class_name="cov-done"),
-        _num(r["late"], r["late"] != "0", class_name="cov-late"),
-        _num(r["not_done"], r["not_done"] != "0", class_name="cov-not-done"),
-        _num(r["missed"], r["missed"] != "0", class_name="cov-missed"),
-        _num(r["findings"], r["findings"] != "0", class_name="cov-findings"),
-        rx.table.cell(rx.badge(r["rate"], color_scheme=rx.cond(r["alert"] == "1", "red", "green"))),
+        rx.table.cell(r.butler),
+        _num(r.due, class_name="cov-due"),
+        _num(r.done, class_name="cov-done"),
+        _num(r.late, r.late != 0, class_name="cov-late"),
+        _num(r.not_done, r.not_done != 0, class_name="cov-not-done"),
+        _num(r.missed, r.missed != 0, class_name="cov-missed"),
+        _num(r.findings, r.findings != 0, class_name="cov-findings"),
+        rx.table.cell(rx.badge(r.rate, color_scheme=rx.cond(r.alert, "red", "green"))),
         class_name="coverage-row",
-        data_grid=r["grid"],
+        data_grid=r.grid,
     )
 
 
-def _patrol_row(p: dict) -> rx.Component:
+def _patrol_row(p) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(p["period"], " ", p["route"], href="/desk/patrols/" + p["id"],
+        rx.table.cell(rx.link(p.period, " ", p.route, href=f"/desk/patrols/{p.id}",
                               class_name="patrol-link")),
-        rx.table.cell(p["walker"]),
-        rx.table.cell(p["started"]),
-        rx.table.cell(rx.cond(p["status"] == "finished", p["finished"], T["patrol.state.started"])),
-        rx.table.cell(rx.cond(p["late"] == "1", rx.badge(T["patrol.late"], color_scheme="red"), "")),
-        rx.table.cell(p["missed"]),
-        rx.table.cell(p["photos"]),
+        rx.table.cell(p.walker),
+        rx.table.cell(p.started),
+        rx.table.cell(rx.cond(p.status == "finished", p.finished, T["patrol.state.started"])),
+        rx.table.cell(rx.cond(p.late, rx.badge(T["patrol.late"], color_scheme="red"), "")),
+        rx.table.cell(p.missed),
+        rx.table.cell(p.photos),
     )
 
 
@@ -90,15 +90,15 @@ def coverage_page() -> rx.Component:
     )
 
 
-def _stop_line(s: dict) -> rx.Component:
+def _stop_line(s) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(s["name"]),
-        rx.table.cell(s["scanned"]),
-        rx.table.cell(rx.cond(s["method"] == "typed", T["patrol.method.typed"],
-                              rx.cond(s["method"] == "scan", T["patrol.method.scan"], ""))),
-        rx.table.cell(s["photos"]),
-        rx.table.cell(rx.badge(T["patrol.stop." + s["state"]],
-                               color_scheme=rx.match(s["state"], ("visited", "green"),
+        rx.table.cell(s.name),
+        rx.table.cell(s.scanned),
+        rx.table.cell(rx.cond(s.method == "typed", T["patrol.method.typed"],
+                              rx.cond(s.method == "scan", T["patrol.method.scan"], ""))),
+        rx.table.cell(s.photos),
+        rx.table.cell(rx.badge(T["patrol.stop." + s.state],
+                               color_scheme=rx.match(s.state, ("visited", "green"),
                                                      ("scanned", "amber"), "red"))),
         class_name="detail-stop",
     )
@@ -109,14 +109,14 @@ def detail_page() -> rx.Component:
     return desk_shell(
         T["coverage.detail"],
         rx.cond(
-            p.contains("id"),
+            p.id != 0,
             rx.vstack(
                 section(
-                    rx.text(p["grid"], " · ", p["route"], " · ", p["period"]),
-                    rx.text(T["coverage.walker"], ": ", p["walker"], " · ", T["coverage.started"], " ",
-                            p["started"], " · ", T["coverage.finished"], " ", p["finished"], size="2"),
-                    rx.text(T["coverage.missed"], ": ", p["missed"],
-                            rx.cond(p["late"] == "1", rx.text(" · ", T["patrol.late"], as_="span")),
+                    rx.text(p.grid, " · ", p.route, " · ", p.period),
+                    rx.text(T["coverage.walker"], ": ", p.walker, " · ", T["coverage.started"], " ",
+                            p.started, " · ", T["coverage.finished"], " ", p.finished, size="2"),
+                    rx.text(T["coverage.missed"], ": ", p.missed,
+                            rx.cond(p.late, rx.text(" · ", T["patrol.late"], as_="span")),
                             size="2"),
                     data_table([T["patrol.stops"], T["coverage.scanned"], "", T["coverage.photos"], ""],
                                rx.foreach(D.stops, _stop_line)),
@@ -125,8 +125,8 @@ def detail_page() -> rx.Component:
                     T["coverage.findings"],
                     rx.cond(
                         D.checks.length() > 0,
-                        rx.foreach(D.checks, lambda c: rx.text(c["stop"], " · ", c["text"], " — ",
-                                                               c["note"], size="2",
+                        rx.foreach(D.checks, lambda c: rx.text(c.stop, " · ", c.text, " — ",
+                                                               c.note, size="2",
                                                                class_name="detail-finding")),
                         empty(T["coverage.no_findings"]),
                     ),

@@ -18,31 +18,31 @@ S = PatrolWalkState
 STATE_COLORS = (("visited", "green"), ("scanned", "amber"), "gray")
 
 
-def due_card(d: dict) -> rx.Component:
+def due_card(d) -> rx.Component:
     """One due patrol on "my grid today"."""
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.text(d["route"], weight="bold", size="3"),
-                rx.text(d["grid"], " · ", T["patrol.due_by"], " ", d["due"], size="2",
+                rx.text(d.route, weight="bold", size="3"),
+                rx.text(d.grid, " · ", T["patrol.due_by"], " ", d.due, size="2",
                         color_scheme="gray"),
-                rx.text(T["patrol.progress"], " ", d["progress"], size="1", color_scheme="gray"),
+                rx.text(T["patrol.progress"], " ", d.visited, "/", d.stops, size="1", color_scheme="gray"),
                 spacing="1",
                 align="start",
             ),
             rx.spacer(),
-            rx.badge(T["patrol.state." + d["state"]], size="2",
-                     color_scheme=rx.match(d["state"], ("done", "green"), ("late", "red"),
+            rx.badge(T["patrol.state." + d.state], size="2",
+                     color_scheme=rx.match(d.state, ("done", "green"), ("late", "red"),
                                            ("started", "blue"), "gray")),
             align="center",
             width="100%",
         ),
         rx.cond(
-            d["state"] != "done",
+            d.state != "done",
             rx.button(
                 rx.icon("footprints", size=18),
-                rx.cond(d["patrol_id"] != "", T["patrol.resume"], T["patrol.start"]),
-                on_click=PatrolTodayState.start(d["plan_id"], CLIENT_ID),
+                rx.cond(d.patrol_id != 0, T["patrol.resume"], T["patrol.start"]),
+                on_click=PatrolTodayState.start(d.plan_id, CLIENT_ID),
                 size="3",
                 width="100%",
                 margin_top="10px",
@@ -67,26 +67,26 @@ def due_list() -> rx.Component:
     )
 
 
-def _stop_row(stop: dict, index: int) -> rx.Component:
+def _stop_row(stop, index: int) -> rx.Component:
     return rx.hstack(
         rx.icon(
-            rx.match(stop["state"], ("visited", "circle-check"), ("scanned", "camera"), "circle"),
+            rx.match(stop.state, ("visited", "circle-check"), ("scanned", "camera"), "circle"),
             size=22,
-            color=rx.match(stop["state"], ("visited", "var(--green-9)"), ("scanned", "var(--amber-9)"),
+            color=rx.match(stop.state, ("visited", "var(--green-9)"), ("scanned", "var(--amber-9)"),
                            "var(--gray-8)"),
         ),
         rx.vstack(
-            rx.text(stop["name"], weight="medium", size="2"),
-            rx.text(stop["place"], size="1", color_scheme="gray"),
+            rx.text(stop.name, weight="medium", size="2"),
+            rx.text(stop.place, size="1", color_scheme="gray"),
             spacing="0",
             align="start",
         ),
         rx.spacer(),
         rx.vstack(
-            rx.text(stop["scanned"], size="1"),
-            rx.cond(stop["visit_id"] != "",
-                    rx.text(stop["checked"], "/", stop["items"], " · ", rx.icon("image", size=12), " ",
-                            stop["photos"], size="1", color_scheme="gray")),
+            rx.text(stop.scanned, size="1"),
+            rx.cond(stop.visit_id != 0,
+                    rx.text(stop.checked, "/", stop.item_count, " · ", rx.icon("image", size=12), " ",
+                            stop.photos, size="1", color_scheme="gray")),
             spacing="0",
             align="end",
         ),
@@ -99,18 +99,18 @@ def _stop_row(stop: dict, index: int) -> rx.Component:
         cursor="pointer",
         background=rx.cond(S.current == index, "var(--accent-a3)", "transparent"),
         class_name="stop-row",
-        data_state=stop["state"],
+        data_state=stop.state,
     )
 
 
-def _item_row(item: dict) -> rx.Component:
+def _item_row(item) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(item["text"], size="2", flex="1"),
+            rx.text(item.text, size="2", flex="1"),
             rx.button(
                 rx.icon("check", size=16), T["patrol.pass"],
-                on_click=S.tick_pass(item["id"], CLIENT_ID),
-                variant=rx.cond(item["result"] == "pass", "solid", "outline"),
+                on_click=S.tick_pass(item.id, CLIENT_ID),
+                variant=rx.cond(item.result == "pass", "solid", "outline"),
                 color_scheme="green",
                 size="2",
                 min_height="44px",
@@ -119,8 +119,8 @@ def _item_row(item: dict) -> rx.Component:
             ),
             rx.button(
                 rx.icon("x", size=16), T["patrol.fail"],
-                on_click=S.start_fail(item["id"]),
-                variant=rx.cond(item["result"] == "fail", "solid", "outline"),
+                on_click=S.start_fail(item.id),
+                variant=rx.cond(item.result == "fail", "solid", "outline"),
                 color_scheme="red",
                 size="2",
                 min_height="44px",
@@ -131,14 +131,14 @@ def _item_row(item: dict) -> rx.Component:
             width="100%",
             spacing="2",
         ),
-        rx.cond(item["note"] != "", rx.text(item["note"], size="1", color="var(--red-11)")),
-        rx.cond(S.failing_item == item["id"], _fail_form()),
+        rx.cond(item.note != "", rx.text(item.note, size="1", color="var(--red-11)")),
+        rx.cond(S.failing_item == item.id, _fail_form()),
         width="100%",
         spacing="1",
         padding_y="6px",
         border_bottom="1px solid var(--gray-a3)",
         class_name="check-item",
-        data_result=item["result"],
+        data_result=item.result,
     )
 
 
@@ -175,22 +175,22 @@ def _current_stop() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(stop["name"], size="4"),
+                rx.heading(stop.name, size="4"),
                 rx.spacer(),
-                rx.badge(T["patrol.stop." + stop["state"]], size="2",
-                         color_scheme=rx.match(stop["state"], *STATE_COLORS)),
+                rx.badge(T["patrol.stop." + stop.state], size="2",
+                         color_scheme=rx.match(stop.state, *STATE_COLORS)),
                 width="100%",
                 align="center",
             ),
-            rx.text(stop["place"], size="2", color_scheme="gray"),
+            rx.text(stop.place, size="2", color_scheme="gray"),
             rx.cond(
-                stop["state"] == "scanned",
+                stop.state == "scanned",
                 rx.callout(T["patrol.photo_needed"], icon="camera", color_scheme="amber", size="1",
                            width="100%"),
             ),
             rx.cond(
                 S.open,
-                photo_picker("patrol_visit", stop["visit_id"].to(int), PatrolWalkState.photos_done,
+                photo_picker("patrol_visit", stop.visit_id, PatrolWalkState.photos_done,
                              label=T["patrol.take_photo"]),
             ),
             photo_strip(S.photos),
@@ -219,7 +219,7 @@ def _finish_bar() -> rx.Component:
             S.finish_confirm,
             rx.card(
                 rx.vstack(
-                    rx.text(T["patrol.finish_confirm"], " ", S.patrol["visited"], "/", S.patrol["total"],
+                    rx.text(T["patrol.finish_confirm"], " ", S.patrol.visited, "/", S.patrol.total,
                             size="3", weight="medium"),
                     rx.hstack(
                         rx.button(T["patrol.keep_walking"], on_click=S.keep_walking, variant="soft",
@@ -236,9 +236,9 @@ def _finish_bar() -> rx.Component:
                       width="100%", min_height="52px", id="finish", variant="outline"),
         ),
         rx.callout(
-            rx.text(T["patrol.finished_at"], " ", S.patrol["finished"], " · ", T["patrol.missed"], " ",
-                    S.patrol["missed"], rx.cond(S.patrol["late"] == "1", " · " + T["patrol.late"], "")),
-            icon="flag", color_scheme=rx.cond(S.patrol["missed"] == "0", "green", "amber"),
+            rx.text(T["patrol.finished_at"], " ", S.patrol.finished, " · ", T["patrol.missed"], " ",
+                    S.patrol.missed, rx.cond(S.patrol.late, " · " + T["patrol.late"], "")),
+            icon="flag", color_scheme=rx.cond(S.patrol.missed == 0, "green", "amber"),
             width="100%", id="finished-banner",
         ),
     )
@@ -248,18 +248,18 @@ def walk_page() -> rx.Component:
     return phone_shell(
         T["patrol.title"],
         rx.cond(
-            S.patrol.contains("id"),
+            S.patrol.id != 0,
             rx.vstack(
                 rx.hstack(
                     rx.vstack(
-                        rx.heading(S.patrol["route"], size="4"),
-                        rx.text(S.patrol["grid"], " · ", T["patrol.started_at"], " ", S.patrol["started"],
+                        rx.heading(S.patrol.route, size="4"),
+                        rx.text(S.patrol.grid, " · ", T["patrol.started_at"], " ", S.patrol.started,
                                 size="2", color_scheme="gray"),
                         spacing="0",
                         align="start",
                     ),
                     rx.spacer(),
-                    rx.text(S.patrol["visited"], "/", S.patrol["total"], size="6", weight="bold",
+                    rx.text(S.patrol.visited, "/", S.patrol.total, size="6", weight="bold",
                             id="patrol-progress"),
                     width="100%",
                     align="center",
@@ -281,7 +281,7 @@ def walk_page() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.cond(S.current >= 0, rx.cond(S.current_stop["visit_id"] != "", _current_stop())),
+                rx.cond(S.current >= 0, rx.cond(S.current_stop.visit_id != 0, _current_stop())),
                 section(T["patrol.stops"], rx.foreach(S.stops, _stop_row)),
                 _finish_bar(),
                 spacing="4",

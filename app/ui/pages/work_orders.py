@@ -13,35 +13,33 @@ T = AppState.t
 W = WorkOrderState
 
 
-def _row(o: dict) -> rx.Component:
+def _row(o) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.badge(T["workorder.dept." + o["department"]], variant="soft")),
-        rx.table.cell(rx.vstack(rx.text(o["title"], weight="medium"),
-                                rx.text(o["detail"], size="1", color_scheme="gray"), spacing="0")),
-        rx.table.cell(o["place"]),
-        rx.table.cell(o["grid"]),
-        rx.table.cell(o["created"]),
-        rx.table.cell(rx.text(o["due"], color=rx.cond(o["overdue"] == "1", "var(--red-11)", "inherit"),
-                              weight=rx.cond(o["overdue"] == "1", "bold", "regular")),
+        rx.table.cell(rx.badge(T["workorder.dept." + o.department], variant="soft")),
+        rx.table.cell(rx.vstack(rx.text(o.title, weight="medium"),
+                                rx.text(o.detail, size="1", color_scheme="gray"), spacing="0")),
+        rx.table.cell(o.place),
+        rx.table.cell(o.grid),
+        rx.table.cell(o.created),
+        rx.table.cell(rx.text(o.due, color=rx.cond(o.overdue, "var(--red-11)", "inherit"),
+                              weight=rx.cond(o.overdue, "bold", "regular")),
                       class_name="wo-due"),
         rx.table.cell(
             rx.cond(
-                o["status"] == "open",
+                o.status == "open",
                 rx.hstack(
-                    rx.cond(AppState.user_roles.contains("front_desk") | AppState.user_roles.contains("supervisor")
-                            | AppState.user_roles.contains("team_lead") | AppState.user_roles.contains("admin")
-                            | AppState.user_roles.contains("technician"),
-                            rx.button(T["workorder.done"], on_click=W.close(o["id"]), size="2",
+                    rx.cond(AppState.perms.contains("workorder.close"),
+                            rx.button(T["workorder.done"], on_click=W.close(o.id), size="2",
                                       class_name="wo-close")),
                     rx.cond(AppState.perms.contains("request.intake"),
-                            rx.button(T["workorder.to_register"], on_click=W.register(o["id"]), size="2",
+                            rx.button(T["workorder.to_register"], on_click=W.register(o.id), size="2",
                                       variant="soft", class_name="wo-register")),
                 ),
-                rx.badge(T["workorder.status." + o["status"]], color_scheme="green"),
+                rx.badge(T["workorder.status." + o.status], color_scheme="green"),
             )
         ),
         class_name="wo-row",
-        data_overdue=o["overdue"],
+        data_overdue=rx.cond(o.overdue, "1", ""),
     )
 
 
