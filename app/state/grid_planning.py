@@ -7,6 +7,7 @@ the role check. The resident page needs no sign-in: its token is the QR's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import reflex as rx
@@ -37,16 +38,68 @@ def _date(value: object) -> date:
         raise DomainError("gp.bad_date") from None
 
 
+@dataclass(frozen=True)
+class GridItem:
+    """A grid in the planning table: size, band state and butler."""
+
+    id: int = 0
+    name: str = ""
+    butler: str = ""
+    butler_id: int = 0
+    gold: bool = False
+    households: int = 0
+    buildings: str = ""
+    state: str = ""
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class BuildingOption:
+    id: str  # a select's value
+    name: str
+    entrances: int
+    floors: int
+
+
+@dataclass(frozen=True)
+class StaffOption:
+    id: str  # a select's value
+    name: str
+    gold: bool
+    grid: str  # the grid they already run, "" for none
+
+
+@dataclass(frozen=True)
+class EntranceShare:
+    """The households of the selected grid in one building entrance."""
+
+    building: str
+    entrance: int
+    floors: str
+    households: int
+
+
+@dataclass(frozen=True)
+class CoverItem:
+    id: int
+    deputy: str
+    starts: str
+    ends: str
+    reason: str
+    status: str  # active / upcoming / ended / cancelled
+    cancellable: bool
+
+
 class GridPlanningState(AppState):
     """What the grid planning screen shows."""
 
-    grids: list[dict[str, str]] = []
-    selected: str = ""
-    buildings: list[dict[str, str]] = []
-    staff_options: list[dict[str, str]] = []
-    composition: list[dict[str, str]] = []
-    covers: list[dict[str, str]] = []
-    butler_id: str = ""
+    grids: list[GridItem] = []
+    selected: int = 0
+    buildings: list[BuildingOption] = []
+    staff_options: list[StaffOption] = []
+    composition: list[EntranceShare] = []
+    covers: list[CoverItem] = []
+    butler_id: int = 0
     butler_photo_url: str = ""
     poster_pdf_url: str = ""
     poster_png_url: str = ""
@@ -66,8 +119,9 @@ class GridPlanningState(AppState):
     note_at: str = ""
 
     @rx.var
-    def sel(self) -> dict[str, str]:
-        return next((g for g in self.grids if g["id"] == self.selected), {})
+    def sel(self) -> GridItem:
+        """The selected grid; an empty GridItem (id 0) when none is."""
+        return next((g for g in self.grids if g.id == self.selected), GridItem())
 
     def _origin(self) -> str:
         try:
@@ -88,52 +142,38 @@ class GridPlanningState(AppState):
         with session_scope() as db:
             summaries = grids.summaries(db, actor.community_id)
             self.grids = [
-                {
-                    "id": str(g.id),
-                    "name": g.name,
-                    "butler": g.butler_name,
-                    "butler_id": str(g.butler_id or ""),
-                    "gold": "1" if g.gold_butler else "",
-                    "households": str(g.households),
-                    "buildings": "、".join(g.buildings),
-                    "state": g.state,
-                    "flagged": "1" if g.flagged else "",
-                }
+                GridItem(g.id, g.name, g.butler_name, g.butler_id or 0, g.gold_butler, g.households,
+                         "、".join(g.buildings), g.state, g.flagged)
                 for g in summaries
             ]
-            if self.selected not in {g["id"] for g in self.grids}:
-                self.selected = self.grids[0]["id"] if self.grids else ""
+            if self.selected not in {g.id for g in self.grids}:
+                self.selected = self.grids[0].id if self.grids else 0
             self.buildings = [
-                {"id": str(bid), "name": name, "entrances": str(n), "floors": str(floors)}
-                for bid, name, n, floors in gp.buildings_of(db, actor)
+                BuildingOption(str(bid), name, n, floors) for bid, name, n, floors in gp.buildings_of(db, actor)
             ]
             self.staff_options = [
-                {"id": str(sid), "name": name, "gold": "1" if gold else "", "grid": grid}
-                for sid, name, gold, grid in gp.grid_staff_options(db, actor)
+                StaffOption(str(sid), name, gold, grid) for sid, name, gold, grid in gp.grid_staff_options(db, actor)
             ]
             if not self.selected:
                 self.composition, self.covers = [], []
                 return
-            gid = int(self.selected)
+            gid = self.selected
             self.composition = [
-                {"building": b.building, "entrance": str(b.entrance), "floors": b.floors,
-                 "households": str(b.households)}
-                for b in gp.breakdown(db, actor, gid)
+                EntranceShare(b.building, b.entrance, b.floors, b.households) for b in gp.breakdown(db, actor, gid)
             ]
             self.covers = [
-                {"id": str(c.id), "deputy": c.deputy_name, "from": c.starts_on.isoformat(),
-                 "to": c.ends_on.isoformat(), "reason": c.reason, "status": c.status}
+                CoverItem(c.id, c.deputy_name, c.starts_on.isoformat(), c.ends_on.isoformat(), c.reason, c.status,
+                          c.cancellable)
                 for c in gp.covers_of(db, actor, gid)
             ]
             self.poster_version = str(gp.poster_version(db, gid))
             self.resident_url = gp.resident_url(db, actor, gid, origin)
-            sel = self.sel
-            self.butler_id = sel.get("butler_id", "")
+            self.butler_id = self.sel.butler_id
             photo = None
             if self.butler_id:
-                photo = gp.staff_photo_file(db, int(self.butler_id))
+                photo = gp.staff_photo_file(db, self.butler_id)
         self.butler_photo_url = (
-            links.sign(gp.staff_photo_route(int(self.butler_id))) + f"&v={photo.stem[-8:]}"
+            links.sign(gp.staff_photo_route(self.butler_id)) + f"&v={photo.stem[-8:]}"
             if photo is not None else ""
         )
         self.poster_pdf_url = links.sign(f"/api/grids/{gid}/poster.pdf")
@@ -154,8 +194,8 @@ class GridPlanningState(AppState):
         await in_thread(lambda: self._reload(actor))
 
     @rx.event
-    def select(self, grid_id: str):
-        self.selected = str(grid_id)
+    def select(self, grid_id: int):
+        self.selected = int(grid_id)
         self.note, self.note_at = "", ""
         self._refresh()
 
@@ -181,7 +221,7 @@ class GridPlanningState(AppState):
 
     def _after_move(self, result: gp.MoveResult | None, where: str) -> None:
         if result is not None:
-            target = next((g for g in result.grids if str(g.grid_id) == self.selected), None)
+            target = next((g for g in result.grids if g.grid_id == self.selected), None)
             name = target.name if target else ""
             if result.flagged:
                 self._say("gp.moved_flagged", ok=True, n=result.moved, grid=name,
@@ -201,7 +241,7 @@ class GridPlanningState(AppState):
         if not self.assign_building:
             self._say("gp.pick_building")
             return self._note("assign")
-        gid, bid = int(self.selected), int(self.assign_building)
+        gid, bid = self.selected, int(self.assign_building)
 
         def work(db, actor):
             return gp.assign_range(
@@ -223,7 +263,7 @@ class GridPlanningState(AppState):
         if not self.move_building:
             self._say("gp.pick_building")
             return self._note("move")
-        gid, bid = int(self.selected), int(self.move_building)
+        gid, bid = self.selected, int(self.move_building)
         room = str(form.get("room", ""))[:40]
 
         def work(db, actor):
@@ -240,11 +280,11 @@ class GridPlanningState(AppState):
         if not self.selected or not self.butler_pick.isdigit():
             self._say("gp.pick_grid" if not self.selected else "gp.butler_pick")
             return self._note("butler")
-        gid, sid = int(self.selected), int(self.butler_pick)
+        gid, sid = self.selected, int(self.butler_pick)
         self._run(ACTION, lambda db, actor: gp.set_butler(db, actor, gid, sid))
         if not self.flash:
-            name = next((s["name"] for s in self.staff_options if s["id"] == self.butler_pick), "")
-            self._say("gp.butler_set", ok=True, name=name, grid=self.sel.get("name", ""))
+            name = next((s.name for s in self.staff_options if s.id == self.butler_pick), "")
+            self._say("gp.butler_set", ok=True, name=name, grid=self.sel.name)
             self._note("butler")
             self._refresh()
         else:
@@ -259,7 +299,7 @@ class GridPlanningState(AppState):
         if not self.deputy_pick.isdigit():
             self._say("gp.pick_deputy")
             return self._note("cover")
-        gid, did = int(self.selected), int(self.deputy_pick)
+        gid, did = self.selected, int(self.deputy_pick)
 
         def work(db, actor):
             return gp.add_cover(
@@ -273,7 +313,7 @@ class GridPlanningState(AppState):
             self._refresh()
 
     @rx.event
-    def cancel_cover(self, cover_id: str):
+    def cancel_cover(self, cover_id: int):
         self.flash = ""
         if not str(cover_id).isdigit():
             return
@@ -289,7 +329,7 @@ class GridPlanningState(AppState):
         self.rotate_open = False
         if not self.selected:
             return
-        gid = int(self.selected)
+        gid = self.selected
         version = self._run(ACTION, lambda db, actor: gp.rotate_poster(db, actor, gid))
         if version is not None:
             self._say("gp.rotated", ok=True, version=version)
@@ -310,7 +350,7 @@ class GridPlanningState(AppState):
         upload = files[0]
         # never read more than the limit (+1 byte, to tell "too large")
         data = await upload.read(evidence.MAX_BYTES + 1)
-        sid = int(self.butler_id)
+        sid = self.butler_id
         result = await in_thread(
             lambda: self._run(ACTION, lambda db, actor: gp.set_staff_photo(db, actor, sid, data))
         )

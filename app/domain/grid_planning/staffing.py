@@ -31,6 +31,11 @@ class CoverRow:
     reason: str
     status: str  # active / upcoming / ended / cancelled
 
+    @property
+    def cancellable(self) -> bool:
+        """Only a cover that has not ended and is not cancelled yet may be cancelled."""
+        return self.status in ("active", "upcoming")
+
 
 @dataclass(frozen=True)
 class Deputy:

@@ -41,7 +41,7 @@ def _num(name: str, input_id: str, placeholder: rx.Var | str = "") -> rx.Compone
 def _building_select(value: rx.Var, on_change, select_id: str) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(placeholder=T["gp.building"], width="100%", id=select_id),
-        rx.select.content(rx.foreach(S.buildings, lambda b: rx.select.item(b["name"], value=b["id"]))),
+        rx.select.content(rx.foreach(S.buildings, lambda b: rx.select.item(b.name, value=b.id))),
         value=value,
         on_change=on_change,
         size="3",
@@ -55,7 +55,7 @@ def _staff_select(value: rx.Var, on_change, select_id: str, placeholder_key: str
             rx.foreach(
                 S.staff_options,
                 lambda s: rx.select.item(
-                    rx.cond(s["grid"] != "", s["name"] + " · " + s["grid"], s["name"]), value=s["id"]
+                    rx.cond(s.grid != "", s.name + " · " + s.grid, s.name), value=s.id
                 ),
             )
         ),
@@ -65,22 +65,22 @@ def _staff_select(value: rx.Var, on_change, select_id: str, placeholder_key: str
     )
 
 
-def _grid_row(g: dict) -> rx.Component:
-    chosen = S.selected == g["id"]
+def _grid_row(g) -> rx.Component:
+    chosen = S.selected == g.id
     return rx.table.row(
         rx.table.cell(
             rx.button(
-                g["name"], size="2", variant=rx.cond(chosen, "solid", "soft"),
-                on_click=S.select(g["id"]), class_name="gp-select", white_space="nowrap",
+                g.name, size="2", variant=rx.cond(chosen, "solid", "soft"),
+                on_click=S.select(g.id), class_name="gp-select", white_space="nowrap",
             ),
             class_name="gp-grid-name",
         ),
-        rx.table.cell(g["households"], class_name="gp-households"),
-        rx.table.cell(band_badge(g["state"]), white_space="nowrap"),
-        rx.table.cell(g["butler"], white_space="nowrap"),
+        rx.table.cell(g.households, class_name="gp-households"),
+        rx.table.cell(band_badge(g.state), white_space="nowrap"),
+        rx.table.cell(g.butler, white_space="nowrap"),
         class_name="gp-grid-row",
-        data_grid=g["name"],
-        data_flagged=g["flagged"],
+        data_grid=g.name,
+        data_flagged=rx.cond(g.flagged, "1", ""),
         background=rx.cond(chosen, "var(--accent-a3)", "transparent"),
         align="center",
     )
@@ -163,10 +163,10 @@ def _composition() -> rx.Component:
                 rx.foreach(
                     S.composition,
                     lambda c: rx.table.row(
-                        rx.table.cell(c["building"]),
-                        rx.table.cell(c["entrance"]),
-                        rx.table.cell(c["floors"]),
-                        rx.table.cell(c["households"]),
+                        rx.table.cell(c.building),
+                        rx.table.cell(c.entrance),
+                        rx.table.cell(c.floors),
+                        rx.table.cell(c.households),
                         class_name="gp-composition-row",
                     ),
                 ),
@@ -190,9 +190,9 @@ def _butler_form() -> rx.Component:
                           border_radius="50%", background="var(--gray-a3)"),
             ),
             rx.vstack(
-                rx.text(rx.cond(S.sel["butler"] != "", S.sel["butler"], T["gp.butler_none"]),
+                rx.text(rx.cond(S.sel.butler != "", S.sel.butler, T["gp.butler_none"]),
                         weight="bold", size="4", id="current-butler"),
-                rx.cond(S.sel["gold"] == "1", rx.badge(T["gp.gold"], color_scheme="amber")),
+                rx.cond(S.sel.gold, rx.badge(T["gp.gold"], color_scheme="amber")),
                 spacing="1",
             ),
             align="center",
@@ -224,7 +224,7 @@ def _butler_form() -> rx.Component:
             rx.button(
                 T["gp.photo_upload"], size="3", id="photo-upload",
                 on_click=S.upload_photo(rx.upload_files(upload_id=UPLOAD_ID)),
-                disabled=S.butler_id == "",
+                disabled=S.butler_id == 0,
             ),
             gap="2",
             align="center",
@@ -234,33 +234,33 @@ def _butler_form() -> rx.Component:
     )
 
 
-def _cover_row(c: dict) -> rx.Component:
+def _cover_row(c) -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.hstack(
-                rx.text(c["deputy"], weight="bold"),
+                rx.text(c.deputy, weight="bold"),
                 rx.badge(
-                    T["gp.cover_status." + c["status"]],
-                    color_scheme=rx.match(c["status"], ("active", "green"), ("upcoming", "blue"), "gray"),
+                    T["gp.cover_status." + c.status],
+                    color_scheme=rx.match(c.status, ("active", "green"), ("upcoming", "blue"), "gray"),
                 ),
                 align="center",
             ),
-            rx.text(c["from"], " – ", c["to"], size="2"),
-            rx.cond(c["reason"] != "", rx.text(c["reason"], size="1", color_scheme="gray")),
+            rx.text(c.starts, " – ", c.ends, size="2"),
+            rx.cond(c.reason != "", rx.text(c.reason, size="1", color_scheme="gray")),
             spacing="1",
         ),
         rx.spacer(),
         rx.cond(
-            (c["status"] == "active") | (c["status"] == "upcoming"),
+            c.cancellable,
             rx.button(T["gp.cover_cancel"], size="2", variant="outline", color_scheme="red",
-                      on_click=S.cancel_cover(c["id"]), class_name="cover-cancel"),
+                      on_click=S.cancel_cover(c.id), class_name="cover-cancel"),
         ),
         align="center",
         width="100%",
         padding_y="6px",
         border_bottom="1px solid var(--gray-a4)",
         class_name="cover-row",
-        data_status=c["status"],
+        data_status=c.status,
     )
 
 
@@ -348,12 +348,12 @@ def grid_planning_page() -> rx.Component:
         T["gp.title"],
         _grids_table(),
         rx.cond(
-            S.selected != "",
+            S.selected != 0,
             rx.vstack(
-                rx.heading(T["gp.selected"], ": ", S.sel["name"], size="5", id="selected-grid"),
+                rx.heading(T["gp.selected"], ": ", S.sel.name, size="5", id="selected-grid"),
                 rx.hstack(
-                    rx.text(T["gp.households"], ": ", rx.text.strong(S.sel["households"], id="selected-households")),
-                    band_badge(S.sel["state"]),
+                    rx.text(T["gp.households"], ": ", rx.text.strong(S.sel.households, id="selected-households")),
+                    band_badge(S.sel.state),
                     align="center",
                     wrap="wrap",
                 ),
