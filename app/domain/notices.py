@@ -73,6 +73,11 @@ class NoticeRow:
     request_ids: tuple[int, ...]
     created_at: datetime
 
+    @property
+    def on_board(self) -> bool:
+        """Showing now or still to come: the announcements staff may still link or withdraw."""
+        return self.state in ("scheduled", "active")
+
 
 
 def _get(session: Session, actor: Actor, announcement_id: int) -> Announcement:

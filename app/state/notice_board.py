@@ -7,6 +7,7 @@ published quarterly report gets a signed link to its PDF (`app.api.reports`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import reflex as rx
@@ -20,8 +21,21 @@ from app.state.base import AppState
 LINK_TTL = timedelta(hours=12)
 
 
+@dataclass(frozen=True)
+class BoardCard:
+    """An announcement on the resident page's board."""
+
+    id: int
+    title: str
+    body: str
+    kind: str
+    grid_only: bool  # for this grid, not the whole community
+    until: str
+    url: str  # the report PDF's signed link, "" for a plain announcement
+
+
 class NoticeBoardState(AppState):
-    board_items: list[dict[str, str]] = []
+    board_items: list[BoardCard] = []
 
     @rx.event
     def load_board(self):
@@ -30,15 +44,10 @@ class NoticeBoardState(AppState):
         with session_scope() as db:
             community_id, items = notices.board_for_token(db, raw)
         self.board_items = [
-            {
-                "id": str(i.id),
-                "title": i.title,
-                "body": i.body,
-                "kind": i.kind,
-                "scope": "community" if i.community_wide else "grid",
-                "until": i.valid_until.isoformat(),
-                "url": links.sign(board_path(community_id, i.report_period), LINK_TTL)
+            BoardCard(
+                i.id, i.title, i.body, i.kind, not i.community_wide, i.valid_until.isoformat(),
+                links.sign(board_path(community_id, i.report_period), LINK_TTL)
                 if i.kind == notices.QUARTERLY_REPORT and i.report_period else "",
-            }
+            )
             for i in items[:20]
         ]

@@ -7,6 +7,7 @@ Thin: every handler goes through `_run("notice.manage", ...)`; rules live in
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import reflex as rx
@@ -34,31 +35,44 @@ def parse_ids(text: object) -> list[int]:
     return [int(p) for p in parts]
 
 
+@dataclass(frozen=True)
+class NoticeItem:
+    """One announcement in the staff listing."""
+
+    id: int
+    title: str
+    body: str
+    kind: str
+    period: str
+    scope: str  # the grid's name, "" for the whole community
+    starts: str
+    until: str
+    state: str
+    requests: str  # "#12, #15"
+    on_board: bool
+
+
+@dataclass(frozen=True)
+class GridChoice:
+    id: int
+    name: str
+
+
 class NoticesState(AppState):
-    rows: list[dict[str, str]] = []
-    grid_options: list[dict[str, str]] = []
+    rows: list[NoticeItem] = []
+    grid_options: list[GridChoice] = []
     show_old: bool = False
-    link_target: str = ""
+    link_target: int = 0
     today: str = ""
     week_later: str = ""
     # bumped after a successful post so the form is drawn empty again
     nonce: int = 0
 
     def _refresh(self, db, actor) -> None:
-        self.grid_options = [{"id": str(g), "name": n} for g, n, _ in grids.grids_of(db, actor.community_id)]
+        self.grid_options = [GridChoice(g, n) for g, n, _ in grids.grids_of(db, actor.community_id)]
         self.rows = [
-            {
-                "id": str(r.id),
-                "title": r.title,
-                "body": r.body,
-                "kind": r.kind,
-                "period": r.report_period,
-                "scope": r.grid_name,
-                "from": r.valid_from.isoformat(),
-                "until": r.valid_until.isoformat(),
-                "state": r.state,
-                "requests": ", ".join(f"#{i}" for i in r.request_ids),
-            }
+            NoticeItem(r.id, r.title, r.body, r.kind, r.report_period, r.grid_name, r.valid_from.isoformat(),
+                       r.valid_until.isoformat(), r.state, ", ".join(f"#{i}" for i in r.request_ids), r.on_board)
             for r in notices.listing(db, actor, include_old=self.show_old)
         ]
         today = clock.today()
@@ -66,7 +80,7 @@ class NoticesState(AppState):
 
     @rx.event
     def load(self):
-        self.link_target = ""
+        self.link_target = 0
         self._run(ACTION, self._refresh)
 
     @rx.event
@@ -94,7 +108,7 @@ class NoticesState(AppState):
             self.nonce += 1
 
     @rx.event
-    def withdraw(self, announcement_id: str):
+    def withdraw(self, announcement_id: int):
         if not str(announcement_id).isdigit():
             return
 
@@ -105,13 +119,14 @@ class NoticesState(AppState):
         self._run(ACTION, work, ok_key="notices.withdrawn")
 
     @rx.event
-    def open_link(self, announcement_id: str):
-        self.link_target = "" if self.link_target == announcement_id else str(announcement_id)
+    def open_link(self, announcement_id: int):
+        target = int(announcement_id)
+        self.link_target = 0 if self.link_target == target else target
 
     @rx.event
     def link(self, form: dict):
         target = self.link_target
-        if not target.isdigit():
+        if not target:
             return
 
         def work(db, actor):
@@ -122,5 +137,5 @@ class NoticesState(AppState):
         n = self._run(ACTION, work)
         if n is not None:
             self._say("notices.linked", ok=True, n=n)
-            self.link_target = ""
+            self.link_target = 0
 

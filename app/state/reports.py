@@ -8,6 +8,8 @@ Thin: reading goes through `_run("report.view", ...)`, writing and publishing th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from app.api import links
@@ -21,29 +23,58 @@ VIEW = "report.view"
 WRITE = "report.write"
 
 
-def _figures(f: Figures) -> dict[str, str]:
-    return {
-        "received": str(f.received),
-        "handled": str(f.handled),
-        "on_time": str(f.on_time),
-        "on_time_rate": percent(f.on_time_rate),
-        "follow_up_rate": percent(f.follow_up_rate),
-        "satisfaction": mean(f.satisfaction),
-        "satisfied_rate": percent(f.satisfied_rate),
-    }
+@dataclass(frozen=True)
+class FigureRow:
+    """A period's or category's figures as the quarterly table prints them."""
+
+    label: str = ""  # the month ("2026-10") or the category key
+    received: int = 0
+    handled: int = 0
+    on_time: int = 0
+    on_time_rate: str = ""
+    follow_up_rate: str = ""
+    satisfaction: str = ""
+    satisfied_rate: str = ""
 
 
-def _lines(lines: list[reports.Line]) -> list[dict[str, str]]:
-    return [{"key": x.key, "total": str(x.total), "overdue": str(x.overdue),
-             "unsatisfied": str(x.unsatisfied)} for x in lines]
+def _figures(f: Figures, label: str = "") -> FigureRow:
+    return FigureRow(label, f.received, f.handled, f.on_time, percent(f.on_time_rate),
+                     percent(f.follow_up_rate), mean(f.satisfaction), percent(f.satisfied_rate))
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """A category's or grid's management-caused complaints over the half month."""
+
+    key: str  # category key, or grid name ("" for none)
+    total: int
+    overdue: int
+    unsatisfied: int
+
+
+@dataclass(frozen=True)
+class HalfTotals:
+    total: int = 0
+    overdue: int = 0
+    unsatisfied: int = 0
+
+
+@dataclass(frozen=True)
+class HalfOption:
+    key: str
+    label: str
+
+
+def _lines(lines: list[reports.Line]) -> list[LineRow]:
+    return [LineRow(x.key, x.total, x.overdue, x.unsatisfied) for x in lines]
 
 
 class ReportsState(AppState):
-    half_options: list[dict[str, str]] = []
+    half_options: list[HalfOption] = []
     half_key: str = ""
-    half_totals: dict[str, str] = {}
-    cat_rows: list[dict[str, str]] = []
-    grid_rows: list[dict[str, str]] = []
+    half_totals: HalfTotals = HalfTotals()
+    cat_rows: list[LineRow] = []
+    grid_rows: list[LineRow] = []
     actions: str = ""
     actions_meta: str = ""
     half_pdf_url: str = ""
@@ -51,16 +82,15 @@ class ReportsState(AppState):
 
     quarter_options: list[str] = []
     quarter_key: str = ""
-    q_total: dict[str, str] = {}
-    q_months: list[dict[str, str]] = []
-    q_categories: list[dict[str, str]] = []
+    q_total: FigureRow = FigureRow()
+    q_months: list[FigureRow] = []
+    q_categories: list[FigureRow] = []
     q_pdf_url: str = ""
     q_published: bool = False
 
     def _load_half(self, db, actor) -> None:
         s = reports.half_month_summary(db, actor, self.half_key)
-        self.half_totals = {"total": str(s.total), "overdue": str(s.overdue),
-                            "unsatisfied": str(s.unsatisfied)}
+        self.half_totals = HalfTotals(s.total, s.overdue, s.unsatisfied)
         self.cat_rows = _lines(s.by_category)
         self.grid_rows = _lines(s.by_grid)
         self.actions = s.actions
@@ -72,8 +102,8 @@ class ReportsState(AppState):
     def _load_quarter(self, db, actor) -> None:
         rep = reports.quarterly(db, actor, self.quarter_key)
         self.q_total = _figures(rep.total)
-        self.q_months = [{"month": f"{m:%Y-%m}", **_figures(f)} for m, f in rep.by_month]
-        self.q_categories = [{"category": c, **_figures(f)} for c, f in rep.by_category]
+        self.q_months = [_figures(f, f"{m:%Y-%m}") for m, f in rep.by_month]
+        self.q_categories = [_figures(f, c) for c, f in rep.by_category]
         self.q_pdf_url = links.sign(quarter_path(actor.community_id, self.quarter_key))
         self.q_published = notices.is_published(db, actor.community_id, self.quarter_key)
 
@@ -86,7 +116,7 @@ class ReportsState(AppState):
     def load(self):
         halves = reports.recent_half_months(12)
         self.half_options = [
-            {"key": h.key, "label": f"{h.start:%Y-%m-%d} – {h.end:%m-%d}"} for h in halves
+            HalfOption(h.key, f"{h.start:%Y-%m-%d} – {h.end:%m-%d}") for h in halves
         ]
         if self.half_key not in {h.key for h in halves}:
             # the half month just finished is the one to summarise
@@ -99,7 +129,7 @@ class ReportsState(AppState):
 
     @rx.event
     def set_half(self, key: str):
-        if key in {h["key"] for h in self.half_options}:
+        if key in {h.key for h in self.half_options}:
             self.half_key = key
             self._run(VIEW, self._load_half)
 

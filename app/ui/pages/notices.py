@@ -34,7 +34,7 @@ def _form() -> rx.Component:
             rx.flex(
                 _field(T["field.scope"], rx.el.select(
                     rx.el.option(T["notices.scope_all"], value=""),
-                    rx.foreach(S.grid_options, lambda g: rx.el.option(g["name"], value=g["id"])),
+                    rx.foreach(S.grid_options, lambda g: rx.el.option(g.name, value=g.id)),
                     name="scope", id="notice-scope", **_select_style(),
                 ), flex="1 1 160px", width="auto"),
                 _field(T["field.valid_from"], rx.input(type="date", name="valid_from", id="notice-from",
@@ -77,47 +77,47 @@ def _link_form() -> rx.Component:
     )
 
 
-def _row(n: dict) -> rx.Component:
+def _row(n) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.cond(n["kind"] == "quarterly_report",
-                    rx.badge(T["notices.kind.quarterly_report"], " ", n["period"], color_scheme="purple")),
-            rx.text(n["title"], weight="bold", class_name="notice-title"),
+            rx.cond(n.kind == "quarterly_report",
+                    rx.badge(T["notices.kind.quarterly_report"], " ", n.period, color_scheme="purple")),
+            rx.text(n.title, weight="bold", class_name="notice-title"),
             rx.spacer(),
-            _state_badge(n["state"]),
+            _state_badge(n.state),
             align="center",
             spacing="2",
             wrap="wrap",
         ),
-        rx.text(n["body"], size="2", white_space="pre-wrap", color_scheme="gray", margin_top="4px"),
+        rx.text(n.body, size="2", white_space="pre-wrap", color_scheme="gray", margin_top="4px"),
         rx.flex(
-            rx.text(rx.cond(n["scope"] != "", n["scope"], T["notices.scope_all"]), " · ",
-                    T["notices.valid"], " ", n["from"], " – ", n["until"], size="1"),
-            rx.cond(n["requests"] != "",
-                    rx.text(T["notices.requests"], ": ", n["requests"], size="1", class_name="notice-links")),
+            rx.text(rx.cond(n.scope != "", n.scope, T["notices.scope_all"]), " · ",
+                    T["notices.valid"], " ", n.starts, " – ", n.until, size="1"),
+            rx.cond(n.requests != "",
+                    rx.text(T["notices.requests"], ": ", n.requests, size="1", class_name="notice-links")),
             gap="3",
             wrap="wrap",
             margin_top="4px",
         ),
         rx.cond(
-            (n["state"] == "active") | (n["state"] == "scheduled"),
+            n.on_board,
             rx.hstack(
-                rx.button(T["notices.link"], size="2", variant="soft", on_click=S.open_link(n["id"]),
+                rx.button(T["notices.link"], size="2", variant="soft", on_click=S.open_link(n.id),
                           class_name="notice-link-open"),
                 rx.button(T["notices.withdraw"], size="2", variant="soft", color_scheme="red",
-                          on_click=S.withdraw(n["id"]), class_name="notice-withdraw"),
+                          on_click=S.withdraw(n.id), class_name="notice-withdraw"),
                 spacing="2",
                 margin_top="8px",
             ),
         ),
-        rx.cond(S.link_target == n["id"], rx.box(_link_form(), margin_top="8px", width="100%")),
+        rx.cond(S.link_target == n.id, rx.box(_link_form(), margin_top="8px", width="100%")),
         padding="12px",
         border="1px solid var(--gray-a5)",
         border_radius="8px",
         background="var(--color-panel-solid)",
         width="100%",
         class_name="notice-row",
-        data_id=n["id"],
+        data_id=n.id,
     )
 
 

@@ -34,18 +34,18 @@ def _heads(*labels: rx.Var) -> list[rx.Component]:
 
 
 def _alert_cell(value: rx.Var, cls: str) -> rx.Component:
-    return rx.table.cell(rx.text(value, color=rx.cond(value != "0", "var(--red-11)", "inherit"),
-                                 weight=rx.cond(value != "0", "bold", "regular")), class_name=cls)
+    return rx.table.cell(rx.text(value, color=rx.cond(value != 0, "var(--red-11)", "inherit"),
+                                 weight=rx.cond(value != 0, "bold", "regular")), class_name=cls)
 
 
-def _line(label: rx.Component | rx.Var, x: dict, row_class: str) -> rx.Component:
+def _line(label: rx.Component | rx.Var, x, row_class: str) -> rx.Component:
     return rx.table.row(
         rx.table.cell(label, white_space="nowrap"),
-        rx.table.cell(x["total"], class_name="r-total"),
-        _alert_cell(x["overdue"], "r-overdue"),
-        _alert_cell(x["unsatisfied"], "r-unsatisfied"),
+        rx.table.cell(x.total, class_name="r-total"),
+        _alert_cell(x.overdue, "r-overdue"),
+        _alert_cell(x.unsatisfied, "r-unsatisfied"),
         class_name=row_class,
-        data_key=x["key"],
+        data_key=x.key,
     )
 
 
@@ -54,15 +54,15 @@ def _half() -> rx.Component:
     return section(
         T["reports.half"],
         rx.flex(
-            _picker(S.half_key, S.half_options, S.set_half, "half-pick", lambda o: o["label"], lambda o: o["key"]),
+            _picker(S.half_key, S.half_options, S.set_half, "half-pick", lambda o: o.label, lambda o: o.key),
             rx.link(rx.button(rx.icon("printer", size=16), T["reports.half_pdf"], size="2", variant="soft"),
                     href=S.half_pdf_url, is_external=True, id="half-pdf"),
             gap="3", wrap="wrap", align="center",
         ),
         rx.hstack(
-            stat(T["reports.total"], h["total"], id="half-total"),
-            stat(T["reports.overdue"], h["overdue"], id="half-overdue"),
-            stat(T["reports.unsatisfied"], h["unsatisfied"], id="half-unsatisfied"),
+            stat(T["reports.total"], h.total, id="half-total"),
+            stat(T["reports.overdue"], h.overdue, id="half-overdue"),
+            stat(T["reports.unsatisfied"], h.unsatisfied, id="half-unsatisfied"),
             spacing="5",
         ),
         rx.cond(
@@ -71,13 +71,13 @@ def _half() -> rx.Component:
                 rx.text(T["reports.by_category"], weight="medium", size="2"),
                 data_table(_heads(T["reports.category"], T["reports.count"], T["reports.overdue"],
                                   T["reports.unsatisfied"]),
-                           rx.foreach(S.cat_rows, lambda x: _line(T["request.category." + x["key"]], x,
+                           rx.foreach(S.cat_rows, lambda x: _line(T["request.category." + x.key], x,
                                                                   "half-cat"))),
                 rx.text(T["reports.by_grid"], weight="medium", size="2"),
                 data_table(_heads(T["reports.grid"], T["reports.count"], T["reports.overdue"],
                                   T["reports.unsatisfied"]),
                            rx.foreach(S.grid_rows, lambda x: _line(
-                               rx.cond(x["key"] != "", x["key"], T["reports.no_grid"]), x, "half-grid"))),
+                               rx.cond(x.key != "", x.key, T["reports.no_grid"]), x, "half-grid"))),
                 spacing="2",
                 width="100%",
             ),
@@ -105,15 +105,15 @@ def _half() -> rx.Component:
     )
 
 
-def _figure_row(first: rx.Component | rx.Var, f: dict, row_class: str) -> rx.Component:
+def _figure_row(first: rx.Component | rx.Var, f, row_class: str) -> rx.Component:
     return rx.table.row(
         rx.table.cell(first, white_space="nowrap"),
-        rx.table.cell(f["received"], class_name="q-received"),
-        rx.table.cell(f["handled"], class_name="q-handled"),
-        rx.table.cell(f["on_time_rate"], class_name="q-on-time"),
-        rx.table.cell(f["follow_up_rate"], class_name="q-follow-up"),
-        rx.table.cell(f["satisfaction"], class_name="q-satisfaction"),
-        rx.table.cell(f["satisfied_rate"], class_name="q-satisfied"),
+        rx.table.cell(f.received, class_name="q-received"),
+        rx.table.cell(f.handled, class_name="q-handled"),
+        rx.table.cell(f.on_time_rate, class_name="q-on-time"),
+        rx.table.cell(f.follow_up_rate, class_name="q-follow-up"),
+        rx.table.cell(f.satisfaction, class_name="q-satisfaction"),
+        rx.table.cell(f.satisfied_rate, class_name="q-satisfied"),
         class_name=row_class,
     )
 
@@ -139,21 +139,21 @@ def _quarter() -> rx.Component:
             gap="3", wrap="wrap", align="center",
         ),
         rx.flex(
-            stat(T["reports.received"], q["received"], id="q-received"),
-            stat(T["reports.handled"], q["handled"], id="q-handled"),
-            stat(T["reports.on_time_rate"], q["on_time_rate"], id="q-on-time"),
-            stat(T["reports.follow_up_rate"], q["follow_up_rate"], id="q-follow-up"),
-            stat(T["reports.satisfaction"], q["satisfaction"], id="q-satisfaction"),
-            stat(T["reports.satisfied_rate"], q["satisfied_rate"], id="q-satisfied"),
+            stat(T["reports.received"], q.received, id="q-received"),
+            stat(T["reports.handled"], q.handled, id="q-handled"),
+            stat(T["reports.on_time_rate"], q.on_time_rate, id="q-on-time"),
+            stat(T["reports.follow_up_rate"], q.follow_up_rate, id="q-follow-up"),
+            stat(T["reports.satisfaction"], q.satisfaction, id="q-satisfaction"),
+            stat(T["reports.satisfied_rate"], q.satisfied_rate, id="q-satisfied"),
             gap="4", wrap="wrap",
         ),
         data_table(_heads(T["reports.month"], *headers),
-                   rx.foreach(S.q_months, lambda f: _figure_row(f["month"], f, "q-month"))),
+                   rx.foreach(S.q_months, lambda f: _figure_row(f.label, f, "q-month"))),
         rx.cond(
             S.q_categories.length() > 0,
             data_table(_heads(T["reports.category"], *headers),
                        rx.foreach(S.q_categories, lambda f: _figure_row(
-                           T["request.category." + f["category"]], f, "q-category"))),
+                           T["request.category." + f.label], f, "q-category"))),
         ),
         rx.text(T["reports.quarter_hint"], size="1", color_scheme="gray"),
         id="quarter-section",
