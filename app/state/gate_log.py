@@ -6,6 +6,7 @@ keeps the picked day, the filter and the rows as the screen shows them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import reflex as rx
@@ -15,13 +16,33 @@ from app.domain import clock, gate_log
 from app.state.base import AppState, form_day
 
 
+@dataclass(frozen=True)
+class ScanLine:
+    """One gate scan of the day as the log lists it."""
+
+    at: str
+    gate: str
+    verdict: str
+    valid: bool
+    guard: str
+    worker: str
+    household: str
+
+
+@dataclass(frozen=True)
+class VerdictCount:
+    verdict: str
+    valid: bool
+    n: int
+
+
 class GateLogState(AppState):
     """One day of the community's gate scans."""
 
     day: str = ""  # ISO date picked; "" until the page loads (then today)
     refused_only: bool = False
-    rows: list[dict[str, str]] = []
-    counts: list[dict[str, str]] = []  # [{"verdict", "n"}] in the domain's verdict order
+    rows: list[ScanLine] = []
+    counts: list[VerdictCount] = []  # in the domain's verdict order
     total: int = 0
     refused: int = 0
 
@@ -34,11 +55,11 @@ class GateLogState(AppState):
         with session_scope() as db:
             log = gate_log.day_log(db, actor, day, refused_only=self.refused_only)
         self.rows = [
-            {"at": clock.local(r.at).strftime("%H:%M:%S"), "gate": r.gate, "verdict": r.verdict, "guard": r.guard,
-             "worker": r.worker, "household": r.household}
+            ScanLine(clock.local(r.at).strftime("%H:%M:%S"), r.gate, r.verdict, r.verdict == gate_log.VALID, r.guard,
+                     r.worker, r.household)
             for r in log.rows
         ]
-        self.counts = [{"verdict": v, "n": str(n)} for v, n in log.counts.items()]
+        self.counts = [VerdictCount(v, v == gate_log.VALID, n) for v, n in log.counts.items()]
         self.total, self.refused = log.total, log.refused
 
     @rx.event

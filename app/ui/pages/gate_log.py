@@ -13,20 +13,20 @@ from app.ui.components.shell import desk_shell
 T = AppState.t
 
 
-def _count(c: dict) -> rx.Component:
-    return rx.badge(T["gate.verdict." + c["verdict"]], " ", c["n"], size="2",
-                    color_scheme=rx.cond(c["verdict"] == "valid", "green", "red"),
-                    class_name="gate-log-count", data_verdict=c["verdict"])
+def _count(c) -> rx.Component:
+    return rx.badge(T["gate.verdict." + c.verdict], " ", c.n, size="2",
+                    color_scheme=rx.cond(c.valid, "green", "red"),
+                    class_name="gate-log-count", data_verdict=c.verdict)
 
 
-def _row(r: dict) -> rx.Component:
+def _row(r) -> rx.Component:
     return rx.hstack(
-        rx.text(r["at"], size="2", min_width="72px", font_variant_numeric="tabular-nums"),
+        rx.text(r.at, size="2", min_width="72px", font_variant_numeric="tabular-nums"),
         rx.vstack(
-            rx.badge(T["gate.verdict." + r["verdict"]],
-                     color_scheme=rx.cond(r["verdict"] == "valid", "green", "red")),
-            rx.cond(r["worker"] != "", rx.text(r["worker"], " · ", r["household"], size="2")),
-            rx.text(r["guard"], rx.cond(r["gate"] != "", " · " + r["gate"], ""), size="1",
+            rx.badge(T["gate.verdict." + r.verdict],
+                     color_scheme=rx.cond(r.valid, "green", "red")),
+            rx.cond(r.worker != "", rx.text(r.worker, " · ", r.household, size="2")),
+            rx.text(r.guard, rx.cond(r.gate != "", " · " + r.gate, ""), size="1",
                     color_scheme="gray"),
             spacing="1",
             align="start",
@@ -36,7 +36,7 @@ def _row(r: dict) -> rx.Component:
         padding_y="6px",
         border_bottom="1px solid var(--gray-4)",
         class_name="gate-log-row",
-        data_verdict=r["verdict"],
+        data_verdict=r.verdict,
     )
 
 
