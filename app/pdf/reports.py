@@ -54,7 +54,8 @@ def _notes(doc: TextPdf, lines: list[str]) -> None:
 
 
 def quarter_title(rep: QuarterReport) -> str:
-    return f"{rep.period.year}年第{rep.period.q}季度物业管理报告"
+    """"2031年第1季度物业管理报告": the notice board's title for the same report."""
+    return _zh("reports.publish_title", year=rep.period.year, q=rep.period.q)
 
 
 def render_quarterly(head: Header, rep: QuarterReport) -> ReportDoc:
