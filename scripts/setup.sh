@@ -13,13 +13,16 @@ stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 # 1. Debian packages: CJK fonts for the app (printed posters and tags, photo watermarks),
-#    Chromium for the tests only. apt runs only when something is missing.
+#    Chromium and poppler-utils for the tests only. apt runs only when something is missing.
 apt_pkgs=()
 if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
   apt_pkgs+=(fontconfig fonts-noto-cjk)
 fi
 if [ "$WITH_TEST" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   apt_pkgs+=(chromium)
+fi
+if [ "$WITH_TEST" = 1 ] && ! command -v pdftotext >/dev/null 2>&1; then
+  apt_pkgs+=(poppler-utils)  # pdftotext/pdffonts: the report tests read the PDFs' text
 fi
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   echo "==> installing ${apt_pkgs[*]} (apt)"

@@ -1,4 +1,4 @@
-"""Grid sizing: one butler per 350-400 households, more only for a gold butler."""
+"""Grid sizing: one butler per 350-400 households (`app.domain.constants`), more only for a gold butler."""
 
 from __future__ import annotations
 
@@ -8,20 +8,21 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from app.db.models import Building, Grid, Household, Resident, Staff
+from app.domain import constants
 
-BAND_MIN = 350
-BAND_MAX = 400
+BAND_MIN = constants.GRID_HOUSEHOLDS_MIN
+BAND_MAX = constants.GRID_HOUSEHOLDS_MAX
 
 # band states
 UNDER = "under"
 OK = "ok"
 OVER = "over"
-GOLD = "gold"  # above 400, allowed because the butler is a gold butler
+GOLD = "gold"  # above the band, allowed because the butler is a gold butler
 NO_BUTLER = "no_butler"
 
 
 def band(households: int, gold_butler: bool) -> str:
-    """Where a grid of `households` stands against the 350-400 rule."""
+    """Where a grid of `households` stands against the BAND_MIN–BAND_MAX rule."""
     if households < BAND_MIN:
         return UNDER
     if households > BAND_MAX:

@@ -42,7 +42,7 @@ from app.db.models import (
     RenovationApplication,
     RenovationApproval,
 )
-from app.domain import audit, clock, evidence, households, roles
+from app.domain import audit, clock, constants, evidence, households, roles
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text, normalize_phone
@@ -185,8 +185,8 @@ def _validated(session: Session, community_id: int, v: dict) -> dict:
         raise DomainError("form.required", field="planned_dates")
     if end < start:
         raise DomainError("renovation.bad_dates")
-    hs = _hours(v.get("hours_start", "08:00"), "hours_start")
-    he = _hours(v.get("hours_end", "18:00"), "hours_end")
+    hs = _hours(v.get("hours_start", constants.CONSTRUCTION_START), "hours_start")
+    he = _hours(v.get("hours_end", constants.CONSTRUCTION_END), "hours_end")
     if he <= hs:
         raise DomainError("renovation.bad_hours", field="hours_end")
     resident_phone = v.get("resident_phone") or ""
@@ -242,8 +242,8 @@ def apply(
     waterproofing_areas: Iterable[str] = (),
     hot_work: bool = False,
     scope_note: str = "",
-    hours_start: str = "08:00",
-    hours_end: str = "18:00",
+    hours_start: str = constants.CONSTRUCTION_START,
+    hours_end: str = constants.CONSTRUCTION_END,
     resident_name: str = "",
     resident_phone: str = "",
     client_id: str | None = None,

@@ -43,7 +43,7 @@ from sqlalchemy import and_, case, exists, func, literal
 from sqlmodel import Session, col, select
 
 from app.db.models import FollowUp, Grid, ImprovementPlan, RequestEvent, ServiceRequest, Staff
-from app.domain import audit, clock
+from app.domain import audit, clock, constants
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 from app.domain.requests import FOLLOWED_UP_CATEGORIES
@@ -105,27 +105,27 @@ class Quarter:
 
     @property
     def start(self) -> date:
-        return date(self.year, 3 * self.q - 2, 1)
+        return self.months[0]
 
     @property
     def end(self) -> date:
-        month = 3 * self.q
+        month = constants.quarter_months(self.q)[-1]
         return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     @property
     def months(self) -> list[date]:
-        """The first day of each of its three months."""
-        return [date(self.year, 3 * self.q - 2 + i, 1) for i in range(3)]
+        """The first day of each of its months (constants.MONTHS_PER_QUARTER)."""
+        return [date(self.year, m, 1) for m in constants.quarter_months(self.q)]
 
 
 def quarter_of(day: date) -> Quarter:
-    return Quarter(day.year, (day.month - 1) // 3 + 1)
+    return Quarter(day.year, constants.quarter_of_month(day.month))
 
 
 def parse_quarter(key: str) -> Quarter:
     """"2026-Q3" -> Quarter(2026, 3)."""
-    m = re.fullmatch(r"(\d{4})-Q([1-4])", (key or "").strip())
-    if not m or not 2000 <= int(m.group(1)) <= 2100:
+    m = re.fullmatch(r"(\d{4})-Q(\d)", (key or "").strip())
+    if not m or not 2000 <= int(m.group(1)) <= 2100 or not 1 <= int(m.group(2)) <= constants.QUARTERS_PER_YEAR:
         raise DomainError("report.bad_period")
     return Quarter(int(m.group(1)), int(m.group(2)))
 

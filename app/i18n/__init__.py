@@ -2,10 +2,13 @@
 
 Components read `AppState.t["key"]` (the active catalog is state, so the
 lookup happens in the browser); server-side messages use `translate()`.
+The handbook's numbers (`app.domain.constants`) are catalog parameters filled in
+when the catalogs are built.
 """
 
 from __future__ import annotations
 
+from app.domain import constants
 from app.i18n import (
     evidence_ui,
     gate_log_ui,
@@ -28,10 +31,28 @@ _FEATURES = (grid_planning, patrols, evidence_ui, requests, resident_requests, r
              renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui)
 
 DEFAULT = "zh"
-CATALOGS: dict[str, dict[str, str]] = {
-    "zh": {**ZH, **{k: v for m in _FEATURES for k, v in m.ZH.items()}},
-    "en": {**EN, **{k: v for m in _FEATURES for k, v in m.EN.items()}},
-}
+
+
+def with_constants(text: str, values: dict[str, object]) -> str:
+    """`text` with the domain's numbers filled in (`{band_min}` -> 350); every other `{name}`
+    stays for `translate()` to fill at run time."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def build_catalogs() -> dict[str, dict[str, str]]:
+    """The catalogs of every language, with `app.domain.constants.catalog_params()` filled in:
+    the UI reads them as they are (`AppState.t["grid.band"]`), so the numbers go in here."""
+    values = constants.catalog_params()
+    merged = {
+        "zh": {**ZH, **{k: v for m in _FEATURES for k, v in m.ZH.items()}},
+        "en": {**EN, **{k: v for m in _FEATURES for k, v in m.EN.items()}},
+    }
+    return {lang: {k: with_constants(v, values) for k, v in cat.items()} for lang, cat in merged.items()}
+
+
+CATALOGS: dict[str, dict[str, str]] = build_catalogs()
 LANGUAGES = tuple(CATALOGS)
 
 

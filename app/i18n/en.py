@@ -94,7 +94,7 @@ EN: dict[str, str] = {
     "home.desk.staff": "Active staff",
     "home.desk.front_desk_phone": "Front desk phone",
     "home.desk.grids": "Grids",
-    "grid.band": "Planning rule: 350–400 households per butler",
+    "grid.band": "Planning rule: {band_min}–{band_max} households per butler",
     "grid.state.ok": "Within the band",
     "grid.state.under": "Too few households",
     "grid.state.over": "Above the limit",

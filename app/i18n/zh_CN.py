@@ -101,7 +101,7 @@ ZH: dict[str, str] = {
     "home.desk.staff": "在岗员工",
     "home.desk.front_desk_phone": "前台电话",
     "home.desk.grids": "网格一览",
-    "grid.band": "规划标准：每名管家 350–400 户",
+    "grid.band": "规划标准：每名管家 {band_min}–{band_max} 户",
     "grid.state.ok": "符合标准",
     "grid.state.under": "户数不足",
     "grid.state.over": "超出上限",

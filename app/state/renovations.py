@@ -18,7 +18,7 @@ from sqlmodel import select
 from app.api import renovation_docs
 from app.db.models import Staff
 from app.db.session import session_scope
-from app.domain import households, renovation_passes, renovations
+from app.domain import constants, households, renovation_passes, renovations
 from app.domain.errors import DomainError
 from app.state.base import AppState, ReloadsRecord, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
@@ -39,7 +39,8 @@ def _fields(form: dict) -> dict:
         waterproofing_areas=[a for a in renovations.WATERPROOFING_AREAS if form.get(f"area_{a}")],
         hot_work=bool(form.get("hot_work")), scope_note=form_text(form, "scope_note"),
         planned_start=_day(form.get("planned_start")), planned_end=_day(form.get("planned_end")),
-        hours_start=form_text(form, "hours_start") or "08:00", hours_end=form_text(form, "hours_end") or "18:00",
+        hours_start=form_text(form, "hours_start") or constants.CONSTRUCTION_START,
+        hours_end=form_text(form, "hours_end") or constants.CONSTRUCTION_END,
     )
 
 

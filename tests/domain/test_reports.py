@@ -170,7 +170,7 @@ def test_permissions_and_periods(db, actor_of, world):
     assert [q.key for q in reports.recent_quarters(3, date(2031, 2, 1))] == ["2031-Q1", "2030-Q4", "2030-Q3"]
 
 
-def test_printed_reports_are_one_a4_page(db, actor_of, world, tmp_path):
+def test_printed_reports_are_one_a4_page(db, actor_of, world):
     from app.pdf import reports as pdf
 
     boss = actor_of(SUPERVISOR)
@@ -179,7 +179,5 @@ def test_printed_reports_are_one_a4_page(db, actor_of, world, tmp_path):
     for doc in (pdf.render_quarterly(head, reports.quarterly(db, boss, "2031-Q1")),
                 pdf.render_half_month(head, reports.half_month_summary(db, boss, "2031-01-01"))):
         assert doc.pdf.startswith(b"%PDF-")
-        assert pdf.page_count(doc.pdf) == 1
-        assert doc.pdf.count(b"/MediaBox [ 0 0 595.2 841.92 ]") == 1
-        assert (doc.width_px, doc.height_px) == (2480, 3508)
-    (tmp_path / "q.png").write_bytes(pdf.render_quarterly(head, reports.quarterly(db, boss, "2031-Q1")).png_preview)
+        assert pdf.page_count(doc.pdf) == doc.pages == 1
+        assert doc.pdf.count(b"/MediaBox [0 0 595.28 841.89]") == 1  # A4 in points

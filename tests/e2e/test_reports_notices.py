@@ -209,7 +209,7 @@ def test_notice_board_and_reports(browser, served_app, phone, monkeypatch):
     pdf = boss.request.get(href)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     body = pdf.body()
-    assert body.startswith(b"%PDF-") and body.count(b"/MediaBox [ 0 0 595.2 841.92 ]") == 1
+    assert body.startswith(b"%PDF-") and body.count(b"/MediaBox [0 0 595.28 841.89]") == 1
     assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", body)) == 1
     assert boss.request.get(href.split("?")[0]).status == 403
     half_pdf = boss.request.get(boss.locator("#half-pdf").get_attribute("href"))

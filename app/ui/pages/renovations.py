@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.domain import renovation_passes, renovations
+from app.domain import constants, renovation_passes, renovations
 from app.state.base import AppState
 from app.state.renovations import RenovationsState as S
 from app.ui.components.cards import empty, section
@@ -119,8 +119,8 @@ def form_page() -> rx.Component:
                 rx.grid(
                     _field("reno.planned_start", "planned_start", type="date", required=True),
                     _field("reno.planned_end", "planned_end", type="date", required=True),
-                    _field("field.hours_start", "hours_start", type="time", default_value="08:00"),
-                    _field("field.hours_end", "hours_end", type="time", default_value="18:00"),
+                    _field("field.hours_start", "hours_start", type="time", default_value=constants.CONSTRUCTION_START),
+                    _field("field.hours_end", "hours_end", type="time", default_value=constants.CONSTRUCTION_END),
                     columns=rx.breakpoints(initial="2", sm="4"), spacing="3", width="100%",
                 ),
                 rx.el.input(type="hidden", name="client_id", value=AppState.form_id, read_only=True),
