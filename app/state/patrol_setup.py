@@ -3,10 +3,12 @@
 Thin, like app.state.patrols: every write is `self._run("patrol.setup", patrols.<fn>, ...)`
 (server-side role check, one transaction, the error in the user's language);
 reads re-check the role too. The state keeps only what the screen shows, as
-lists of dicts of str. The tag sheet is a signed link to `/api/grids/{id}/tags.pdf`.
+typed rows (ids as the strings the forms and selects carry). The tag sheet is a signed link to `/api/grids/{id}/tags.pdf`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import reflex as rx
 from reflex_base.utils.form import FormData
@@ -41,12 +43,63 @@ def tag_sheet_path(grid_id: int) -> str:
     return f"/api/grids/{grid_id}/tags.pdf"
 
 
+@dataclass(frozen=True)
+class GridOption:
+    id: str  # a select's value
+    name: str
+
+
+@dataclass(frozen=True)
+class CheckpointItem:
+    """A checkpoint in the set-up table (ids are strings: they travel as form and button values)."""
+
+    id: str
+    pos: int
+    name: str
+    place: str
+    code: str
+    lat: str  # as typed back into the edit form
+    lng: str
+    gps: str  # "31.23040, 121.47370", "" without
+    item_count: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    """A checklist item of a checkpoint, or a line of the community's template."""
+
+    id: str
+    category: str
+    text: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class RouteItem:
+    id: str
+    name: str
+    stops: str  # "A → B → C"
+    stop_ids: tuple[str, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    id: str
+    route_id: str
+    route: str
+    cadence: str  # in words
+    due_by: str
+    active: bool
+
+
 class PatrolSetupState(AppState):
     """The patrol set-up screen of one grid."""
 
-    grids: list[dict[str, str]] = []
+    grids: list[GridOption] = []
     grid_id: str = ""
-    checkpoints: list[dict[str, str]] = []
+    checkpoints: list[CheckpointItem] = []
     tags_url: str = ""
     # the checkpoint whose row is being edited / whose reissue awaits confirmation
     editing: str = ""
@@ -54,9 +107,9 @@ class PatrolSetupState(AppState):
     # the checkpoint whose checklist is shown
     cp_id: str = ""
     cp_name: str = ""
-    items: list[dict[str, str]] = []
-    template_lines: list[dict[str, str]] = []
-    routes: list[dict[str, str]] = []
+    items: list[ChecklistLine] = []
+    template_lines: list[ChecklistLine] = []
+    routes: list[RouteItem] = []
     # the route form: "" closed, "new", or a route id; the checkpoints it starts ticked
     route_form: str = ""
     route_form_name: str = ""
@@ -64,7 +117,7 @@ class PatrolSetupState(AppState):
     # the plan form: the route id it is open for, and its cadence
     plan_route: str = ""
     plan_cadence: str = patrols.DAILY
-    plans: list[dict[str, str]] = []
+    plans: list[PlanItem] = []
     # bumped after each successful write: forms keyed by it start empty again
     nonce: int = 0
 
@@ -87,55 +140,30 @@ class PatrolSetupState(AppState):
         with session_scope() as db:
             view = patrols.setup_view(db, actor, int(self.grid_id) if self.grid_id.isdigit() else None,
                                       int(self.cp_id) if self.cp_id.isdigit() else None)
-        self.grids = [{"id": str(g.id), "name": g.name} for g in view.grids]
+        self.grids = [GridOption(str(g.id), g.name) for g in view.grids]
         self.grid_id = "" if view.grid_id is None else str(view.grid_id)
-        self.template_lines = [
-            {"id": str(ln.id), "category": ln.category, "text": ln.text,
-             "active": "1" if ln.active else ""}
-            for ln in view.template
-        ]
+        self.template_lines = [ChecklistLine(str(ln.id), ln.category, ln.text, ln.active) for ln in view.template]
         self.tags_url = "" if view.grid_id is None else links.sign(tag_sheet_path(view.grid_id))
         self.checkpoints = [
-            {
-                "id": str(c.id),
-                "pos": str(c.position + 1),
-                "name": c.name,
-                "place": c.place,
-                "code": c.code,
-                "lat": "" if c.latitude is None else f"{c.latitude:g}",
-                "lng": "" if c.longitude is None else f"{c.longitude:g}",
-                "gps": "" if c.latitude is None else f"{c.latitude:.5f}, {c.longitude:.5f}",
-                "items": str(c.items),
-                "active": "1" if c.active else "",
-            }
+            CheckpointItem(
+                id=str(c.id), pos=c.position + 1, name=c.name, place=c.place, code=c.code,
+                lat="" if c.latitude is None else f"{c.latitude:g}",
+                lng="" if c.longitude is None else f"{c.longitude:g}",
+                gps="" if c.latitude is None else f"{c.latitude:.5f}, {c.longitude:.5f}",
+                item_count=c.items, active=c.active,
+            )
             for c in view.checkpoints
         ]
         self.cp_id = "" if view.checkpoint_id is None else str(view.checkpoint_id)
         self.cp_name = next((c.name for c in view.checkpoints if c.id == view.checkpoint_id), "")
-        self.items = [
-            {"id": str(i.id), "category": i.category, "text": i.text,
-             "active": "1" if i.active else ""}
-            for i in view.items
-        ]
+        self.items = [ChecklistLine(str(i.id), i.category, i.text, i.active) for i in view.items]
         self.routes = [
-            {
-                "id": str(r.id),
-                "name": r.name,
-                "stops": " → ".join(r.stop_names),
-                "stop_ids": ",".join(str(i) for i in r.stop_ids),
-                "count": str(len(r.stop_ids)),
-            }
+            RouteItem(str(r.id), r.name, " → ".join(r.stop_names), tuple(str(i) for i in r.stop_ids),
+                      len(r.stop_ids))
             for r in view.routes
         ]
         self.plans = [
-            {
-                "id": str(p.id),
-                "route_id": str(p.route_id),
-                "route": p.route_name,
-                "cadence": self._cadence_text(p),
-                "due_by": p.due_by,
-                "active": "1" if p.active else "",
-            }
+            PlanItem(str(p.id), str(p.route_id), p.route_name, self._cadence_text(p), p.due_by, p.active)
             for p in view.plans
         ]
 
@@ -277,12 +305,12 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def edit_route(self, route_id: str):
-        route = next((r for r in self.routes if r["id"] == route_id), None)
+        route = next((r for r in self.routes if r.id == str(route_id)), None)
         if route is None:
             return
-        self.route_form = route_id
-        self.route_form_name = route["name"]
-        self.route_form_stops = [s for s in route["stop_ids"].split(",") if s]
+        self.route_form = route.id
+        self.route_form_name = route.name
+        self.route_form_stops = list(route.stop_ids)
         self.flash = ""
 
     @rx.event
@@ -295,7 +323,7 @@ class PatrolSetupState(AppState):
             return
         ticked = {str(v) for v in form.getlist("stop")}
         # walking order = the checkpoints' order in the grid
-        ids = [int(c["id"]) for c in self.checkpoints if c["id"] in ticked]
+        ids = [int(c.id) for c in self.checkpoints if c.id in ticked]
         route_id = None if self.route_form == "new" else int(self.route_form)
         done = self._run(ACTION, patrols.save_route, grid_id=int(self.grid_id),
                          name=form_text(form, "name"), checkpoint_ids=ids, route_id=route_id,

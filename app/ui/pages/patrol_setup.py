@@ -59,7 +59,7 @@ def _category_select(select_id: str) -> rx.Component:
 
 def _active_badge(active: rx.Var) -> rx.Component:
     return rx.cond(
-        active == "1",
+        active,
         rx.badge(T["patrol.setup.active"], color_scheme="green", variant="soft"),
         rx.badge(T["patrol.setup.inactive"], color_scheme="gray", variant="soft"),
     )
@@ -67,7 +67,7 @@ def _active_badge(active: rx.Var) -> rx.Component:
 
 def _toggle(active: rx.Var, on_deactivate, on_activate, **props) -> rx.Component:
     return rx.cond(
-        active == "1",
+        active,
         rx.button(T["patrol.setup.deactivate"], on_click=on_deactivate, size="1", variant="soft",
                   color_scheme="gray", **props),
         rx.button(T["patrol.setup.activate"], on_click=on_activate, size="1", variant="soft", **props),
@@ -83,7 +83,7 @@ def _grid_picker() -> rx.Component:
         rx.select.root(
             rx.select.trigger(id="grid-select", min_width="160px"),
             rx.select.content(
-                rx.foreach(S.grids, lambda g: rx.select.item(g["name"], value=g["id"]))
+                rx.foreach(S.grids, lambda g: rx.select.item(g.name, value=g.id))
             ),
             value=S.grid_id,
             on_change=S.choose_grid,
@@ -104,30 +104,30 @@ def _grid_picker() -> rx.Component:
     )
 
 
-def _checkpoint_row(c: dict) -> rx.Component:
+def _checkpoint_row(c) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(c["pos"]),
-        rx.table.cell(rx.text(c["name"], weight="medium", white_space="nowrap"), class_name="cp-name"),
-        rx.table.cell(c["place"]),
-        rx.table.cell(rx.code(c["code"], size="3", white_space="nowrap"), class_name="cp-code"),
-        rx.table.cell(rx.text(c["gps"], size="1", white_space="nowrap"), class_name="cp-gps"),
+        rx.table.cell(c.pos),
+        rx.table.cell(rx.text(c.name, weight="medium", white_space="nowrap"), class_name="cp-name"),
+        rx.table.cell(c.place),
+        rx.table.cell(rx.code(c.code, size="3", white_space="nowrap"), class_name="cp-code"),
+        rx.table.cell(rx.text(c.gps, size="1", white_space="nowrap"), class_name="cp-gps"),
         rx.table.cell(
-            rx.link(c["items"], on_click=S.show_items(c["id"]), cursor="pointer", class_name="cp-items")
+            rx.link(c.item_count, on_click=S.show_items(c.id), cursor="pointer", class_name="cp-items")
         ),
-        rx.table.cell(_active_badge(c["active"])),
+        rx.table.cell(_active_badge(c.active)),
         rx.table.cell(
             rx.hstack(
-                rx.button(T["common.edit"], on_click=S.edit(c["id"]), size="1", variant="soft",
+                rx.button(T["common.edit"], on_click=S.edit(c.id), size="1", variant="soft",
                           class_name="cp-edit"),
-                rx.button(T["patrol.setup.checklist"], on_click=S.show_items(c["id"]), size="1",
+                rx.button(T["patrol.setup.checklist"], on_click=S.show_items(c.id), size="1",
                           variant="soft", class_name="cp-checklist"),
-                rx.button(T["patrol.setup.reissue"], on_click=S.ask_reissue(c["id"]), size="1",
+                rx.button(T["patrol.setup.reissue"], on_click=S.ask_reissue(c.id), size="1",
                           variant="outline", color_scheme="orange", class_name="cp-reissue"),
                 spacing="2",
             )
         ),
         class_name="cp-row",
-        data_name=c["name"],
+        data_name=c.name,
     )
 
 
@@ -141,8 +141,8 @@ def _reissue_confirm() -> rx.Component:
                     rx.foreach(
                         S.checkpoints,
                         lambda c: rx.cond(
-                            c["id"] == S.confirm_reissue,
-                            rx.text(T["patrol.setup.reissue_confirm"].replace("{name}", c["name"]),
+                            c.id == S.confirm_reissue,
+                            rx.text(T["patrol.setup.reissue_confirm"].replace("{name}", c.name),
                                     as_="span"),
                         ),
                     )
@@ -162,23 +162,23 @@ def _reissue_confirm() -> rx.Component:
     )
 
 
-def _edit_form(c: dict) -> rx.Component:
+def _edit_form(c) -> rx.Component:
     return rx.cond(
-        c["id"] == S.editing,
+        c.id == S.editing,
         rx.form(
             rx.vstack(
-                rx.text(T["common.edit"], " · ", c["name"], weight="medium"),
+                rx.text(T["common.edit"], " · ", c.name, weight="medium"),
                 _row_of(
-                    _field(T["field.checkpoint_name"], "name", "edit-name", default_value=c["name"]),
-                    _field(T["field.place"], "place", "edit-place", default_value=c["place"]),
-                    _field(T["patrol.setup.latitude"], "latitude", "edit-lat", default_value=c["lat"],
+                    _field(T["field.checkpoint_name"], "name", "edit-name", default_value=c.name),
+                    _field(T["field.place"], "place", "edit-place", default_value=c.place),
+                    _field(T["patrol.setup.latitude"], "latitude", "edit-lat", default_value=c.lat,
                            input_mode="decimal"),
-                    _field(T["patrol.setup.longitude"], "longitude", "edit-lng", default_value=c["lng"],
+                    _field(T["patrol.setup.longitude"], "longitude", "edit-lng", default_value=c.lng,
                            input_mode="decimal"),
                 ),
                 rx.hstack(
                     rx.el.label(
-                        rx.el.input(type="checkbox", name="active", default_checked=c["active"] == "1",
+                        rx.el.input(type="checkbox", name="active", default_checked=c.active,
                                     id="edit-active", style={"width": "20px", "height": "20px"}),
                         rx.text(T["patrol.setup.active"], as_="span", size="2"),
                         style={"display": "flex", "alignItems": "center", "gap": "8px"},
@@ -194,7 +194,7 @@ def _edit_form(c: dict) -> rx.Component:
                 width="100%",
             ),
             on_submit=S.save_checkpoint,
-            key=c["id"],
+            key=c.id,
             width="100%",
             id="edit-checkpoint",
         ),
@@ -251,19 +251,19 @@ def _checkpoints_section() -> rx.Component:
 # ---- checklists -------------------------------------------------------------------------------
 
 
-def _item_row(i: dict) -> rx.Component:
+def _item_row(i) -> rx.Component:
     return rx.hstack(
-        _category_badge(i["category"]),
-        rx.text(i["text"], size="2", flex="1", min_width="0",
-                color=rx.cond(i["active"] == "1", "inherit", "var(--gray-9)"),
-                text_decoration=rx.cond(i["active"] == "1", "none", "line-through")),
-        _toggle(i["active"], S.set_item_active(i["id"], False), S.set_item_active(i["id"], True),
+        _category_badge(i.category),
+        rx.text(i.text, size="2", flex="1", min_width="0",
+                color=rx.cond(i.active, "inherit", "var(--gray-9)"),
+                text_decoration=rx.cond(i.active, "none", "line-through")),
+        _toggle(i.active, S.set_item_active(i.id, False), S.set_item_active(i.id, True),
                 class_name="item-toggle"),
         align="center",
         spacing="2",
         width="100%",
         class_name="item-row",
-        data_active=i["active"],
+        data_active=rx.cond(i.active, "1", ""),
     )
 
 
@@ -310,12 +310,12 @@ def _template_section() -> rx.Component:
             rx.foreach(
                 S.template_lines,
                 lambda ln: rx.hstack(
-                    _category_badge(ln["category"]),
-                    rx.text(ln["text"], size="2", flex="1", min_width="0",
-                            color=rx.cond(ln["active"] == "1", "inherit", "var(--gray-9)"),
-                            text_decoration=rx.cond(ln["active"] == "1", "none", "line-through")),
-                    _toggle(ln["active"], S.set_line_active(ln["id"], False),
-                            S.set_line_active(ln["id"], True)),
+                    _category_badge(ln.category),
+                    rx.text(ln.text, size="2", flex="1", min_width="0",
+                            color=rx.cond(ln.active, "inherit", "var(--gray-9)"),
+                            text_decoration=rx.cond(ln.active, "none", "line-through")),
+                    _toggle(ln.active, S.set_line_active(ln.id, False),
+                            S.set_line_active(ln.id, True)),
                     align="center",
                     spacing="2",
                     width="100%",
@@ -359,9 +359,9 @@ def _route_form() -> rx.Component:
                     rx.foreach(
                         S.checkpoints,
                         lambda c: rx.cond(
-                            c["active"] == "1",
-                            _checkbox(rx.text(c["pos"], ". ", c["name"], as_="span", size="2"), "stop",
-                                      c["id"], S.route_form_stops.contains(c["id"]),
+                            c.active,
+                            _checkbox(rx.text(c.pos, ". ", c.name, as_="span", size="2"), "stop",
+                                      c.id, S.route_form_stops.contains(c.id),
                                       class_name="route-stop"),
                         ),
                     ),
@@ -386,16 +386,16 @@ def _route_form() -> rx.Component:
     )
 
 
-def _plan_row(p: dict, route_id: rx.Var) -> rx.Component:
+def _plan_row(p, route_id: rx.Var) -> rx.Component:
     return rx.cond(
-        p["route_id"] == route_id,
+        p.route_id == route_id,
         rx.hstack(
             rx.icon("calendar-clock", size=16),
-            rx.text(p["cadence"], size="2", class_name="plan-cadence"),
-            rx.text(T["patrol.setup.due_by"], " ", p["due_by"], size="2", color_scheme="gray"),
-            _active_badge(p["active"]),
+            rx.text(p.cadence, size="2", class_name="plan-cadence"),
+            rx.text(T["patrol.setup.due_by"], " ", p.due_by, size="2", color_scheme="gray"),
+            _active_badge(p.active),
             rx.spacer(),
-            _toggle(p["active"], S.set_plan_active(p["id"], False), S.set_plan_active(p["id"], True),
+            _toggle(p.active, S.set_plan_active(p.id, False), S.set_plan_active(p.id, True),
                     class_name="plan-toggle"),
             align="center",
             spacing="2",
@@ -461,27 +461,27 @@ def _plan_form(route_id: rx.Var) -> rx.Component:
     )
 
 
-def _route_card(r: dict) -> rx.Component:
+def _route_card(r) -> rx.Component:
     return rx.box(
         rx.vstack(
             rx.hstack(
                 rx.icon("route", size=18),
-                rx.text(r["name"], weight="bold", class_name="route-name"),
-                rx.badge(r["count"], " ", T["patrol.stops"], variant="soft"),
+                rx.text(r.name, weight="bold", class_name="route-name"),
+                rx.badge(r.count, " ", T["patrol.stops"], variant="soft"),
                 rx.spacer(),
-                rx.button(T["patrol.setup.edit_stops"], on_click=S.edit_route(r["id"]), size="1",
+                rx.button(T["patrol.setup.edit_stops"], on_click=S.edit_route(r.id), size="1",
                           variant="soft", class_name="route-edit"),
-                rx.button(T["patrol.setup.add_plan"], on_click=S.open_plan(r["id"]), size="1",
+                rx.button(T["patrol.setup.add_plan"], on_click=S.open_plan(r.id), size="1",
                           variant="soft", class_name="plan-open"),
                 align="center",
                 spacing="2",
                 wrap="wrap",
                 width="100%",
             ),
-            rx.text(r["stops"], size="2", color_scheme="gray", class_name="route-stops"),
+            rx.text(r.stops, size="2", color_scheme="gray", class_name="route-stops"),
             rx.text(T["patrol.setup.plans"], size="1", weight="medium"),
-            rx.foreach(S.plans, lambda p: _plan_row(p, r["id"])),
-            _plan_form(r["id"]),
+            rx.foreach(S.plans, lambda p: _plan_row(p, r.id)),
+            _plan_form(r.id),
             spacing="2",
             width="100%",
         ),
@@ -490,7 +490,7 @@ def _route_card(r: dict) -> rx.Component:
         border_radius="8px",
         width="100%",
         class_name="route-card",
-        data_name=r["name"],
+        data_name=r.name,
     )
 
 
