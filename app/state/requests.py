@@ -182,15 +182,32 @@ def sweep(community_id: int) -> None:
         requests.sweep_overdue(db, community_id)
 
 
+@dataclass(frozen=True)
+class DeskCounts:
+    today: int = 0
+    open: int = 0
+    overdue: int = 0
+    major: int = 0  # major complaints not yet acknowledged
+    follow: int = 0  # awaiting follow-up
+    coverage: str = ""  # follow-up coverage this quarter, "92%"
+
+
+@dataclass(frozen=True)
+class GridLoadItem:
+    name: str  # "" for requests with no grid
+    open: int
+    overdue: int
+
+
 class RequestDeskState(AppState):
     """The desk dashboard: counts, today's queue, overdue, major, awaiting follow-up, by grid; register search."""
 
-    counts: dict[str, str] = {}
+    counts: DeskCounts = DeskCounts()
     today: list[RequestItem] = []
     overdue: list[RequestItem] = []
     major: list[RequestItem] = []
     follow: list[RequestItem] = []
-    loads: list[dict[str, str]] = []
+    loads: list[GridLoadItem] = []
     alerts: list[AlertItem] = []
     grids: list[requests.Person] = []
     results: list[RequestItem] = []
@@ -205,23 +222,19 @@ class RequestDeskState(AppState):
         sweep(cid)
         with session_scope() as db:
             c = request_search.counts(db, cid)
-            self.counts = {
-                "today": str(c.today), "open": str(c.open), "overdue": str(c.overdue),
-                "major": str(c.major_unacknowledged), "follow": str(c.awaiting_follow_up),
+            self.counts = DeskCounts(
+                today=c.today, open=c.open, overdue=c.overdue, major=c.major_unacknowledged,
+                follow=c.awaiting_follow_up,
                 # follow-up coverage this quarter against the handbook's 100%
-                "coverage": reports.percent(
+                coverage=reports.percent(
                     reports.quarterly_for(db, cid, reports.quarter_of(clock.today())).total.follow_up_rate
                 ),
-            }
+            )
             self.today = [request_row(r) for r in request_search.today_queue(db, cid, limit=20)]
             self.overdue = [request_row(r) for r in request_search.overdue(db, cid, limit=20)]
             self.major = [request_row(r) for r in request_search.major_open(db, cid, limit=10)]
             self.follow = [request_row(r) for r in request_search.awaiting_follow_up(db, cid, limit=20)]
-            self.loads = [
-                {"grid_id": str(g.grid_id or ""), "name": g.grid_name, "open": str(g.open),
-                 "overdue": str(g.overdue)}
-                for g in request_search.by_grid(db, cid)
-            ]
+            self.loads = [GridLoadItem(g.grid_name, g.open, g.overdue) for g in request_search.by_grid(db, cid)]
             self.alerts = _alert_rows(db, actor)
             self.grids = requests.grid_choices(db, cid)
 

@@ -114,11 +114,11 @@ def _search() -> rx.Component:
     )
 
 
-def _load_row(g: dict) -> rx.Component:
+def _load_row(g) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.cond(g["name"] != "", g["name"], T["request.no_grid"])),
-        rx.table.cell(g["open"]),
-        rx.table.cell(rx.text(g["overdue"], color=rx.cond(g["overdue"] != "0", "var(--red-11)", "inherit"),
+        rx.table.cell(rx.cond(g.name != "", g.name, T["request.no_grid"])),
+        rx.table.cell(g.open),
+        rx.table.cell(rx.text(g.overdue, color=rx.cond(g.overdue != 0, "var(--red-11)", "inherit"),
                               weight="bold")),
         class_name="load-row",
     )
@@ -131,12 +131,12 @@ def desk_home() -> rx.Component:
         T["home.desk.title"],
         alert_list(D.alerts, D.open_alert),
         rx.flex(
-            stat(T["request.count.today"], n["today"], id="count-today"),
-            stat(T["request.count.open"], n["open"], id="count-open"),
-            stat(T["request.count.overdue"], rx.text(n["overdue"], color="var(--red-11)"), id="count-overdue"),
-            stat(T["request.count.major"], n["major"], id="count-major"),
-            stat(T["request.count.follow"], n["follow"], id="count-follow"),
-            stat(T["request.count.coverage"], n["coverage"], id="count-coverage"),
+            stat(T["request.count.today"], n.today, id="count-today"),
+            stat(T["request.count.open"], n.open, id="count-open"),
+            stat(T["request.count.overdue"], rx.text(n.overdue, color="var(--red-11)"), id="count-overdue"),
+            stat(T["request.count.major"], n.major, id="count-major"),
+            stat(T["request.count.follow"], n.follow, id="count-follow"),
+            stat(T["request.count.coverage"], n.coverage, id="count-coverage"),
             rx.spacer(),
             rx.cond(
                 AppState.perms.contains("request.limits"),
