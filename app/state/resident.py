@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -36,6 +37,28 @@ def _path_tail(state: rx.State, prefix: str) -> str:
     """The last part of the page's path when it starts with `prefix` (e.g. the token of /r/<token>)."""
     path = str(state.router.url.path or "")
     return path.rstrip("/").rsplit("/", 1)[-1][:2048] if path.startswith(prefix) else ""
+
+
+@dataclass(frozen=True)
+class MyRequest:
+    """One of the resident's own requests (remembered by this browser), newest first."""
+
+    link: str
+    id: int
+    category: str
+    status: str
+    received: str
+
+
+@dataclass(frozen=True)
+class LinkStep:
+    """A step of the request's history as the resident's private link shows it."""
+
+    at: str
+    kind: str
+    who: str  # "resident", "staff", a role, or "" for the system
+    note: str
+    note_key: str
 
 
 class _Resident(AppState):
@@ -80,7 +103,7 @@ class ResidentRequestState(_Resident):
     filed_url: str = ""
     filed_note: str = ""
     copied: bool = False
-    mine: list[dict[str, str]] = []
+    mine: list[MyRequest] = []
 
     @rx.var
     def filed_path(self) -> str:
@@ -91,14 +114,7 @@ class ResidentRequestState(_Resident):
 
     def _load_mine(self, db) -> None:
         self.mine = [
-            {
-                "link": r.link,
-                "id": str(r.id),
-                "category": r.category,
-                "status": r.status,
-                "received": _when(r.received_at),
-            }
-            for r in rr.recent(db, self._links())
+            MyRequest(r.link, r.id, r.category, r.status, _when(r.received_at)) for r in rr.recent(db, self._links())
         ]
 
     @rx.event
@@ -238,7 +254,7 @@ class RequestLinkState(_Resident):
     resolution: str = ""
     ours: bool = True
     referral: str = ""
-    history: list[dict[str, str]] = []
+    history: list[LinkStep] = []
     follow_up: str = ""
     photos: list[dict] = []
     note_error: str = ""
@@ -262,16 +278,7 @@ class RequestLinkState(_Resident):
         self.resolution = seen.resolution
         self.ours = seen.ours
         self.referral = " · ".join(p for p in (seen.referral_channel, seen.referral_note) if p)
-        self.history = [
-            {
-                "at": _when(s.at),
-                "kind": s.kind,
-                "who": s.who,
-                "note": s.note,
-                "note_key": s.note_key,
-            }
-            for s in reversed(seen.history)
-        ]
+        self.history = [LinkStep(_when(s.at), s.kind, s.who, s.note, s.note_key) for s in reversed(seen.history)]
         f = seen.follow_up
         self.follow_up = (
             self._msg("rr.follow_up_text", method=self._msg(f"request.method.{f.method}"), n=f.satisfaction)

@@ -63,22 +63,22 @@ def _who(who: rx.Var) -> rx.Component:
 def _history_row(h: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(T["request.event." + h["kind"].to(str)], size="2", weight="medium"),
-            rx.text(_who(h["who"]), size="1", color_scheme="gray"),
+            rx.text(T["request.event." + h.kind], size="2", weight="medium"),
+            rx.text(_who(h.who), size="1", color_scheme="gray"),
             rx.spacer(),
-            rx.text(h["at"], size="1", color_scheme="gray", white_space="nowrap"),
+            rx.text(h.at, size="1", color_scheme="gray", white_space="nowrap"),
             width="100%",
             align="center",
         ),
-        rx.cond(h["note"] != "", rx.text(h["note"], size="2", class_name="rq-note",
+        rx.cond(h.note != "", rx.text(h.note, size="2", class_name="rq-note",
                                          style={"white_space": "pre-wrap", "word_break": "break-word"})),
-        rx.cond(h["note_key"] != "", rx.text(T[h["note_key"].to(str)], size="2", color_scheme="gray")),
+        rx.cond(h.note_key != "", rx.text(T[h.note_key], size="2", color_scheme="gray")),
         spacing="1",
         width="100%",
         padding_y="6px",
         border_bottom="1px solid var(--gray-a4)",
         class_name="rq-event",
-        data_kind=h["kind"],
+        data_kind=h.kind,
     )
 
 

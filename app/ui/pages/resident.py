@@ -252,18 +252,18 @@ def _mine_row(r: rx.Var) -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.vstack(
-                rx.text("#", r["id"], " · ", T["request.category." + r["category"].to(str)], size="2",
+                rx.text("#", r.id, " · ", T["request.category." + r.category], size="2",
                         weight="medium"),
-                rx.text(r["received"], size="1", color_scheme="gray"),
+                rx.text(r.received, size="1", color_scheme="gray"),
                 spacing="0",
             ),
             rx.spacer(),
-            rx.badge(T["request.status." + r["status"].to(str)], size="2"),
+            rx.badge(T["request.status." + r.status], size="2"),
             rx.icon("chevron-right", size=16),
             align="center",
             width="100%",
         ),
-        href="/q/" + r["link"].to(str),
+        href="/q/" + r.link,
         class_name="rr-mine-row",
         underline="none",
         color="inherit",
