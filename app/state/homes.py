@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from app.db.session import session_scope
@@ -9,24 +11,40 @@ from app.domain import grids, homes
 from app.state.base import AppState
 
 
-def _grid_row(g: grids.GridSummary) -> dict[str, str]:
-    return {
-        "id": str(g.id),
-        "name": g.name,
-        "butler": g.butler_name,
-        "households": str(g.households),
-        "occupied": str(g.occupied),
-        "residents": str(g.residents),
-        "buildings": "、".join(g.buildings),
-        "state": g.state,
-        "flagged": "1" if g.flagged else "",
-    }
+@dataclass(frozen=True)
+class GridCard:
+    """A grid as the home screens show it: size against the 350-400 band."""
+
+    id: int
+    name: str
+    butler: str
+    households: int
+    occupied: int
+    residents: int
+    buildings: str
+    state: str
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class CommunityFacts:
+    name: str = ""
+    households: int = 0
+    residents: int = 0
+    staff: int = 0
+    phone: str = ""
+    hours: str = ""
+
+
+def _grid_row(g: grids.GridSummary) -> GridCard:
+    return GridCard(g.id, g.name, g.butler_name, g.households, g.occupied, g.residents, "、".join(g.buildings),
+                    g.state, g.flagged)
 
 
 class GridHomeState(AppState):
     """A butler's "my grid today"."""
 
-    grids: list[dict[str, str]] = []
+    grids: list[GridCard] = []
 
     @rx.event
     def load(self):
@@ -41,26 +59,20 @@ class GridHomeState(AppState):
 class DeskHomeState(AppState):
     """The front desk dashboard (wide layout)."""
 
-    community: dict[str, str] = {}
-    grids: list[dict[str, str]] = []
+    community: CommunityFacts = CommunityFacts()
+    grids: list[GridCard] = []
 
     @rx.event
     def load(self):
         actor = self._authorize("home.desk")
         if actor is None or actor.community_id is None:
             self.grids = []
-            self.community = {}
+            self.community = CommunityFacts()
             return
         with session_scope() as db:
             facts = homes.community_facts(db, actor.community_id)
-            self.community = {
-                "name": facts.name,
-                "households": str(facts.households),
-                "residents": str(facts.residents),
-                "staff": str(facts.active_staff),
-                "phone": facts.front_desk_phone,
-                "hours": facts.service_hours,
-            }
+            self.community = CommunityFacts(facts.name, facts.households, facts.residents, facts.active_staff,
+                                            facts.front_desk_phone, facts.service_hours)
             self.grids = [_grid_row(g) for g in homes.grid_overview(db, actor)]
 
 

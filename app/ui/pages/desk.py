@@ -21,13 +21,13 @@ T = AppState.t
 D = RequestDeskState
 
 
-def _grid_row(g: dict) -> rx.Component:
+def _grid_row(g) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(g["name"]),
-        rx.table.cell(g["butler"]),
-        rx.table.cell(g["households"], class_name="grid-households"),
-        rx.table.cell(g["buildings"], display=["none", "table-cell"]),
-        rx.table.cell(band_badge(g["state"])),
+        rx.table.cell(g.name),
+        rx.table.cell(g.butler),
+        rx.table.cell(g.households, class_name="grid-households"),
+        rx.table.cell(g.buildings, display=["none", "table-cell"]),
+        rx.table.cell(band_badge(g.state)),
         class_name="grid-row",
     )
 
@@ -170,12 +170,12 @@ def desk_home() -> rx.Component:
         ),
         section(
             T["home.desk.community"],
-            rx.heading(c["name"], size="5"),
+            rx.heading(c.name, size="5"),
             rx.grid(
-                stat(T["home.desk.households"], c["households"], id="facts-households"),
-                stat(T["home.desk.residents"], c["residents"]),
-                stat(T["home.desk.staff"], c["staff"]),
-                stat(T["home.desk.front_desk_phone"], c["phone"]),
+                stat(T["home.desk.households"], c.households, id="facts-households"),
+                stat(T["home.desk.residents"], c.residents),
+                stat(T["home.desk.staff"], c.staff),
+                stat(T["home.desk.front_desk_phone"], c.phone),
                 columns=rx.breakpoints(initial="2", md="4"),
                 gap="4",
                 width="100%",

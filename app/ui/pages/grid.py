@@ -16,23 +16,23 @@ from app.ui.pages.patrol import due_list
 T = AppState.t
 
 
-def _grid_card(g: dict) -> rx.Component:
+def _grid_card(g) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(g["name"], size="5", class_name="grid-name"),
+                rx.heading(g.name, size="5", class_name="grid-name"),
                 rx.spacer(),
-                band_badge(g["state"]),
+                band_badge(g.state),
                 align="center",
                 width="100%",
             ),
             rx.hstack(
-                stat(T["home.grid.households"], g["households"], class_name="grid-households"),
-                stat(T["home.grid.occupied"], g["occupied"]),
-                stat(T["home.grid.residents"], g["residents"]),
+                stat(T["home.grid.households"], g.households, class_name="grid-households"),
+                stat(T["home.grid.occupied"], g.occupied),
+                stat(T["home.grid.residents"], g.residents),
                 spacing="5",
             ),
-            rx.text(T["home.grid.buildings"], ": ", g["buildings"], size="2"),
+            rx.text(T["home.grid.buildings"], ": ", g.buildings, size="2"),
             rx.text(T["grid.band"], size="1", color_scheme="gray"),
             spacing="3",
             width="100%",
