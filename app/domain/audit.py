@@ -1,14 +1,23 @@
-"""The audit writer: the one way anything is recorded in the append-only log."""
+"""The audit writer: the one way anything is recorded in the append-only log.
+
+`record` appends one entry. `record_bounded` is for refusals an anonymous client
+can repeat at will (junk poster tokens, random sign-ins, a rate-limited form): it
+writes at most one entry per client and action each `BOUND_EVERY`, so a flood costs
+the log one row a minute (`app.domain.rate_limits` counts, atomically).
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from app.db.models import AuditEntry
-from app.domain import clock
+from app.domain import clock, rate_limits
+
+BOUND_EVERY = timedelta(minutes=1)
 
 
 def _dump(value: Any) -> str | None:
@@ -44,6 +53,15 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_bounded(
+    session: Session, action: str, *, client: str, every: timedelta = BOUND_EVERY, **fields: Any
+) -> AuditEntry | None:
+    """`record`, at most once per `client` and `action` each `every`; None when it was left out."""
+    if not rate_limits.first_in_window(session, f"audit:{action}"[:40], client or "-", every):
+        return None
+    return record(session, action, **fields)
 
 
 def recent(
