@@ -34,7 +34,7 @@ from app.db.models import (
     Staff,
     StaffRole,
 )
-from app.domain import audit, clock, evidence, grids, tokens
+from app.domain import audit, clock, evidence, grids, rate_limits, tokens
 from app.domain import staff as staff_rules
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
@@ -615,21 +615,31 @@ def staff_photo_route(staff_id: int) -> str:
     return f"/api/staff/{staff_id}/photo.jpg"
 
 
-def resident_card(session: Session, raw_token: str) -> ResidentCard:
-    """The public resident page behind a poster's QR. Refusals are audited (no actor)."""
+def _log_card_refusal(session: Session, client: str, **fields) -> None:
+    """Audit a refused poster token; with a `client`, at most once a minute per client (floods)."""
+    if client and not rate_limits.first_in_window(session, "audit:token.refused", client, audit.BOUND_EVERY):
+        return
+    tokens.log_refusal(session, **fields)
+
+
+def resident_card(session: Session, raw_token: str, client: str = "") -> ResidentCard:
+    """The public resident page behind a poster's QR. Refusals are audited (no actor).
+
+    `client` (the hashed address of an anonymous browser) bounds those entries to one a
+    minute per client: a tab cycling junk tokens must not flood the log."""
     try:
         claims = tokens.verify(raw_token or "", expect_kind=TOKEN_KIND)
     except tokens.TokenError as err:
-        tokens.log_refusal(
-            session, error=err, kind=TOKEN_KIND, actor_id=None, community_id=None,
+        _log_card_refusal(
+            session, client, error=err, kind=TOKEN_KIND, actor_id=None, community_id=None,
             raw=(raw_token or "")[:2048],
         )
         return ResidentCard(state=CARD_INVALID)
     grid = session.get(Grid, claims.subject_id)
     if grid is None or grid.community_id != claims.community_id:
         err = tokens.TokenError(tokens.MALFORMED)
-        tokens.log_refusal(
-            session, error=err, kind=TOKEN_KIND, actor_id=None,
+        _log_card_refusal(
+            session, client, error=err, kind=TOKEN_KIND, actor_id=None,
             community_id=claims.community_id, raw=raw_token,
         )
         return ResidentCard(state=CARD_INVALID)
@@ -638,8 +648,8 @@ def resident_card(session: Session, raw_token: str) -> ResidentCard:
     try:
         tokens.check_version(claims, poster_version(session, grid.id))
     except tokens.TokenError as err:
-        tokens.log_refusal(
-            session, error=err, kind=TOKEN_KIND, actor_id=None,
+        _log_card_refusal(
+            session, client, error=err, kind=TOKEN_KIND, actor_id=None,
             community_id=grid.community_id, raw=raw_token,
         )
         return ResidentCard(

@@ -8,6 +8,7 @@ from app.db.models import Community
 from app.db.session import session_scope
 from app.domain import auth
 from app.domain.errors import DomainError
+from app.state import client
 from app.state.base import AppState, in_thread
 
 
@@ -22,6 +23,7 @@ class SignInState(AppState):
         """Check phone and password on the server; land on the role's home."""
         phone = str(form.get("phone", ""))[:200]
         password = str(form.get("password", ""))[:1000]
+        who = client.client_key(self)
         self.error = ""
         self.busy = True
         yield
@@ -29,7 +31,7 @@ class SignInState(AppState):
         def attempt():
             with session_scope() as db:
                 try:
-                    return auth.sign_in(db, phone, password), None
+                    return auth.sign_in(db, phone, password, who), None
                 except DomainError as err:
                     # the audit entry of a failed attempt is committed all the same
                     return None, err

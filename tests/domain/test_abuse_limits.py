@@ -14,15 +14,18 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import seed
 from app.db.models import AuditEntry, Community, Household, RateCounter, ServiceRequest
 from app.db.session import get_engine, session_scope
-from app.domain import clock, rate_limits, requests
+from app.domain import auth, clock, rate_limits, requests
 from app.domain.errors import DomainError
 from app.domain.requests.vocabulary import PUBLIC_LIMITS
+from app.seed import DEMO_PASSWORD
 from tests.conftest import PG_URL, _postgres_database, migrate
+
+from .conftest import BUTLER, BUTLER_2, FRONT_DESK, SUPERVISOR, TEAM_LEAD, phone
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -183,3 +186,83 @@ def test_rate_limited_refusals_are_audited_once_a_minute(url):
         rows = s.exec(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "request.public_refused", AuditEntry.subject == f"client:{key[:12]}")).one()
     assert rows == 1
+
+
+# --- #18 sign-in: the per-phone throttle is atomic, and every client is bounded -----------------
+
+
+def _sign_in_entries(url: str, subject: str) -> list[AuditEntry]:
+    with session_scope(url) as s:
+        return list(s.exec(select(AuditEntry).where(AuditEntry.action == auth.SIGN_IN, AuditEntry.subject == subject)
+                           .order_by(AuditEntry.id)))
+
+
+def _attempt(url: str, who: str, password: str, client: str) -> str:
+    """One sign-in as the sign-in screen makes it: the session commits even when refused."""
+    with session_scope(url) as s:
+        try:
+            auth.sign_in(s, who, password, client)
+        except DomainError as err:
+            return err.key
+    return "ok"
+
+
+def test_forty_wrong_passwords_at_once_get_only_the_allowed_checks(url, frozen):
+    who = phone(BUTLER)
+    outcomes = at_once(40, lambda i: _attempt(url, who, f"wrong-pass-{i}", f"c{i}"))
+    assert outcomes.count("auth.bad_credentials") == auth.SLOW_AFTER, outcomes
+    assert set(outcomes) == {"auth.bad_credentials", "auth.wait"}, outcomes
+    rows = _sign_in_entries(url, who)
+    assert [e.outcome for e in rows].count("failed") == auth.SLOW_AFTER
+
+
+def test_right_password_in_a_burst_never_follows_more_failures_than_allowed(url, frozen):
+    who = phone(BUTLER_2)
+    right = 13  # the right password is one of the burst
+
+    def work(i: int) -> str:
+        return _attempt(url, who, DEMO_PASSWORD if i == right else f"wrong-pass-{i}", f"c{i}")
+
+    outcomes = at_once(20, work)
+    rows = [e.outcome for e in _sign_in_entries(url, who) if e.outcome in ("ok", "failed")]
+    before_ok = rows.index("ok") if "ok" in rows else len(rows)
+    assert before_ok <= auth.SLOW_AFTER, rows
+    assert outcomes.count("auth.bad_credentials") <= 2 * auth.SLOW_AFTER, outcomes
+
+
+def test_one_client_with_random_phones_is_bounded_and_audited_once_a_minute(url, frozen):
+    client = "flooding-client-3"
+
+    def work(i: int) -> str:
+        return _attempt(url, f"1370000{i:04d}", "wrong-pass-1", client)
+
+    outcomes = at_once(60, work)
+    assert outcomes.count("auth.bad_credentials") == auth.CLIENT_TRIES, outcomes
+    assert set(outcomes) == {"auth.bad_credentials", "auth.client_wait"}, outcomes
+    with session_scope(url) as s:
+        failed = s.exec(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == auth.SIGN_IN, col(AuditEntry.subject).like("1370000%"))).one()
+        refusals = s.exec(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == auth.SIGN_IN, AuditEntry.subject == f"client:{client[:12]}")).one()
+    assert (failed, refusals) == (auth.CLIENT_TRIES, 1)
+    # another network is not held up by this one
+    assert _attempt(url, phone(TEAM_LEAD), DEMO_PASSWORD, "another-client") == "ok"
+
+
+def test_successful_sign_ins_do_not_use_up_the_clients_tries(url, frozen):
+    client = "office-nat-4"
+    for _ in range(auth.CLIENT_TRIES + 5):
+        assert _attempt(url, phone(FRONT_DESK), DEMO_PASSWORD, client) == "ok"
+    assert _attempt(url, phone(FRONT_DESK), "wrong-pass-1", client) == "auth.bad_credentials"
+
+
+def test_repeated_refusals_for_a_locked_phone_are_audited_once_a_minute(url, frozen):
+    who = phone(SUPERVISOR)
+    for _ in range(auth.SLOW_AFTER):
+        assert _attempt(url, who, "wrong-pass-1", "c-lock") == "auth.bad_credentials"
+    for _ in range(auth.CLIENT_TRIES - auth.SLOW_AFTER - 1):  # within the client's tries
+        assert _attempt(url, who, DEMO_PASSWORD, "c-lock") == "auth.wait"
+    refused = [e for e in _sign_in_entries(url, who) if e.outcome == "refused"]
+    assert len(refused) == 1 and refused[0].detail == "auth.wait"
+    clock.advance(timedelta(minutes=1))
+    assert _attempt(url, who, DEMO_PASSWORD, "c-lock") == "ok"
