@@ -2,6 +2,16 @@
 
 Managed by an admin or the supervisor of the same community; only an admin
 may grant the admin role or touch an admin's account. Every change audited.
+
+Separation of duties:
+- nobody changes their own roles (a supervisor giving herself the engineering
+  manager's and the general manager's roles could approve a renovation alone);
+  another manager or the admin must do it;
+- a password reset shows a one-time password on screen, so it may only be done
+  by someone who outranks the person (`RANK`: admin > general manager >
+  supervisor, engineering manager, assistant manager > team lead > the rest), or
+  by the admin for anyone. A supervisor may reset a butler's password, never a
+  manager's; nobody resets their own (they change it on the account page).
 """
 
 from __future__ import annotations
@@ -17,6 +27,26 @@ from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text, normalize_phone
 
 GRID_ROLES = frozenset({roles.BUTLER, roles.TEAM_LEAD})
+# who outranks whom for a password reset (a person's rank: their highest role's)
+RANK: dict[str, int] = {
+    roles.ADMIN: 4,
+    roles.GENERAL_MANAGER: 3,
+    roles.SUPERVISOR: 2,
+    roles.ENGINEERING_MANAGER: 2,
+    roles.ASSISTANT_MANAGER: 2,
+    roles.TEAM_LEAD: 1,
+}
+
+
+def rank(held: tuple[str, ...] | list[str]) -> int:
+    return max((RANK.get(r, 0) for r in held), default=0)
+
+
+def may_reset(actor: Actor, target_roles: tuple[str, ...], target_id: int) -> bool:
+    """Whether `actor` may reset the password of the person holding `target_roles`."""
+    if target_id == actor.id:
+        return False
+    return roles.ADMIN in actor.roles or rank(actor.roles) > rank(target_roles)
 
 
 @dataclass(frozen=True)
@@ -188,6 +218,8 @@ def update_staff(
     chosen = _check_roles(actor, role_list)
     if staff_id == actor.id and roles.ADMIN in actor.roles and roles.ADMIN not in chosen:
         raise DomainError("staff.cannot_demote_self")
+    if staff_id == actor.id and set(chosen) != set(auth.roles_of(session, staff_id)):
+        raise Refused("staff.cannot_change_own_roles")
     before = _snapshot(session, staff)
     staff.name = name
     staff.is_gold_butler = bool(gold) and roles.BUTLER in chosen
@@ -229,6 +261,10 @@ def set_active(session: Session, actor: Actor, staff_id: int, active: bool) -> N
 def reset_password(session: Session, actor: Actor, staff_id: int) -> str:
     """Issue a one-time password; the person must change it at next sign-in."""
     staff = _load(session, actor, staff_id)
+    if staff_id == actor.id:
+        raise DomainError("staff.cannot_reset_self")
+    if not may_reset(actor, auth.roles_of(session, staff_id), staff_id):
+        raise Refused("staff.reset_needs_higher_rank")
     before = {"must_change_password": staff.must_change_password}
     temp = passwords.temporary_password()
     staff.password_hash = passwords.hash_password(temp)
