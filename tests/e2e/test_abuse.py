@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from app.domain import auth
 from app.state.base import AppState
 from app.state.staff_admin import StaffAdminState
 from tests.e2e.conftest import forge_next_event, shot, sign_in, sqlite_db
@@ -142,3 +143,49 @@ def test_a_forged_reset_of_the_general_manager_is_refused_on_the_card(phone, ser
     with sqlite_db(served_app) as con:
         assert con.execute("select password_hash from staff where id = ?", (gm_id,)).fetchone()[0] == gm_hash
     shot(phone, "abuse-reset-refused")
+
+
+# --- #18 floods from one anonymous browser ----------------------------------------------------------
+
+
+def _scalar(app, sql: str, *args) -> int:
+    with sqlite_db(app) as con:
+        return con.execute(sql, args).fetchone()[0] or 0
+
+
+def test_junk_poster_tokens_from_one_browser_write_one_audit_entry(phone, served_app):
+    count = "select count(*) from auditentry where action = 'token.refused' and subject = 'grid'"
+    before = _scalar(served_app, count)
+    for i in range(12):
+        phone.goto(f"/r/junk-token-{i:03d}")
+        expect(phone.locator("#res-invalid")).to_be_visible()
+    # one a minute per client (two if the run crossed a minute)
+    assert 1 <= _scalar(served_app, count) - before <= 2
+
+
+def test_random_phone_sign_ins_from_one_browser_are_bounded(phone, served_app):
+    tried = "select coalesce(sum(count), 0) from ratecounter where scope = 'sign_in.client'"
+    failed = "select count(*) from auditentry where action = 'auth.sign_in' and subject like '1370001%'"
+    refusals = ("select count(*) from auditentry where action = 'auth.sign_in' and outcome = 'refused'"
+                " and detail = 'auth.client_wait'")
+    before_refusals = _scalar(served_app, refusals)
+    phone.goto("/login")
+    try:
+        for i in range(auth.CLIENT_TRIES + 3):
+            n = _scalar(served_app, tried)
+            phone.locator("#phone").fill(f"1370001{i:04d}")
+            phone.locator("#password").fill("wrong-pass-1")
+            phone.locator("#sign-in").click()
+            for _ in range(100):  # the attempt is counted before its password is checked
+                if _scalar(served_app, tried) > n:
+                    break
+                phone.wait_for_timeout(100)
+        expect(phone.locator("#sign-in-error")).to_contain_text("此网络的登录尝试过多")
+        # at most CLIENT_TRIES Argon2 checks (tries used earlier in this window by other tests count too)
+        assert _scalar(served_app, failed) <= auth.CLIENT_TRIES
+        assert 1 <= _scalar(served_app, refusals) - before_refusals <= 2
+        shot(phone, "abuse-sign-in-flood")
+    finally:
+        # other tests sign in from this same address: give it its tries back
+        with sqlite_db(served_app) as con:
+            con.execute("delete from ratecounter where scope = 'sign_in.client'")
