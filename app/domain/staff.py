@@ -11,7 +11,11 @@ Separation of duties:
   by someone who outranks the person (`RANK`: admin > general manager >
   supervisor, engineering manager, assistant manager > team lead > the rest), or
   by the admin for anyone. A supervisor may reset a butler's password, never a
-  manager's; nobody resets their own (they change it on the account page).
+  manager's; nobody resets their own (they change it on the account page);
+- the same rank rule for the rest of an account: a non-admin grants only roles
+  below their own rank (a supervisor cannot make a second account of hers, or a
+  friend's, an engineering or general manager) and edits or deactivates only
+  people they outrank (besides their own name).
 """
 
 from __future__ import annotations
@@ -47,6 +51,16 @@ def may_reset(actor: Actor, target_roles: tuple[str, ...], target_id: int) -> bo
     if target_id == actor.id:
         return False
     return roles.ADMIN in actor.roles or rank(actor.roles) > rank(target_roles)
+
+
+def may_grant(actor: Actor, role: str) -> bool:
+    """Whether `actor` may give `role` to someone: the admin any, others only roles below their rank."""
+    return roles.ADMIN in actor.roles or RANK.get(role, 0) < rank(actor.roles)
+
+
+def may_manage(actor: Actor, target_roles: tuple[str, ...], target_id: int) -> bool:
+    """Whether `actor` may edit or (de)activate this account (their own: its name only)."""
+    return target_id == actor.id or roles.ADMIN in actor.roles or rank(actor.roles) > rank(target_roles)
 
 
 @dataclass(frozen=True)
@@ -178,6 +192,8 @@ def create_staff(
     name = clean_text(name, field="name", max_length=40)
     phone = normalize_phone(phone)
     chosen = _check_roles(actor, role_list)
+    if not all(may_grant(actor, r) for r in chosen):
+        raise Refused("staff.role_above_rank")
     if session.exec(select(Staff.id).where(Staff.phone == phone)).first() is not None:
         raise DomainError("staff.phone_taken")
     temp = passwords.temporary_password()
@@ -218,8 +234,13 @@ def update_staff(
     chosen = _check_roles(actor, role_list)
     if staff_id == actor.id and roles.ADMIN in actor.roles and roles.ADMIN not in chosen:
         raise DomainError("staff.cannot_demote_self")
-    if staff_id == actor.id and set(chosen) != set(auth.roles_of(session, staff_id)):
+    held = auth.roles_of(session, staff_id)
+    if staff_id == actor.id and set(chosen) != set(held):
         raise Refused("staff.cannot_change_own_roles")
+    if not may_manage(actor, held, staff_id):
+        raise Refused("staff.needs_higher_rank")
+    if not all(may_grant(actor, r) for r in set(chosen) - set(held)):
+        raise Refused("staff.role_above_rank")
     before = _snapshot(session, staff)
     staff.name = name
     staff.is_gold_butler = bool(gold) and roles.BUTLER in chosen
@@ -240,6 +261,8 @@ def set_active(session: Session, actor: Actor, staff_id: int, active: bool) -> N
     staff = _load(session, actor, staff_id)
     if staff_id == actor.id:
         raise DomainError("staff.cannot_deactivate_self")
+    if not may_manage(actor, auth.roles_of(session, staff_id), staff_id):
+        raise Refused("staff.needs_higher_rank")
     if staff.active == active:
         return
     before = _snapshot(session, staff)

@@ -5,6 +5,8 @@ ZH: dict[str, str] = {
     "staff.cannot_change_own_roles": "不能修改自己的角色，请由其他主管或系统管理员修改",
     "staff.cannot_reset_self": "不能重置自己的密码，请在“我的”页面修改密码",
     "staff.reset_needs_higher_rank": "只能为职级低于自己的员工重置密码；管理人员的密码由系统管理员重置",
+    "staff.needs_higher_rank": "只能修改职级低于自己的员工账号；管理人员的账号由系统管理员修改",
+    "staff.role_above_rank": "只能授予低于自己职级的角色；管理人员角色由系统管理员授予",
     # the audit log: every action key the code writes, its family, the subject kinds, common details
     "audit.action.account.change_password": "修改密码",
     "audit.action.account.language": "切换语言",
@@ -148,6 +150,8 @@ EN: dict[str, str] = {
     "auth.client_wait": "Too many sign-in attempts from this network; try again in {minutes} min",
     "staff.cannot_change_own_roles": "You cannot change your own roles; another manager or the administrator must",
     "staff.cannot_reset_self": "You cannot reset your own password; change it on your account page",
+    "staff.needs_higher_rank": "You may only change accounts below your rank; the administrator changes managers' accounts",
+    "staff.role_above_rank": "You may only grant roles below your rank; the administrator grants manager roles",
     "staff.reset_needs_higher_rank": (
         "You may only reset the password of someone below your rank; the administrator resets managers' passwords"
     ),

@@ -48,7 +48,8 @@ class StaffAdminState(AppState):
             ]
         self.self_id = str(actor.id)
         self.assignable_roles = [
-            r for r in roles.ALL_ROLES if r != roles.ADMIN or actor.can("staff.grant_admin")
+            r for r in roles.ALL_ROLES
+            if (r != roles.ADMIN or actor.can("staff.grant_admin")) and staff.may_grant(actor, r)
         ]
         self.rows = [
             {
@@ -62,6 +63,7 @@ class StaffAdminState(AppState):
                 "grid": r.grid_name,
                 "must_change": "1" if r.must_change_password else "",
                 "can_reset": "1" if staff.may_reset(actor, r.roles, r.id) else "",
+                "can_manage": "1" if staff.may_manage(actor, r.roles, r.id) else "",
             }
             for r in found
         ]

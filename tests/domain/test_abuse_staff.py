@@ -97,3 +97,33 @@ def test_team_lead_outranks_nobody_above_and_nobody_resets_their_own(db, actor_o
     assert not staff.may_reset(actor_of(TEAM_LEAD), (roles.SUPERVISOR,), -1)
     for who in (SUPERVISOR, ADMIN):
         expect("staff.cannot_reset_self", staff.reset_password, db, actor_of(who), staff_of(who).id)
+
+
+@pytest.mark.parametrize("role", [roles.GENERAL_MANAGER, roles.ENGINEERING_MANAGER, roles.SUPERVISOR])
+def test_supervisor_cannot_create_a_manager_account(db, actor_of, counts, role):
+    """A second account (hers, or a friend's) with a manager's role would decide the other levels."""
+    before = counts()
+    expect("staff.role_above_rank", staff.create_staff, db, actor_of(SUPERVISOR), name="小号",
+           phone="13987650002", role_list=[role], error=Refused)
+    assert counts() == before
+
+
+def test_supervisor_cannot_give_a_butler_a_managers_role(db, actor_of, staff_of):
+    b = staff_of(BUTLER)
+    expect("staff.role_above_rank", staff.update_staff, db, actor_of(SUPERVISOR), b.id, name=b.name,
+           role_list=[roles.BUTLER, roles.GENERAL_MANAGER], grid_id=None, gold=False, error=Refused)
+    assert auth.roles_of(db, b.id) == (roles.BUTLER,)
+
+
+def test_supervisor_cannot_edit_or_deactivate_the_general_manager(db, actor_of, staff_of):
+    gm = staff_of(GENERAL_MANAGER)
+    expect("staff.needs_higher_rank", staff.update_staff, db, actor_of(SUPERVISOR), gm.id, name=gm.name,
+           role_list=[roles.FRONT_DESK], grid_id=None, gold=False, error=Refused)
+    expect("staff.needs_higher_rank", staff.set_active, db, actor_of(SUPERVISOR), gm.id, False, error=Refused)
+    assert auth.roles_of(db, gm.id) == (roles.GENERAL_MANAGER,) and db.get(Staff, gm.id).active
+
+
+def test_the_admin_grants_manager_roles(db, actor_of):
+    sid, _ = staff.create_staff(db, actor_of(ADMIN), name="新总经理", phone="13987650003",
+                                role_list=[roles.GENERAL_MANAGER])
+    assert auth.roles_of(db, sid) == (roles.GENERAL_MANAGER,)

@@ -115,12 +115,16 @@ def test_supervisor_cannot_reset_a_managers_password_or_edit_her_roles(phone, se
     gm = phone.locator(f".staff-row[data-phone='{GENERAL_MANAGER}']")
     expect(gm).to_be_visible()
     expect(gm.locator(".staff-reset")).to_have_count(0)
+    expect(gm.locator(".staff-edit")).to_have_count(0)
+    expect(gm.locator(".staff-deactivate")).to_have_count(0)
     expect(phone.locator(f".staff-row[data-phone='{BUTLER}'] .staff-reset")).to_be_visible()
 
     # her own account: the roles are greyed and say why
     phone.locator(f".staff-row[data-phone='{SUPERVISOR}'] .staff-edit").click()
     expect(phone.locator("#staff-own-roles-note")).to_be_visible()
-    expect(phone.locator(".role-general_manager")).to_be_disabled()
+    expect(phone.locator(".role-butler")).to_be_disabled()
+    # manager roles are not offered to a supervisor at all (only the admin grants them)
+    expect(phone.locator(".role-general_manager")).to_have_count(0)
     phone.keyboard.press("Escape")
 
 

@@ -37,15 +37,21 @@ def _staff_card(r: dict) -> rx.Component:
             ),
             rx.spacer(),
             rx.flex(
-                rx.button(T["common.edit"], size="2", variant="soft", on_click=S.open_edit(r["id"]), class_name="staff-edit"),
+                rx.cond(
+                    r["can_manage"] == "1",
+                    rx.button(T["common.edit"], size="2", variant="soft", on_click=S.open_edit(r["id"]), class_name="staff-edit"),
+                ),
                 rx.cond(
                     r["can_reset"] == "1",
                     rx.button(T["staff.reset_password"], size="2", variant="soft", color_scheme="orange", on_click=S.reset_password(r["id"]), class_name="staff-reset"),
                 ),
                 rx.cond(
-                    r["active"] == "1",
-                    rx.button(T["staff.deactivate"], size="2", variant="outline", color_scheme="red", on_click=S.set_active(r["id"], False), class_name="staff-deactivate"),
-                    rx.button(T["staff.activate"], size="2", variant="outline", on_click=S.set_active(r["id"], True), class_name="staff-activate"),
+                    r["can_manage"] == "1",
+                    rx.cond(
+                        r["active"] == "1",
+                        rx.button(T["staff.deactivate"], size="2", variant="outline", color_scheme="red", on_click=S.set_active(r["id"], False), class_name="staff-deactivate"),
+                        rx.button(T["staff.activate"], size="2", variant="outline", on_click=S.set_active(r["id"], True), class_name="staff-activate"),
+                    ),
                 ),
                 gap="2",
                 wrap="wrap",
