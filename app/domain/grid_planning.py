@@ -616,8 +616,10 @@ def staff_photo_route(staff_id: int) -> str:
 
 
 def _log_card_refusal(session: Session, client: str, **fields) -> None:
-    """Audit a refused poster token; with a `client`, at most once a minute per client (floods)."""
-    if client and not rate_limits.first_in_window(session, "audit:token.refused", client, audit.BOUND_EVERY):
+    """Audit a refused poster token; with a `client`, at most once a minute per client and kind
+    of refusal (malformed, forged, out of date, ...), so a flood of junk tokens writes a row or two."""
+    key = f"{fields['error'].key}:{client}"
+    if client and not rate_limits.first_in_window(session, "audit:token.refused", key, audit.BOUND_EVERY):
         return
     tokens.log_refusal(session, **fields)
 

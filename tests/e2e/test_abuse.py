@@ -163,8 +163,8 @@ def test_junk_poster_tokens_from_one_browser_write_one_audit_entry(phone, served
     for i in range(12):
         phone.goto(f"/r/junk-token-{i:03d}")
         expect(phone.locator("#res-invalid")).to_be_visible()
-    # one a minute per client (two if the run crossed a minute)
-    assert 1 <= _scalar(served_app, count) - before <= 2
+    # one a minute per client and kind of refusal (malformed, forged, ...), not one per page load
+    assert 1 <= _scalar(served_app, count) - before <= 4
 
 
 def test_random_phone_sign_ins_from_one_browser_are_bounded(phone, served_app):
