@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.renovation_tables import (  # noqa: F401  (one registry of tables)
@@ -167,6 +167,22 @@ class AuditEntry(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     detail: str = Field(default="", max_length=200)
+
+
+class RateCounter(SQLModel, table=True):
+    """One counter of `app.domain.rate_limits`: how often `key` did `scope` in one time bucket.
+
+    Incremented by one atomic upsert (`INSERT ... ON CONFLICT DO UPDATE ... RETURNING`),
+    so concurrent workers never both see room for one last attempt; the row also serves
+    as the lock that serialises a key's transactions. `bucket` is epoch seconds // the
+    window; `expires` (epoch seconds) lets old rows be purged.
+    """
+
+    scope: str = Field(primary_key=True, max_length=40)
+    key: str = Field(primary_key=True, max_length=64)
+    bucket: int = Field(primary_key=True, sa_type=BigInteger)
+    count: int = 0
+    expires: int = Field(sa_type=BigInteger, index=True)
 
 
 class EvidencePhoto(SQLModel, table=True):

@@ -2,8 +2,21 @@
 
 `authorize()` is the single role check every state handler goes through. A
 refusal is written to the audit log. Sign-in failures are counted from the
-audit log itself (action `auth.sign_in`, outcome `failed`), so throttling
-needs no table of its own and a refused sign-in writes nothing but its entry.
+audit log itself (action `auth.sign_in`, outcome `failed`), so the per-phone
+throttle needs no table of its own.
+
+Throttling is atomic across threads and workers, and bounded per client too:
+
+- per client (the hashed address, `app.state.client`): at most `CLIENT_TRIES`
+  unsuccessful sign-ins each `CLIENT_WINDOW`, counted by an atomic counter row
+  *before* the password is checked (a success gives its try back); beyond that
+  a refusal costs no Argon2 check, and is audited once a minute per client;
+- per phone: the attempt takes the phone's lock row (`rate_limits.lock`) first,
+  so the throttle's read of the audit log and the entry the attempt writes act
+  as one step: a burst of wrong passwords gets `SLOW_AFTER` checks, not one each.
+  Refusals (wait, locked) are audited once a minute per client and kind.
+
+Unknown phone and wrong password take the same path and the same time.
 """
 
 from __future__ import annotations
@@ -18,7 +31,7 @@ from sqlmodel import Session, col, select
 
 from app import settings
 from app.db.models import AuditEntry, AuthSession, Staff, StaffRole
-from app.domain import audit, clock, passwords, roles
+from app.domain import audit, clock, passwords, rate_limits, roles
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import normalize_phone
 
@@ -27,6 +40,11 @@ FAILURE_WINDOW = timedelta(minutes=15)
 SLOW_AFTER = 3  # failures before each further try must wait
 LOCK_AFTER = 6  # failures that lock the phone number for the window
 LOCK_FOR = timedelta(minutes=15)
+# per client: unsuccessful sign-ins (failed, refused or still being checked) per window
+CLIENT_SCOPE = "sign_in.client"
+CLIENT_WINDOW = timedelta(minutes=15)
+CLIENT_TRIES = 20
+PHONE_LOCK = "sign_in.phone"
 
 
 @dataclass(frozen=True)
@@ -117,11 +135,13 @@ def _throttle(session: Session, phone: str) -> None:
             raise DomainError("auth.wait", seconds=seconds)
 
 
-def sign_in(session: Session, phone: str, password: str) -> tuple[str, Actor]:
+def sign_in(session: Session, phone: str, password: str, client: str = "") -> tuple[str, Actor]:
     """Check the credentials and open a session. Returns (token, actor).
 
-    Malformed input is refused before anything is written; a well-formed
-    attempt writes exactly one audit entry (ok, failed or refused).
+    `client` names the browser's network (a hash, `app.state.client.client_key`).
+    Malformed input is refused before anything is written; a checked attempt
+    writes exactly one audit entry (ok or failed), a refused one at most one a
+    minute per client and reason. The caller commits even when this raises.
     """
     if not (password or "").strip() and not (phone or "").strip():
         raise DomainError("auth.fields_required")
@@ -130,11 +150,23 @@ def sign_in(session: Session, phone: str, password: str) -> tuple[str, Actor]:
         raise DomainError("form.required", field="password")
     if len(password) > passwords.MAX_LENGTH:
         raise DomainError("form.too_long", field="password", max=passwords.MAX_LENGTH)
+    client = (client or "")[:64]
 
+    if client and rate_limits.hit(session, CLIENT_SCOPE, client, CLIENT_WINDOW) > CLIENT_TRIES:
+        audit.record_bounded(
+            session, SIGN_IN, client=client, subject=f"client:{client[:12]}", outcome="refused",
+            detail="auth.client_wait",
+        )
+        raise DomainError("auth.client_wait", minutes=rate_limits.retry_minutes(CLIENT_WINDOW))
+    # one attempt per phone at a time: the throttle below reads what the last one wrote
+    rate_limits.lock(session, PHONE_LOCK, phone)
     try:
         _throttle(session, phone)
     except DomainError as err:
-        audit.record(session, SIGN_IN, subject=phone, outcome="refused", detail=err.key)
+        audit.record_bounded(
+            session, SIGN_IN, client=f"{err.key}:{client or '-'}", subject=phone, outcome="refused",
+            detail=err.key,
+        )
         raise
 
     staff = session.exec(select(Staff).where(Staff.phone == phone)).first()
@@ -170,6 +202,8 @@ def sign_in(session: Session, phone: str, password: str) -> tuple[str, Actor]:
     audit.record(
         session, SIGN_IN, subject=phone, actor_id=staff.id, community_id=staff.community_id
     )
+    if client:
+        rate_limits.give_back(session, CLIENT_SCOPE, client, CLIENT_WINDOW)
     return token, actor_for(session, staff)
 
 

@@ -31,7 +31,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.db.models import (
-    AuditEntry,
     EvidencePhoto,
     FollowUp,
     Grid,
@@ -333,26 +332,19 @@ def view(session: Session, link: str) -> ResidentView | None:
 
 
 def refuse_link(session: Session, link: str, client: str) -> bool:
-    """Audit a refused private link, at most once per client per minute. Returns whether it wrote."""
-    subject = f"client:{client[:16]}"
-    since = clock.now() - REFUSAL_AUDIT_EVERY
-    recent = session.exec(
-        select(AuditEntry.id).where(
-            AuditEntry.action == "request.link_refused",
-            AuditEntry.subject == subject,
-            col(AuditEntry.at) >= since,
-        ).limit(1)
-    ).first()
-    if recent is not None:
-        return False
-    audit.record(
+    """Audit a refused private link, at most once per client per minute (atomic across workers).
+
+    Returns whether it wrote."""
+    entry = audit.record_bounded(
         session,
         "request.link_refused",
-        subject=subject,
+        client=client,
+        every=REFUSAL_AUDIT_EVERY,
+        subject=f"client:{client[:16]}",
         outcome="refused",
         detail=tokens.fingerprint((link or "")[:256]),
     )
-    return True
+    return entry is not None
 
 
 def add_note(session: Session, link: str, text: str) -> ServiceRequest:

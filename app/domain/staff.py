@@ -2,6 +2,20 @@
 
 Managed by an admin or the supervisor of the same community; only an admin
 may grant the admin role or touch an admin's account. Every change audited.
+
+Separation of duties:
+- nobody changes their own roles (a supervisor giving herself the engineering
+  manager's and the general manager's roles could approve a renovation alone);
+  another manager or the admin must do it;
+- a password reset shows a one-time password on screen, so it may only be done
+  by someone who outranks the person (`RANK`: admin > general manager >
+  supervisor, engineering manager, assistant manager > team lead > the rest), or
+  by the admin for anyone. A supervisor may reset a butler's password, never a
+  manager's; nobody resets their own (they change it on the account page);
+- the same rank rule for the rest of an account: a non-admin grants only roles
+  below their own rank (a supervisor cannot make a second account of hers, or a
+  friend's, an engineering or general manager) and edits or deactivates only
+  people they outrank (besides their own name).
 """
 
 from __future__ import annotations
@@ -17,6 +31,36 @@ from app.domain.errors import DomainError, Refused
 from app.domain.validation import clean_text, normalize_phone
 
 GRID_ROLES = frozenset({roles.BUTLER, roles.TEAM_LEAD})
+# who outranks whom for a password reset (a person's rank: their highest role's)
+RANK: dict[str, int] = {
+    roles.ADMIN: 4,
+    roles.GENERAL_MANAGER: 3,
+    roles.SUPERVISOR: 2,
+    roles.ENGINEERING_MANAGER: 2,
+    roles.ASSISTANT_MANAGER: 2,
+    roles.TEAM_LEAD: 1,
+}
+
+
+def rank(held: tuple[str, ...] | list[str]) -> int:
+    return max((RANK.get(r, 0) for r in held), default=0)
+
+
+def may_reset(actor: Actor, target_roles: tuple[str, ...], target_id: int) -> bool:
+    """Whether `actor` may reset the password of the person holding `target_roles`."""
+    if target_id == actor.id:
+        return False
+    return roles.ADMIN in actor.roles or rank(actor.roles) > rank(target_roles)
+
+
+def may_grant(actor: Actor, role: str) -> bool:
+    """Whether `actor` may give `role` to someone: the admin any, others only roles below their rank."""
+    return roles.ADMIN in actor.roles or RANK.get(role, 0) < rank(actor.roles)
+
+
+def may_manage(actor: Actor, target_roles: tuple[str, ...], target_id: int) -> bool:
+    """Whether `actor` may edit or (de)activate this account (their own: its name only)."""
+    return target_id == actor.id or roles.ADMIN in actor.roles or rank(actor.roles) > rank(target_roles)
 
 
 @dataclass(frozen=True)
@@ -148,6 +192,8 @@ def create_staff(
     name = clean_text(name, field="name", max_length=40)
     phone = normalize_phone(phone)
     chosen = _check_roles(actor, role_list)
+    if not all(may_grant(actor, r) for r in chosen):
+        raise Refused("staff.role_above_rank")
     if session.exec(select(Staff.id).where(Staff.phone == phone)).first() is not None:
         raise DomainError("staff.phone_taken")
     temp = passwords.temporary_password()
@@ -188,6 +234,13 @@ def update_staff(
     chosen = _check_roles(actor, role_list)
     if staff_id == actor.id and roles.ADMIN in actor.roles and roles.ADMIN not in chosen:
         raise DomainError("staff.cannot_demote_self")
+    held = auth.roles_of(session, staff_id)
+    if staff_id == actor.id and set(chosen) != set(held):
+        raise Refused("staff.cannot_change_own_roles")
+    if not may_manage(actor, held, staff_id):
+        raise Refused("staff.needs_higher_rank")
+    if not all(may_grant(actor, r) for r in set(chosen) - set(held)):
+        raise Refused("staff.role_above_rank")
     before = _snapshot(session, staff)
     staff.name = name
     staff.is_gold_butler = bool(gold) and roles.BUTLER in chosen
@@ -208,6 +261,8 @@ def set_active(session: Session, actor: Actor, staff_id: int, active: bool) -> N
     staff = _load(session, actor, staff_id)
     if staff_id == actor.id:
         raise DomainError("staff.cannot_deactivate_self")
+    if not may_manage(actor, auth.roles_of(session, staff_id), staff_id):
+        raise Refused("staff.needs_higher_rank")
     if staff.active == active:
         return
     before = _snapshot(session, staff)
@@ -229,6 +284,10 @@ def set_active(session: Session, actor: Actor, staff_id: int, active: bool) -> N
 def reset_password(session: Session, actor: Actor, staff_id: int) -> str:
     """Issue a one-time password; the person must change it at next sign-in."""
     staff = _load(session, actor, staff_id)
+    if staff_id == actor.id:
+        raise DomainError("staff.cannot_reset_self")
+    if not may_reset(actor, auth.roles_of(session, staff_id), staff_id):
+        raise Refused("staff.reset_needs_higher_rank")
     before = {"must_change_password": staff.must_change_password}
     temp = passwords.temporary_password()
     staff.password_hash = passwords.hash_password(temp)

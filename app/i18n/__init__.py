@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from app.domain import constants
 from app.i18n import (
+    accounts,
     evidence_ui,
     gate_log_ui,
     gate_register_ui,
@@ -27,7 +28,7 @@ from app.i18n.en import EN
 from app.i18n.zh_CN import ZH
 
 # Each screen family keeps its messages in its own module; the catalogs are their union.
-_FEATURES = (grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
+_FEATURES = (accounts, grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
              renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui)
 
 DEFAULT = "zh"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import reflex as rx
 
 from app.db.models import Community
 from app.db.session import session_scope
 from app.domain import auth
 from app.domain.errors import DomainError
+from app.state import client
 from app.state.base import AppState, in_thread
 
 
@@ -16,23 +19,39 @@ class SignInState(AppState):
 
     error: str = ""
     busy: bool = False
+    # the language was picked on this screen: it is kept at sign-in (and remembered for the person);
+    # otherwise the person's own language applies
+    lang_picked: bool = False
+
+    @rx.event
+    def pick_language(self):
+        """The EN/中文 switch of the sign-in screen."""
+        self._apply_language("en" if self.lang == "zh" else "zh")
+        self.lang_picked = True
 
     @rx.event
     async def sign_in(self, form: dict):
         """Check phone and password on the server; land on the role's home."""
         phone = str(form.get("phone", ""))[:200]
         password = str(form.get("password", ""))[:1000]
+        who = client.client_key(self)
         self.error = ""
         self.busy = True
         yield
 
+        keep = self.lang if self.lang_picked else ""
+
         def attempt():
             with session_scope() as db:
                 try:
-                    return auth.sign_in(db, phone, password), None
+                    token, actor = auth.sign_in(db, phone, password, who)
                 except DomainError as err:
                     # the audit entry of a failed attempt is committed all the same
                     return None, err
+                if keep and keep != actor.language:
+                    auth.set_language(db, actor, keep)
+                    actor = replace(actor, language=keep)
+                return (token, actor), None
 
         result, err = await in_thread(attempt)
         self.busy = False
@@ -42,6 +61,7 @@ class SignInState(AppState):
         token, actor = result
         self.token = token
         self.lang = actor.language
+        self.lang_picked = False
         self._show_actor(actor)
         if actor.must_change_password:
             yield rx.redirect("/account/password", replace=True)

@@ -1,39 +1,132 @@
-"""The audit log screen: newest entries of the community, read-only."""
+"""The audit log screen: the community's entries in words, filtered by person, kind of action and day.
+
+Thin: `app.domain.audit.search` reads and names people and grids; this state
+words each entry in the user's language (action, subject, outcome, detail) and
+keeps the filters the screen shows.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import col, select
 
-from app.db.models import Staff
 from app.db.session import session_scope
 from app.domain import audit, clock
-from app.state.base import AppState
+from app.i18n import catalog
+from app.state.base import AppState, form_day
 
 PAGE = 100
+ALL = "all"  # the select's value for "no filter" (a select item cannot have the value "")
 
 
 class AuditLogState(AppState):
-    entries: list[dict[str, str]] = []
+    _rows: list[audit.LogRow] = []
+    people: list[dict[str, str]] = []
+    person: str = ALL
+    family: str = ALL
+    day: str = ""
+    shown: int = PAGE
+    has_more: bool = False
+
+    def _word(self, prefix: str, key: str) -> str:
+        """The catalog's word for `prefix + key`, or "" when it has none."""
+        return catalog(self.lang).get(prefix + key, "")
+
+    def _action(self, action: str) -> str:
+        word = self._word("audit.action.", action)
+        if word:
+            return word
+        family = self._word("audit.family.", action.split(".", 1)[0])
+        return f"{family} · {action}" if family else action
+
+    def _subject(self, row: audit.LogRow) -> str:
+        if row.subject_kind == "":
+            # e.g. the permission an `auth.refused` entry names, or a token kind
+            return self._word("audit.action.", row.subject) or row.subject
+        if row.subject_name and row.subject_kind == "phone":
+            return f"{row.subject_name} ({row.subject_ref})"
+        if row.subject_name:
+            return row.subject_name
+        template = self._word("audit.subject.", row.subject_kind)
+        if not template:
+            return row.subject
+        ref = row.subject_ref[:8] if row.subject_kind == "client" else row.subject_ref
+        return template.replace("{ref}", ref)
+
+    def _detail(self, detail: str) -> str:
+        head, _, rest = detail.partition(" ")
+        word = self._word("audit.detail.", head)
+        return f"{word} {rest}".strip() if word else detail
+
+    def _fill(self) -> None:
+        actor = self._authorize("audit.view")
+        if actor is None:
+            self._rows = []
+            return
+        person = int(self.person) if self.person.isdigit() else None
+        family = self.family if self.family != ALL else ""
+        day = form_day(self.day, required=False)
+        with session_scope() as db:
+            rows = audit.search(db, actor.community_id, person_id=person, family=family, day=day,
+                                limit=self.shown + 1)
+            people = audit.people(db, actor.community_id)
+        self.has_more = len(rows) > self.shown
+        self._rows = rows[: self.shown]
+        self.people = [{"id": str(i), "name": n} for i, n in people]
+
+    @rx.var
+    def entries(self) -> list[dict[str, str]]:
+        """The entries in words of the active language (worded again when the language changes)."""
+        return [
+            {
+                "at": clock.local(r.at).strftime("%m-%d %H:%M:%S"),
+                "actor": r.actor_name,
+                "action": self._action(r.action),
+                "action_key": r.action,
+                "subject": self._subject(r),
+                "outcome": r.outcome,
+                "detail": self._detail(r.detail),
+            }
+            for r in self._rows
+        ]
+
+    @rx.var
+    def families(self) -> list[dict[str, str]]:
+        return [{"id": f, "name": self._word("audit.family.", f) or f} for f in audit.FAMILIES]
+
+    def _reset_filters(self) -> None:
+        self.person, self.family, self.day, self.shown = ALL, ALL, "", PAGE
+        self._fill()
 
     @rx.event
     def load(self):
-        actor = self._authorize("audit.view")
-        if actor is None:
-            self.entries = []
-            return
-        with session_scope() as db:
-            rows = audit.recent(db, actor.community_id, limit=PAGE)
-            ids = {r.actor_id for r in rows if r.actor_id}
-            names = dict(db.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(ids))).all())
-        self.entries = [
-            {
-                "at": clock.local(r.at).strftime("%m-%d %H:%M:%S"),
-                "actor": names.get(r.actor_id, "") if r.actor_id else "",
-                "action": r.action,
-                "subject": r.subject,
-                "outcome": r.outcome,
-                "detail": r.detail,
-            }
-            for r in rows
-        ]
+        self._reset_filters()
+
+    @rx.event
+    def set_person(self, value: str):
+        value = str(value or "")[:12]
+        self.person = value if value.isdigit() else ALL
+        self.shown = PAGE
+        self._fill()
+
+    @rx.event
+    def set_family(self, value: str):
+        value = str(value or "")[:20]
+        self.family = value if value in audit.FAMILIES else ALL
+        self.shown = PAGE
+        self._fill()
+
+    @rx.event
+    def set_day(self, value: str):
+        value = str(value or "")[:10]
+        self.day = value if form_day(value, required=False) is not None else ""
+        self.shown = PAGE
+        self._fill()
+
+    @rx.event
+    def clear(self):
+        self._reset_filters()
+
+    @rx.event
+    def more(self):
+        self.shown = min(self.shown + PAGE, 500)
+        self._fill()

@@ -17,6 +17,7 @@ from app.db.session import session_scope
 from app.domain import evidence, grids
 from app.domain import grid_planning as gp
 from app.domain.errors import DomainError
+from app.state import client
 from app.state.base import AppState, in_thread
 
 ACTION = "grid.plan"
@@ -388,7 +389,7 @@ class ResidentState(AppState):
         path = str(self.router.url.path or "")
         raw = path.rstrip("/").rsplit("/", 1)[-1][:2048] if path.startswith("/r/") else ""
         with session_scope() as db:  # commits the audit entry of a refused token
-            card = gp.resident_card(db, raw)
+            card = gp.resident_card(db, raw, client.client_key(self))
         self.card_state = card.state
         self.community_name = card.community_name
         self.front_desk_phone = card.front_desk_phone

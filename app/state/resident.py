@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from app import settings
 from app.api.evidence import photo_dicts
 from app.db.session import session_scope
 from app.domain import clock, requests
 from app.domain import resident_requests as rr
 from app.domain.errors import DomainError
+from app.state import client
 from app.state.base import AppState
 
 UPLOAD_STATUS_ID = "res-upload-status"
@@ -67,7 +67,7 @@ class _Resident(AppState):
     my_links: str = rx.LocalStorage("[]", name="gb_my_requests", sync=True)
 
     def _client_key(self) -> str:
-        return rr.client_key(str(self.router.session.client_ip or ""), settings.secret_key())
+        return client.client_key(self)
 
     def _links(self) -> list[str]:
         try:

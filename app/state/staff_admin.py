@@ -30,6 +30,15 @@ class StaffAdminState(AppState):
     form_error: str = ""
     # a one-time password to hand over, shown once
     issued_password: str = ""
+    # the signed-in person's own row: its roles are not editable (staff.cannot_change_own_roles)
+    self_id: str = ""
+    # a refused reset / (de)activation, shown on the card that was tapped
+    row_error: str = ""
+    row_error_id: str = ""
+
+    @rx.var
+    def editing_self(self) -> bool:
+        return self.editing_id != 0 and str(self.editing_id) == self.self_id
 
     def _reload(self, actor) -> None:
         with session_scope() as db:
@@ -37,8 +46,10 @@ class StaffAdminState(AppState):
             self.grid_options = [
                 {"id": str(gid), "name": name} for gid, name, _ in grids.grids_of(db, actor.community_id)
             ]
+        self.self_id = str(actor.id)
         self.assignable_roles = [
-            r for r in roles.ALL_ROLES if r != roles.ADMIN or actor.can("staff.grant_admin")
+            r for r in roles.ALL_ROLES
+            if (r != roles.ADMIN or actor.can("staff.grant_admin")) and staff.may_grant(actor, r)
         ]
         self.rows = [
             {
@@ -51,6 +62,8 @@ class StaffAdminState(AppState):
                 "grid_id": str(r.grid_id or ""),
                 "grid": r.grid_name,
                 "must_change": "1" if r.must_change_password else "",
+                "can_reset": "1" if staff.may_reset(actor, r.roles, r.id) else "",
+                "can_manage": "1" if staff.may_manage(actor, r.roles, r.id) else "",
             }
             for r in found
         ]
@@ -160,27 +173,39 @@ class StaffAdminState(AppState):
             self._say("staff.created", ok=True, name=name.strip())
         self._refresh()
 
+    def _row_refused(self, staff_id: str) -> bool:
+        """Move a refusal of the last `_run` onto the card that was tapped."""
+        self.row_error, self.row_error_id = "", ""
+        if self.flash and not self.flash_ok:
+            self.row_error, self.row_error_id = self.flash, staff_id
+            self.flash = ""
+            return True
+        return False
+
     @rx.event
     def set_active(self, staff_id: str, active: bool):
         row = next((r for r in self.rows if r["id"] == staff_id), {"name": ""})
         self.issued_password = ""
+        self.flash = ""
         self._run(
             ACTION,
             lambda db, actor: staff.set_active(db, actor, int(staff_id), active),
         )
-        if not self.flash:
-            self._say("staff.activated" if active else "staff.deactivated", ok=True, name=row["name"])
-        if self.flash_ok:
-            self._refresh()
+        if self._row_refused(staff_id):
+            return
+        self._say("staff.activated" if active else "staff.deactivated", ok=True, name=row["name"])
+        self._refresh()
 
     @rx.event
     async def reset_password(self, staff_id: str):
         row = next((r for r in self.rows if r["id"] == staff_id), {"name": ""})
         self.flash = ""
+        self.issued_password = ""
         temp = await in_thread(
             lambda: self._run(ACTION, lambda db, actor: staff.reset_password(db, actor, int(staff_id)))
         )
-        if temp:
-            self.issued_password = temp
-            self._say("staff.password_reset", ok=True, name=row["name"])
-            self._refresh()
+        if self._row_refused(staff_id) or not temp:
+            return
+        self.issued_password = temp
+        self._say("staff.password_reset", ok=True, name=row["name"])
+        self._refresh()

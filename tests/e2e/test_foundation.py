@@ -155,11 +155,10 @@ def test_language_switch_persists_and_follows_the_user(phone, served_app):
     expect(phone.locator("#sign-in")).to_have_text("Sign in")
     phone.reload()
     expect(phone.locator("#sign-in")).to_have_text("Sign in")
-    # the person's own choice (zh) wins after sign-in, then they switch to English
+    # English picked on the sign-in screen is kept at sign-in and remembered for the person
+    # (issue 15 #7; it used to fall back to the person's stored zh)
     sign_in(phone, "13800000013")
     phone.wait_for_url("**/grid")
-    expect(phone.locator("#page-title")).to_have_text("我的网格 · 今日")
-    phone.locator("#lang-switch").click()
     expect(phone.locator("#page-title")).to_have_text("My grid · today")
     shot(phone, "butler-home-en")
     with db(served_app) as s:
@@ -283,7 +282,8 @@ def test_supervisor_reads_the_audit_log(phone, served_app):
     phone.wait_for_url("**/admin/audit")
     rows = phone.locator(".audit-row")
     expect(rows.first).to_be_visible()
-    # the supervisor's own sign-in is the newest entry of this community
-    expect(rows.first).to_contain_text("auth.sign_in")
+    # the supervisor's own sign-in is the newest entry of this community, in words (issue 15 #11)
+    expect(rows.first.locator(".audit-action")).to_have_text("登录")
+    expect(rows.first).not_to_contain_text("auth.sign_in")
     expect(rows.first).to_contain_text("周敏")
     shot(phone, "audit-log")

@@ -17,7 +17,7 @@ from app.db.models import (
     Household,
     Staff,
 )
-from app.domain import audit, clock, grids, tokens
+from app.domain import audit, clock, grids, rate_limits, tokens
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 from app.domain.grid_planning.common import CARD_INVALID, CARD_OK, CARD_OUTDATED, TOKEN_KIND, _grid
@@ -126,21 +126,33 @@ def _buildings_of_grid(session: Session, grid_id: int) -> tuple[str, ...]:
     return tuple(sorted(names, key=grids.building_key))
 
 
-def resident_card(session: Session, raw_token: str) -> ResidentCard:
-    """The public resident page behind a poster's QR. Refusals are audited (no actor)."""
+def _log_card_refusal(session: Session, client: str, **fields) -> None:
+    """Audit a refused poster token; with a `client`, at most once a minute per client and kind
+    of refusal (malformed, forged, out of date, ...), so a flood of junk tokens writes a row or two."""
+    key = f"{fields['error'].key}:{client}"
+    if client and not rate_limits.first_in_window(session, "audit:token.refused", key, audit.BOUND_EVERY):
+        return
+    tokens.log_refusal(session, **fields)
+
+
+def resident_card(session: Session, raw_token: str, client: str = "") -> ResidentCard:
+    """The public resident page behind a poster's QR. Refusals are audited (no actor).
+
+    `client` (the hashed address of an anonymous browser) bounds those entries to one a
+    minute per client: a tab cycling junk tokens must not flood the log."""
     try:
         claims = tokens.verify(raw_token or "", expect_kind=TOKEN_KIND)
     except tokens.TokenError as err:
-        tokens.log_refusal(
-            session, error=err, kind=TOKEN_KIND, actor_id=None, community_id=None,
+        _log_card_refusal(
+            session, client, error=err, kind=TOKEN_KIND, actor_id=None, community_id=None,
             raw=(raw_token or "")[:2048],
         )
         return ResidentCard(state=CARD_INVALID)
     grid = session.get(Grid, claims.subject_id)
     if grid is None or grid.community_id != claims.community_id:
         err = tokens.TokenError(tokens.MALFORMED)
-        tokens.log_refusal(
-            session, error=err, kind=TOKEN_KIND, actor_id=None,
+        _log_card_refusal(
+            session, client, error=err, kind=TOKEN_KIND, actor_id=None,
             community_id=claims.community_id, raw=raw_token,
         )
         return ResidentCard(state=CARD_INVALID)
@@ -149,8 +161,8 @@ def resident_card(session: Session, raw_token: str) -> ResidentCard:
     try:
         tokens.check_version(claims, poster_version(session, grid.id))
     except tokens.TokenError as err:
-        tokens.log_refusal(
-            session, error=err, kind=TOKEN_KIND, actor_id=None,
+        _log_card_refusal(
+            session, client, error=err, kind=TOKEN_KIND, actor_id=None,
             community_id=grid.community_id, raw=raw_token,
         )
         return ResidentCard(

@@ -9,7 +9,7 @@ from app.db.models import (
     ServiceRequest,
     WorkOrder,
 )
-from app.domain import audit, clock
+from app.domain import audit, clock, rate_limits
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 from app.domain.requests.register import Filed, _by_client_id, _household, _register
@@ -24,6 +24,8 @@ from app.domain.requests.vocabulary import (
 )
 from app.domain.validation import clean_text, normalize_phone
 from app.domain.validation import client_id as check_client_id
+
+INTAKE_LOCK = "intake.client"  # rate_limits scope serialising one client's public filings
 
 # --- intake -----------------------------------------------------------------------------------
 
@@ -91,6 +93,9 @@ def public_intake(
     """
     if kind not in RESIDENT_KINDS:
         raise DomainError("request.bad_kind")
+    # one filing of this client at a time, on every worker: the count below and the insert
+    # after it then act as one step (a count then an insert let a burst through)
+    rate_limits.lock(session, INTAKE_LOCK, client_key)
     cid = check_client_id(client_id) if client_id else None
     existing = _by_client_id(session, cid)
     if existing is not None:
@@ -112,9 +117,10 @@ def public_intake(
             minutes = int(window.total_seconds() // 60)
             err = DomainError("request.too_many", minutes=minutes)
             raise err.keeping(
-                lambda s: audit.record(
+                lambda s: audit.record_bounded(
                     s,
                     "request.public_refused",
+                    client=client_key,
                     community_id=community_id,
                     subject=f"client:{client_key[:12]}",
                     outcome="refused",

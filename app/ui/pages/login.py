@@ -7,7 +7,6 @@ import reflex as rx
 from app.state.account import SignInState
 from app.state.base import AppState
 from app.ui.components.forms import form_error, labelled_input
-from app.ui.components.shell import language_button
 
 T = AppState.t
 
@@ -16,9 +15,22 @@ def landing() -> rx.Component:
     return rx.center(rx.spinner(size="3"), height="100vh")
 
 
+def _language_switch() -> rx.Component:
+    """EN/中文 on the sign-in screen: the language picked here is the one kept after signing in."""
+    return rx.button(
+        T["lang.switch"],
+        on_click=SignInState.pick_language,
+        variant="soft",
+        size="2",
+        id="lang-switch",
+        min_height="44px",
+        min_width="44px",
+    )
+
+
 def login() -> rx.Component:
     return rx.box(
-        rx.hstack(rx.spacer(), language_button(), padding="12px", width="100%"),
+        rx.hstack(rx.spacer(), _language_switch(), padding="12px", width="100%"),
         rx.vstack(
             rx.image(src="/icons/icon-192.png", width="72px", height="72px", alt=""),
             rx.heading(T["app.name"], size="7"),

@@ -37,12 +37,21 @@ def _staff_card(r: dict) -> rx.Component:
             ),
             rx.spacer(),
             rx.flex(
-                rx.button(T["common.edit"], size="2", variant="soft", on_click=S.open_edit(r["id"]), class_name="staff-edit"),
-                rx.button(T["staff.reset_password"], size="2", variant="soft", color_scheme="orange", on_click=S.reset_password(r["id"]), class_name="staff-reset"),
                 rx.cond(
-                    r["active"] == "1",
-                    rx.button(T["staff.deactivate"], size="2", variant="outline", color_scheme="red", on_click=S.set_active(r["id"], False), class_name="staff-deactivate"),
-                    rx.button(T["staff.activate"], size="2", variant="outline", on_click=S.set_active(r["id"], True), class_name="staff-activate"),
+                    r["can_manage"] == "1",
+                    rx.button(T["common.edit"], size="2", variant="soft", on_click=S.open_edit(r["id"]), class_name="staff-edit"),
+                ),
+                rx.cond(
+                    r["can_reset"] == "1",
+                    rx.button(T["staff.reset_password"], size="2", variant="soft", color_scheme="orange", on_click=S.reset_password(r["id"]), class_name="staff-reset"),
+                ),
+                rx.cond(
+                    r["can_manage"] == "1",
+                    rx.cond(
+                        r["active"] == "1",
+                        rx.button(T["staff.deactivate"], size="2", variant="outline", color_scheme="red", on_click=S.set_active(r["id"], False), class_name="staff-deactivate"),
+                        rx.button(T["staff.activate"], size="2", variant="outline", on_click=S.set_active(r["id"], True), class_name="staff-activate"),
+                    ),
                 ),
                 gap="2",
                 wrap="wrap",
@@ -51,6 +60,7 @@ def _staff_card(r: dict) -> rx.Component:
             gap="3",
             width="100%",
         ),
+        rx.cond(S.row_error_id == r["id"], form_error(S.row_error, "staff-row-error")),
         width="100%",
         class_name="staff-row",
         data_phone=r["phone"],
@@ -62,6 +72,7 @@ def _role_checkbox(role: str) -> rx.Component:
         T["role." + role],
         checked=S.form_roles.contains(role),
         on_change=lambda _v: S.toggle_role(role),
+        disabled=S.editing_self,
         size="3",
         class_name="role-" + role,
     )
@@ -80,6 +91,8 @@ def _form() -> rx.Component:
                     ),
                     rx.text(T["field.roles"], size="2"),
                     rx.grid(rx.foreach(S.assignable_roles, _role_checkbox), columns="2", gap="2", width="100%"),
+                    rx.cond(S.editing_self, rx.text(T["staff.cannot_change_own_roles"], size="2", color_scheme="gray",
+                                                    id="staff-own-roles-note")),
                     rx.checkbox(T["staff.gold"], checked=S.form_gold, on_change=S.set_form_gold, size="3", class_name="staff-gold"),
                     rx.text(T["field.grid"], size="2"),
                     rx.select.root(
