@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, or_, select
 
-from app.db.models import Grid, Staff, StaffRole
+from app.db.models import Community, Grid, Staff, StaffRole
 from app.domain import audit, auth, clock, passwords, roles
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
@@ -299,3 +299,11 @@ def reset_password(session: Session, actor: Actor, staff_id: int) -> str:
         subject=f"staff:{staff_id}", before=before, after={"must_change_password": True},
     )
     return temp
+
+
+def community_name(session: Session, actor: Actor) -> str:
+    """The name of the community the actor works in ("" for an admin of none)."""
+    if actor.community_id is None:
+        return ""
+    community = session.get(Community, actor.community_id)
+    return community.name if community else ""

@@ -6,9 +6,8 @@ from dataclasses import replace
 
 import reflex as rx
 
-from app.db.models import Community
 from app.db.session import session_scope
-from app.domain import auth
+from app.domain import auth, staff
 from app.domain.errors import DomainError
 from app.state import client
 from app.state.base import AppState, in_thread
@@ -96,8 +95,7 @@ class AccountState(AppState):
         self.error = ""
         self.done = False
         with session_scope() as db:
-            c = db.get(Community, actor.community_id) if actor.community_id else None
-            self.community = c.name if c else ""
+            self.community = staff.community_name(db, actor)
 
     @rx.event
     async def change_password(self, form: dict):

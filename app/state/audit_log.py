@@ -7,6 +7,8 @@ keeps the filters the screen shows.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from app.db.session import session_scope
@@ -18,9 +20,28 @@ PAGE = 100
 ALL = "all"  # the select's value for "no filter" (a select item cannot have the value "")
 
 
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit entry in words of the active language."""
+
+    at: str
+    actor: str
+    action: str
+    action_key: str
+    subject: str
+    outcome: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class FilterChoice:
+    id: str  # a select's value
+    name: str
+
+
 class AuditLogState(AppState):
     _rows: list[audit.LogRow] = []
-    people: list[dict[str, str]] = []
+    people: list[FilterChoice] = []
     person: str = ALL
     family: str = ALL
     day: str = ""
@@ -71,27 +92,20 @@ class AuditLogState(AppState):
             people = audit.people(db, actor.community_id)
         self.has_more = len(rows) > self.shown
         self._rows = rows[: self.shown]
-        self.people = [{"id": str(i), "name": n} for i, n in people]
+        self.people = [FilterChoice(str(i), n) for i, n in people]
 
     @rx.var
-    def entries(self) -> list[dict[str, str]]:
+    def entries(self) -> list[AuditLine]:
         """The entries in words of the active language (worded again when the language changes)."""
         return [
-            {
-                "at": clock.local(r.at).strftime("%m-%d %H:%M:%S"),
-                "actor": r.actor_name,
-                "action": self._action(r.action),
-                "action_key": r.action,
-                "subject": self._subject(r),
-                "outcome": r.outcome,
-                "detail": self._detail(r.detail),
-            }
+            AuditLine(clock.local(r.at).strftime("%m-%d %H:%M:%S"), r.actor_name, self._action(r.action), r.action,
+                      self._subject(r), r.outcome, self._detail(r.detail))
             for r in self._rows
         ]
 
     @rx.var
-    def families(self) -> list[dict[str, str]]:
-        return [{"id": f, "name": self._word("audit.family.", f) or f} for f in audit.FAMILIES]
+    def families(self) -> list[FilterChoice]:
+        return [FilterChoice(f, self._word("audit.family.", f) or f) for f in audit.FAMILIES]
 
     def _reset_filters(self) -> None:
         self.person, self.family, self.day, self.shown = ALL, ALL, "", PAGE

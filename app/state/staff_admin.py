@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from app.db.session import session_scope
@@ -11,12 +13,35 @@ from app.state.base import AppState, in_thread
 ACTION = "staff.manage"
 
 
+@dataclass(frozen=True)
+class StaffItem:
+    """A staff card (ids are strings: they travel back as button values)."""
+
+    id: str
+    name: str
+    phone: str
+    roles: str  # comma-separated role keys
+    active: bool
+    gold: bool
+    grid_id: str
+    grid: str
+    must_change: bool
+    can_reset: bool  # the viewer may reset this person's password
+    can_manage: bool  # the viewer may edit or deactivate this person
+
+
+@dataclass(frozen=True)
+class GridOption:
+    id: str
+    name: str
+
+
 class StaffAdminState(AppState):
     """What the staff screen shows; every change goes through AppState._run."""
 
-    rows: list[dict[str, str]] = []
+    rows: list[StaffItem] = []
     query: str = ""
-    grid_options: list[dict[str, str]] = []
+    grid_options: list[GridOption] = []
     assignable_roles: list[str] = []
 
     # the create / edit form
@@ -43,30 +68,23 @@ class StaffAdminState(AppState):
     def _reload(self, actor) -> None:
         with session_scope() as db:
             found = staff.list_staff(db, actor, self.query)
-            self.grid_options = [
-                {"id": str(gid), "name": name} for gid, name, _ in grids.grids_of(db, actor.community_id)
-            ]
+            self.grid_options = [GridOption(str(gid), name) for gid, name, _ in grids.grids_of(db, actor.community_id)]
         self.self_id = str(actor.id)
         self.assignable_roles = [
             r for r in roles.ALL_ROLES
             if (r != roles.ADMIN or actor.can("staff.grant_admin")) and staff.may_grant(actor, r)
         ]
         self.rows = [
-            {
-                "id": str(r.id),
-                "name": r.name,
-                "phone": r.phone,
-                "roles": ",".join(r.roles),
-                "active": "1" if r.active else "",
-                "gold": "1" if r.gold else "",
-                "grid_id": str(r.grid_id or ""),
-                "grid": r.grid_name,
-                "must_change": "1" if r.must_change_password else "",
-                "can_reset": "1" if staff.may_reset(actor, r.roles, r.id) else "",
-                "can_manage": "1" if staff.may_manage(actor, r.roles, r.id) else "",
-            }
+            StaffItem(
+                id=str(r.id), name=r.name, phone=r.phone, roles=",".join(r.roles), active=r.active, gold=r.gold,
+                grid_id=str(r.grid_id or ""), grid=r.grid_name, must_change=r.must_change_password,
+                can_reset=staff.may_reset(actor, r.roles, r.id), can_manage=staff.may_manage(actor, r.roles, r.id),
+            )
             for r in found
         ]
+
+    def _row(self, staff_id: object) -> StaffItem | None:
+        return next((r for r in self.rows if r.id == str(staff_id)), None)
 
     def _refresh(self) -> None:
         """Re-check the role and reload the list after a change."""
@@ -103,15 +121,15 @@ class StaffAdminState(AppState):
 
     @rx.event
     def open_edit(self, staff_id: str):
-        row = next((r for r in self.rows if r["id"] == staff_id), None)
+        row = self._row(staff_id)
         if row is None:
             return
         self.editing_id = int(staff_id)
-        self.form_name = row["name"]
-        self.form_phone = row["phone"]
-        self.form_roles = [r for r in row["roles"].split(",") if r]
-        self.form_grid = row["grid_id"]
-        self.form_gold = row["gold"] == "1"
+        self.form_name = row.name
+        self.form_phone = row.phone
+        self.form_roles = [r for r in row.roles.split(",") if r]
+        self.form_grid = row.grid_id
+        self.form_gold = row.gold
         self.form_error = ""
         self.issued_password = ""
         self.form_open = True
@@ -184,7 +202,7 @@ class StaffAdminState(AppState):
 
     @rx.event
     def set_active(self, staff_id: str, active: bool):
-        row = next((r for r in self.rows if r["id"] == staff_id), {"name": ""})
+        row = self._row(staff_id)
         self.issued_password = ""
         self.flash = ""
         self._run(
@@ -193,12 +211,12 @@ class StaffAdminState(AppState):
         )
         if self._row_refused(staff_id):
             return
-        self._say("staff.activated" if active else "staff.deactivated", ok=True, name=row["name"])
+        self._say("staff.activated" if active else "staff.deactivated", ok=True, name=row.name if row else "")
         self._refresh()
 
     @rx.event
     async def reset_password(self, staff_id: str):
-        row = next((r for r in self.rows if r["id"] == staff_id), {"name": ""})
+        row = self._row(staff_id)
         self.flash = ""
         self.issued_password = ""
         temp = await in_thread(
@@ -207,5 +225,5 @@ class StaffAdminState(AppState):
         if self._row_refused(staff_id) or not temp:
             return
         self.issued_password = temp
-        self._say("staff.password_reset", ok=True, name=row["name"])
+        self._say("staff.password_reset", ok=True, name=row.name if row else "")
         self._refresh()

@@ -13,19 +13,19 @@ from app.ui.components.shell import desk_shell
 T = AppState.t
 
 
-def _row(e: dict) -> rx.Component:
+def _row(e) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(e["at"], white_space="nowrap"),
-        rx.table.cell(e["actor"], white_space="nowrap", class_name="audit-actor"),
-        rx.table.cell(rx.text(e["action"], title=e["action_key"]), class_name="audit-action"),
-        rx.table.cell(e["subject"], class_name="audit-subject"),
+        rx.table.cell(e.at, white_space="nowrap"),
+        rx.table.cell(e.actor, white_space="nowrap", class_name="audit-actor"),
+        rx.table.cell(rx.text(e.action, title=e.action_key), class_name="audit-action"),
+        rx.table.cell(e.subject, class_name="audit-subject"),
         rx.table.cell(
             rx.badge(
-                T["audit.outcome." + e["outcome"]],
-                color_scheme=rx.match(e["outcome"], ("ok", "green"), ("failed", "orange"), "red"),
+                T["audit.outcome." + e.outcome],
+                color_scheme=rx.match(e.outcome, ("ok", "green"), ("failed", "orange"), "red"),
             )
         ),
-        rx.table.cell(e["detail"], class_name="audit-detail"),
+        rx.table.cell(e.detail, class_name="audit-detail"),
         class_name="audit-row",
     )
 
@@ -35,7 +35,7 @@ def _select(value, on_change, all_label, items, item_id: str, trigger_id: str) -
         rx.select.trigger(id=trigger_id, width="100%", min_height="44px"),
         rx.select.content(
             rx.select.item(all_label, value=ALL),
-            rx.foreach(items, lambda p: rx.select.item(p["name"], value=p["id"], class_name=item_id)),
+            rx.foreach(items, lambda p: rx.select.item(p.name, value=p.id, class_name=item_id)),
         ),
         value=value,
         on_change=on_change,

@@ -13,44 +13,44 @@ from app.ui.components.shell import desk_shell
 T = AppState.t
 
 
-def _staff_card(r: dict) -> rx.Component:
+def _staff_card(r) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.vstack(
                 rx.hstack(
-                    rx.text(r["name"], weight="bold", size="3", class_name="staff-name"),
-                    rx.cond(r["gold"] == "1", rx.badge(T["staff.gold"], color_scheme="amber")),
+                    rx.text(r.name, weight="bold", size="3", class_name="staff-name"),
+                    rx.cond(r.gold, rx.badge(T["staff.gold"], color_scheme="amber")),
                     rx.cond(
-                        r["active"] == "1",
+                        r.active,
                         rx.badge(T["staff.active"], color_scheme="green", variant="soft"),
                         rx.badge(T["staff.inactive"], color_scheme="gray", class_name="staff-inactive"),
                     ),
-                    rx.cond(r["must_change"] == "1", rx.badge(T["staff.must_change"], color_scheme="orange", variant="soft")),
+                    rx.cond(r.must_change, rx.badge(T["staff.must_change"], color_scheme="orange", variant="soft")),
                     align="center",
                     wrap="wrap",
                 ),
-                rx.text(r["phone"], size="2", color_scheme="gray"),
-                role_badges(r["roles"]),
-                rx.cond(r["grid"] != "", rx.text(T["field.grid"], ": ", r["grid"], size="2")),
+                rx.text(r.phone, size="2", color_scheme="gray"),
+                role_badges(r.roles),
+                rx.cond(r.grid != "", rx.text(T["field.grid"], ": ", r.grid, size="2")),
                 spacing="1",
                 align="start",
             ),
             rx.spacer(),
             rx.flex(
                 rx.cond(
-                    r["can_manage"] == "1",
-                    rx.button(T["common.edit"], size="2", variant="soft", on_click=S.open_edit(r["id"]), class_name="staff-edit"),
+                    r.can_manage,
+                    rx.button(T["common.edit"], size="2", variant="soft", on_click=S.open_edit(r.id), class_name="staff-edit"),
                 ),
                 rx.cond(
-                    r["can_reset"] == "1",
-                    rx.button(T["staff.reset_password"], size="2", variant="soft", color_scheme="orange", on_click=S.reset_password(r["id"]), class_name="staff-reset"),
+                    r.can_reset,
+                    rx.button(T["staff.reset_password"], size="2", variant="soft", color_scheme="orange", on_click=S.reset_password(r.id), class_name="staff-reset"),
                 ),
                 rx.cond(
-                    r["can_manage"] == "1",
+                    r.can_manage,
                     rx.cond(
-                        r["active"] == "1",
-                        rx.button(T["staff.deactivate"], size="2", variant="outline", color_scheme="red", on_click=S.set_active(r["id"], False), class_name="staff-deactivate"),
-                        rx.button(T["staff.activate"], size="2", variant="outline", on_click=S.set_active(r["id"], True), class_name="staff-activate"),
+                        r.active,
+                        rx.button(T["staff.deactivate"], size="2", variant="outline", color_scheme="red", on_click=S.set_active(r.id, False), class_name="staff-deactivate"),
+                        rx.button(T["staff.activate"], size="2", variant="outline", on_click=S.set_active(r.id, True), class_name="staff-activate"),
                     ),
                 ),
                 gap="2",
@@ -60,10 +60,10 @@ def _staff_card(r: dict) -> rx.Component:
             gap="3",
             width="100%",
         ),
-        rx.cond(S.row_error_id == r["id"], form_error(S.row_error, "staff-row-error")),
+        rx.cond(S.row_error_id == r.id, form_error(S.row_error, "staff-row-error")),
         width="100%",
         class_name="staff-row",
-        data_phone=r["phone"],
+        data_phone=r.phone,
     )
 
 
@@ -99,7 +99,7 @@ def _form() -> rx.Component:
                         rx.select.trigger(placeholder=T["staff.no_grid"], width="100%", id="staff-grid"),
                         rx.select.content(
                             rx.select.item(T["staff.no_grid"], value="none"),
-                            rx.foreach(S.grid_options, lambda g: rx.select.item(g["name"], value=g["id"])),
+                            rx.foreach(S.grid_options, lambda g: rx.select.item(g.name, value=g.id)),
                         ),
                         value=rx.cond(S.form_grid == "", "none", S.form_grid),
                         on_change=S.set_form_grid,
