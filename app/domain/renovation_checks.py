@@ -38,7 +38,7 @@ from app.db.models import (
     StageGate,
     WorkerPass,
 )
-from app.domain import audit, clock, evidence, renovation_passes, renovations
+from app.domain import audit, clock, evidence, grids, renovation_passes, renovations, roles
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.renovations import APPROVED, get
@@ -464,6 +464,64 @@ def permit(session: Session, actor: Actor, application_id: int) -> PermitView:
         hot_work_today=hot_work_allowed(session, app.id or 0, clock.today()),
         token=renovation_passes.permit_token(app),
     )
+
+
+# --- what the site screens show -----------------------------------------------------------------
+
+
+def overdue(rect: Rectification, now: datetime | None = None) -> bool:
+    """An open rectification notice past its deadline."""
+    return rect.status == OPEN and _aware(rect.due_at) < (now or clock.now())
+
+
+def sees_only_own_grids(actor: Actor) -> bool:
+    """A butler (and nothing more) sees the renovations of the grids they answer for; others all."""
+    return set(actor.roles) == {roles.BUTLER}
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    """One renovation in the phone's site list."""
+
+    id: int
+    household: str
+    contractor: str
+    status: str
+    stage: str  # "" unless under way
+    hold: str  # message key, "" when the works may go on
+    rect_due: datetime | None  # the open rectification's deadline
+    overdue: bool
+
+
+def site_list(session: Session, actor: Actor, *, limit: int = 100) -> list[SiteRow]:
+    """Renovations under way or completed that this person supervises on site, newest first: the
+    community's, or for a butler those of the grids they answer for today (leave cover included)."""
+    if actor.community_id is None:
+        raise Refused("auth.no_permission")
+    stmt = select(RenovationApplication).where(
+        RenovationApplication.community_id == actor.community_id,
+        col(RenovationApplication.status).in_([APPROVED, renovations.COMPLETED]))
+    if sees_only_own_grids(actor):
+        homes = grids.households_answered_for(session, actor.id, clock.today(), community_id=actor.community_id)
+        stmt = stmt.where(col(RenovationApplication.household_id).in_(homes or {0}))
+    stmt = stmt.order_by(col(RenovationApplication.submitted_at).desc(), col(RenovationApplication.id).desc())
+    apps = list(session.exec(stmt.limit(limit)))
+    open_rects: dict[int, Rectification] = {}
+    if apps:
+        for r in session.exec(select(Rectification).where(
+                col(Rectification.application_id).in_([a.id for a in apps]), Rectification.status == OPEN)
+                .order_by(col(Rectification.id))):
+            open_rects.setdefault(r.application_id, r)
+    now = clock.now()
+    out = []
+    for a in apps:
+        rect = open_rects.get(a.id or 0)
+        out.append(SiteRow(
+            id=a.id or 0, household=a.household_label, contractor=a.contractor_company or a.contractor_contact,
+            status=a.status, stage=a.stage if a.status == APPROVED else "", hold=hold(session, a),
+            rect_due=rect.due_at if rect else None, overdue=bool(rect and overdue(rect, now)),
+        ))
+    return out
 
 
 # --- hot work ---------------------------------------------------------------------------------

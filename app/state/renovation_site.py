@@ -12,9 +12,9 @@ from __future__ import annotations
 import reflex as rx
 from sqlmodel import col, select
 
-from app.db.models import Grid, HotWorkPermission, Household, Rectification, SiteCheck, Staff
+from app.db.models import HotWorkPermission, SiteCheck, Staff
 from app.db.session import session_scope
-from app.domain import clock, renovation_checks, renovation_completion, renovations, roles
+from app.domain import clock, renovation_checks, renovation_completion, renovations
 from app.domain.errors import DomainError
 from app.state.base import AppState, ReloadsRecord, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
@@ -69,29 +69,12 @@ class RenovationSiteState(ReloadsRecord, AppState):
         if actor is None:
             return
         with session_scope() as db:
-            rows = renovations.listing(db, actor, statuses=[renovations.APPROVED, renovations.COMPLETED])
-            if set(actor.roles) == {roles.BUTLER}:
-                # a butler walks their own grid: the renovations of its households
-                mine = set(db.exec(select(Household.id).join(Grid, col(Grid.id) == col(Household.grid_id))
-                                   .where(Grid.butler_id == actor.id)).all())
-                ids = {a.id: a.household_id for a in (renovations.get(db, actor, r.id) for r in rows)}
-                rows = [r for r in rows if ids[r.id] in mine]
-            open_rects = {}
-            for r in db.exec(select(Rectification).where(
-                    Rectification.community_id == actor.community_id, Rectification.status == "open")):
-                open_rects.setdefault(r.application_id, r)
-            out = []
-            for r in rows:
-                app = renovations.get(db, actor, r.id)
-                rect = open_rects.get(r.id)
-                out.append({
-                    "id": str(r.id), "household": r.household, "contractor": r.contractor,
-                    "status": r.status, "stage": r.stage if r.status == renovations.APPROVED else "",
-                    "hold": renovation_checks.hold(db, app),
-                    "rect_due": day_time(rect.due_at) if rect else "",
-                    "overdue": "1" if rect and renovation_checks._aware(rect.due_at) < clock.now() else "",
-                })
-            self.rows = out
+            self.rows = [
+                {"id": str(r.id), "household": r.household, "contractor": r.contractor, "status": r.status,
+                 "stage": r.stage, "hold": r.hold, "rect_due": day_time(r.rect_due) if r.rect_due else "",
+                 "overdue": "1" if r.overdue else ""}
+                for r in renovation_checks.site_list(db, actor)
+            ]
 
     # ---- one renovation ----------------------------------------------------------------
 
@@ -145,7 +128,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
                 self.rects = [
                     {"id": str(r.id), "items": self._items(r.items.split(",")), "note": r.note, "status": r.status,
                      "due": day_time(r.due_at),
-                     "overdue": "1" if r.status == "open" and renovation_checks._aware(r.due_at) < clock.now() else "",
+                     "overdue": "1" if renovation_checks.overdue(r) else "",
                      "deduction": money(r.deduction_cents) if r.deduction_cents else "",
                      "reason": r.deduction_reason, "recheck_note": r.recheck_note,
                      "rechecked": day_time(r.rechecked_at)}
