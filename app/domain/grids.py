@@ -54,9 +54,9 @@ class GridSummary:
 
 
 def summaries(
-    session: Session, community_id: int, *, butler_id: int | None = None
+    session: Session, community_id: int, *, butler_id: int | None = None, grid_ids: list[int] | None = None
 ) -> list[GridSummary]:
-    """Every grid of a community (or of one butler) with its size and band state."""
+    """Every grid of a community (or of one butler, or these grids) with its size and band state."""
     grid_stmt = (
         select(Grid, Staff)
         .join(Staff, col(Grid.butler_id) == col(Staff.id), isouter=True)
@@ -65,6 +65,10 @@ def summaries(
     )
     if butler_id is not None:
         grid_stmt = grid_stmt.where(Grid.butler_id == butler_id)
+    if grid_ids is not None:
+        if not grid_ids:
+            return []
+        grid_stmt = grid_stmt.where(col(Grid.id).in_(grid_ids))
     grids = session.exec(grid_stmt).all()
     if not grids:
         return []

@@ -160,6 +160,12 @@ def test_grids_answered_for_follow_leave_cover(db, community_id, actor_of, staff
     assert grids.grids_answered_for(db, deputy.id, on_leave, community_id=community_id) == sorted([own, theirs])
     assert grids.grids_answered_for(db, owner.id, today + timedelta(days=4)) == [own]  # back from leave
     assert grids.grids_answered_for(db, deputy.id, on_leave, community_id=community_id + 1000) == []
+    clock.freeze(clock.midnight(on_leave))
+    try:  # the home's "my grid today" follows it too
+        assert [g.id for g in homes.my_grids(db, actor_of(BUTLER_2))] == sorted([own, theirs])
+        assert homes.my_grids(db, actor_of(BUTLER)) == []
+    finally:
+        clock.reset()
     grid_planning.cancel_cover(db, actor_of(SUPERVISOR), cover.id)
     assert grids.grids_answered_for(db, owner.id, on_leave) == [own]
     assert grids.grids_answered_for(db, deputy.id, on_leave) == [theirs]
