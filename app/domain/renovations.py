@@ -334,7 +334,8 @@ def decide(
 
     `level` is the level the screen showed. Refused, and audited: a level the
     application is not waiting for (out of order, skipped or already passed)
-    and an actor without that level's role. A repeated click gets
+    an actor without that level's role, and one who decided another level of this application
+    (separation of duties: three levels, three people). A repeated click gets
     `renovation.already_decided`; a decision that lost a race `renovation.changed`.
     """
     if level not in LEVELS or decision not in DECISIONS:
@@ -355,6 +356,18 @@ def decide(
     if LEVEL_ROLE[level] not in actor.roles:
         raise _refusal(Refused("renovation.wrong_role", level=level),
                        actor, app, "renovation.wrong_role", level)
+    # separation of duties: one person decides at most one level of an application (in any round),
+    # whatever roles they hold
+    other = session.exec(
+        select(RenovationApproval.level).where(
+            RenovationApproval.application_id == app.id,
+            RenovationApproval.by_id == actor.id,
+            RenovationApproval.level != level,
+        )
+    ).first()
+    if other is not None:
+        raise _refusal(Refused("renovation.decided_other_level", level=other),
+                       actor, app, "renovation.decided_other_level", level)
     text = clean_text(reasons, field="reasons", max_length=500, required=decision != APPROVE)
     now = clock.now()
     status = NEXT[level] if decision == APPROVE else (RETURNED if decision == RETURN else REJECTED)

@@ -35,6 +35,7 @@ ZH: dict[str, str] = {
     "renovation.not_returned": "只有退回的申请才能重新提交",
     "renovation.out_of_order": "审批须按顺序进行：该申请当前不在这一级审批",
     "renovation.wrong_role": "您不是这一级的审批人",
+    "renovation.decided_other_level": "您已审批过本申请的另一级，同一人不能审批两级，请由其他审批人处理",
     "renovation.already_decided": "这一级已经审批过了",
     "renovation.changed": "该记录刚被他人更新，请刷新后再试",
     "renovation.closed_for_changes": "该申请已结束，不能再修改",
@@ -200,6 +201,8 @@ EN: dict[str, str] = {
     "renovation.not_returned": "Only a returned application can be resubmitted",
     "renovation.out_of_order": "Approvals go in order: this application is not at this level",
     "renovation.wrong_role": "You are not the approver of this level",
+    "renovation.decided_other_level": "You already decided another level of this application; "
+                                      "one person may not decide two levels, another approver must",
     "renovation.already_decided": "This level has already been decided",
     "renovation.changed": "Someone else just changed this; refresh and try again",
     "renovation.closed_for_changes": "This application is closed and cannot be changed",

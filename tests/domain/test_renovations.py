@@ -26,6 +26,7 @@ from app.domain import (
     renovation_completion,
     renovation_passes,
     renovations,
+    roles,
 )
 from app.domain.errors import DomainError, Refused
 from app.seed.renovations import seed_renovations
@@ -180,6 +181,36 @@ def test_wrong_role_is_refused_and_audited(db, people, community_id, tuesday):
     renovations.decide(db, people.supervisor, app.id, level="first_review", decision="approve")
     with pytest.raises(Refused):  # the supervisor cannot do the engineer's level either
         renovations.decide(db, people.supervisor, app.id, level="second_review", decision="approve")
+
+
+def test_one_person_never_decides_two_levels_of_one_application(db, people, community_id, tuesday):
+    """#13: a supervisor who gave herself the engineering manager's and the general manager's roles
+    approved all three levels alone. Whatever roles one holds, one level per application, any round."""
+    from dataclasses import replace
+
+    alone = replace(people.supervisor, roles=(*people.supervisor.roles, roles.ENGINEERING_MANAGER,
+                                              roles.GENERAL_MANAGER))
+    app = new_application(db, people, community_id)
+    renovations.decide(db, alone, app.id, level=renovations.FIRST_REVIEW, decision="approve")
+    with pytest.raises(Refused) as err:
+        renovations.decide(db, alone, app.id, level=renovations.SECOND_REVIEW, decision="approve")
+    assert err.value.key == "renovation.decided_other_level"
+    keep(db, err.value)
+    assert [e.actor_id for e in refusals(db, "renovation.decided_other_level")] == [alone.id]
+    assert app.status == renovations.SECOND_REVIEW
+    renovations.decide(db, people.engineer, app.id, level=renovations.SECOND_REVIEW, decision="approve")
+    with pytest.raises(Refused):  # nor the sign-off
+        renovations.decide(db, alone, app.id, level=renovations.SIGN_OFF, decision="approve")
+    # returned and resubmitted: a new round, and still not a second level for the same person
+    renovations.decide(db, people.gm, app.id, level=renovations.SIGN_OFF, decision="return", reasons="补图纸")
+    renovations.resubmit(db, people.desk, app.id)
+    renovations.decide(db, alone, app.id, level=renovations.FIRST_REVIEW, decision="approve")  # her own level
+    with pytest.raises(Refused):
+        renovations.decide(db, alone, app.id, level=renovations.SECOND_REVIEW, decision="approve")
+    renovations.decide(db, people.engineer, app.id, level=renovations.SECOND_REVIEW, decision="approve")
+    renovations.decide(db, people.gm, app.id, level=renovations.SIGN_OFF, decision="approve")
+    assert app.status == renovations.APPROVED
+    assert len({a.by_id for a in renovations.approvals(db, app.id)}) == 3
 
 
 def test_return_loop_starts_a_new_round_at_first_review(db, people, community_id, tuesday):
