@@ -87,10 +87,12 @@ def gate_home() -> rx.Component:
         rx.hstack(
             rx.input(value=G.gate_name, on_change=G.set_gate_name, placeholder=T["gate_ui.gate_name"],
                      id="gate-name", size="3", flex="1"),
-            rx.hstack(
-                rx.switch(checked=G.hot_work, on_change=G.set_hot_work, id="hot-work", name="hot_work"),
-                rx.text(T["gate_ui.hot_work"], as_="label", html_for="hot-work", size="2"),
-                align="center",
+            # the switch inside its label: the whole label (at least 44x44) is the tap target
+            rx.el.label(
+                rx.switch(checked=G.hot_work, on_change=G.set_hot_work, id="hot-work", name="hot_work", size="3"),
+                rx.text(T["gate_ui.hot_work"], size="2"),
+                class_name="tap-label",
+                id="hot-work-label",
             ),
             width="100%",
             align="center",

@@ -47,7 +47,7 @@ def _links(current: str) -> rx.Component:
             rx.cond(
                 AppState.user_roles.contains("guard"),
                 rx.link(rx.icon("arrow-left", size=16), T["gate_reg.to_gate"], href="/gate", id="to-gate",
-                        size="2", display="flex", align_items="center", gap="4px"),
+                        size="2", display="flex", align_items="center", gap="4px", min_height="44px"),
             ),
             rx.spacer(),
             rx.cond(GateState.gate_name != "",

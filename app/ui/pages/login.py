@@ -7,7 +7,7 @@ import reflex as rx
 from app.state.account import SignInState
 from app.state.base import AppState
 from app.ui.components.forms import form_error, labelled_input
-from app.ui.components.shell import language_button
+from app.ui.components.shell import language_button, phone_style
 
 T = AppState.t
 
@@ -58,7 +58,9 @@ def login() -> rx.Component:
             margin_x="auto",
             padding="24px",
         ),
+        phone_style(),
         min_height="100vh",
+        class_name="phone-ui",
     )
 
 
