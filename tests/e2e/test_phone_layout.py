@@ -5,7 +5,7 @@ switch, radio, tab, checkbox; a control inside a <label> counts with its label) 
 Walked as people use them: the sign-in page and the resident's poster page without an account; a butler's
 grid, site renovations, a request with the resident's phone and the account page; the engineering manager's
 site page of a renovation with hot work (the hot-work form with its two dates); a guard's gate (the hot-work
-switch), goods (out, so the confirmation shows) and visitors; a technician's repairs. Each person switches
+switch, the recent scans with every verdict's words), goods (out, so the confirmation shows) and visitors; a technician's repairs. Each person switches
 the language with the EN/中文 button and walks again; the language is put back afterwards.
 """
 
@@ -107,6 +107,21 @@ def _ids(served_app) -> dict:
     return {"renovation": reno, "request": request}
 
 
+def _every_verdict_scanned(served_app) -> None:
+    """The gate's recent scans show every verdict's words (the longest are English): one scan of each."""
+    from sqlmodel import select
+
+    from app.db.models import GateScan, Staff
+    from app.db.session import session_scope
+    from app.domain import clock, gate
+
+    with session_scope(served_app.db_url) as db:
+        guard = db.exec(select(Staff).where(Staff.phone == GUARD)).one()
+        for verdict in gate.VERDICTS:
+            db.add(GateScan(community_id=guard.community_id, guard_id=guard.id, gate="东门", at=clock.now(),
+                            verdict=verdict, token_hash=""))
+
+
 def _walk(page, pages: list[tuple[str, str]], lang: str, before=None) -> list[str]:
     problems = []
     for path, ready in pages:
@@ -139,6 +154,7 @@ def _person(page, phone_number: str | None, pages: list[tuple[str, str]], before
 
 def test_main_phone_pages_fit_390px_with_44px_tap_targets(served_app, another):
     ids = _ids(served_app)
+    _every_verdict_scanned(served_app)
 
     def goods_out(page, path):
         if path == "/gate/goods":

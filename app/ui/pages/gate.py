@@ -69,11 +69,14 @@ def _verdict() -> rx.Component:
 def _scan_row(s: dict) -> rx.Component:
     return rx.hstack(
         rx.text(s["at"], size="2", min_width="84px"),
+        # a long verdict (English) wraps inside the row instead of running past the screen
         rx.badge(T["gate.verdict." + s["verdict"]],
-                 color_scheme=rx.cond(s["verdict"] == "valid", "green", "red")),
+                 color_scheme=rx.cond(s["verdict"] == "valid", "green", "red"),
+                 white_space="normal", min_width="0", flex_shrink="1"),
         rx.spacer(),
-        rx.text(s["gate"], size="1", color_scheme="gray"),
+        rx.text(s["gate"], size="1", color_scheme="gray", flex_shrink="0"),
         width="100%",
+        align="center",
         class_name="scan-row",
         data_verdict=s["verdict"],
     )
