@@ -16,6 +16,7 @@ from app.db.models import (
     RenovationApplication,
     RenovationApproval,
     RenovationWorker,
+    Staff,
     WorkerPass,
 )
 from app.domain import (
@@ -732,10 +733,10 @@ def test_every_message_key_has_chinese_and_english():
 
     assert set(messages.ZH) == set(messages.EN)
     root = Path(renovations.__file__).parent
-    files = ("renovations.py", "renovation_passes.py", "renovation_checks.py", "renovation_completion.py", "gate.py")
-    source = "".join((root / f).read_text() for f in files)
+    files = [root / "gate.py", *sorted((root / "renovation").glob("*.py"))]
+    source = "".join(f.read_text() for f in files)
     keys = set(re.findall(r'(?:DomainError|Refused)\("([a-z_.]+)"', source))
-    keys |= set(re.findall(r'"(renovation\.hold\.[a-z]+)"', source))
+    keys |= set(re.findall(r'"(renovation\.(?:hold|work)\.[a-z_]+)"', source))
     keys |= {f"gate.verdict.{v}" for v in gate.VERDICTS}
     keys |= {f"renovation.status.{s}" for s in renovations.STATUSES}
     keys |= {f"renovation.trade.{t}" for t in renovation_passes.TRADES}
@@ -744,3 +745,28 @@ def test_every_message_key_has_chinese_and_english():
     for lang in ("zh", "en"):
         missing = sorted(k for k in keys if k not in CATALOGS[lang])
         assert missing == [], (lang, missing)
+
+
+def test_site_page_views_gates_declarable_header_and_checks(db, people, community_id, tuesday):
+    """The site page reads its rules from domain views (no SQL or rule in the state): which stage gates
+    may be declared, what is left, the header facts, the checks with their violations."""
+    from app.domain.renovation import views
+
+    app, _ = under_way(db, people, community_id, 6)
+    view = views.stage_gate_view(db, app)
+    assert [d.value for d in view.declarable] == [f"concealed:{i}" for i in view.concealed_left]
+    assert view.areas_left == ["bathroom", "kitchen"] and view.gates == []
+    g = renovation_checks.declare(db, people.desk, app.id, kind="concealed", item="structure")
+    view = views.stage_gate_view(db, app)
+    assert view.declarable == []  # one waits for its inspection
+    assert [(r.item, r.status, r.label_key) for r in view.gates] == [
+        ("structure", "declared", "renovation.concealed.structure")]
+    head = views.site_header(db, app)
+    assert (head.under_way, head.completed, head.hold, head.stage) == (True, False, "renovation.hold.inspection",
+                                                                        "concealed")
+    renovation_checks.inspect(db, people.engineer, g.id, passed=True)
+    assert "concealed:structure" not in [d.value for d in views.stage_gate_view(db, app).declarable]
+    renovation_checks.site_check(db, people.butler, app.id, results={**ALL_OK, "noise": False},
+                                 notes={"noise": "午休时间电钻"})
+    (row,) = views.site_checks_of(db, app)
+    assert (row.violations, row.failed_items, row.inspector) == (1, ("noise",), db.get(Staff, people.butler.id).name)
