@@ -193,6 +193,8 @@ def test_one_person_never_decides_two_levels_of_one_application(db, people, comm
                                               roles.GENERAL_MANAGER))
     app = new_application(db, people, community_id)
     renovations.decide(db, alone, app.id, level=renovations.FIRST_REVIEW, decision="approve")
+    assert app.id not in [r.id for r in renovations.awaiting(db, alone)]  # not in her inbox either
+    assert app.id in [r.id for r in renovations.awaiting(db, people.engineer)]
     with pytest.raises(Refused) as err:
         renovations.decide(db, alone, app.id, level=renovations.SECOND_REVIEW, decision="approve")
     assert err.value.key == "renovation.decided_other_level"

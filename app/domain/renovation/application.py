@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.db.models import (
     Household,
     RenovationApplication,
+    RenovationApproval,
 )
 from app.domain import audit, clock, evidence, households
 from app.domain.auth import Actor
@@ -218,8 +219,21 @@ def listing(session: Session, actor: Actor, *, statuses: Iterable[str] | None = 
     ]
 
 def awaiting(session: Session, actor: Actor) -> list[ApplicationRow]:
-    """Applications waiting for a level this actor decides (their approval inbox)."""
+    """Applications waiting for a level this actor decides (their approval inbox), less those where
+    they decided another level already (one person, one level: `approval.decide` refuses it)."""
     mine = [level for level, role in LEVEL_ROLE.items() if role in actor.roles]
-    return listing(session, actor, statuses=mine) if mine else []
+    if not mine:
+        return []
+    rows = listing(session, actor, statuses=mine)
+    if len(mine) == 1 or not rows:
+        return rows
+    decided = session.exec(select(RenovationApproval.application_id, RenovationApproval.level).where(
+        RenovationApproval.by_id == actor.id,
+        col(RenovationApproval.application_id).in_([r.id for r in rows]))).all()
+    other = {app_id for app_id, level in decided
+             if level != next(r.status for r in rows if r.id == app_id)}
+    return [r for r in rows if r.id not in other]
+
+
 
 evidence.register_subject(DRAWING_KIND, app_resolver("renovation.apply"))
