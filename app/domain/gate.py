@@ -5,9 +5,11 @@ a verdict with one query by primary keys (the pass joined to its worker and
 renovation): the token is checked first
 (`app.domain.tokens`: readable, signed by us, a pass, not expired), then the
 community, the pass row (revoked? the version on the card still the current
-one?), its dates, the renovation's daily hours, the waterproofing hold (while
-the waterproofing stage waits for its confirmation only waterproofers go in)
-and, for hot work, the day's permission. The worker's name, trade, household and photo come with it, so
+one?), its dates, then the works' own rule `renovation_checks.work_allowed`
+(the one the permit and the site screens use): daily hours, the hold (an
+inspection pending holds every trade; while the waterproofing stage waits
+for its confirmation only waterproofers go in) and, for hot work, the day's
+permission. The worker's name, trade, household and photo come with it, so
 the guard can compare faces. Every scan is logged as a `GateScan` (guard,
 gate, time, verdict, hash prefix of the text, never the text); a refusal is
 also audited (`tokens.log_refusal` for token refusals, `gate.refused` for the
@@ -22,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
 from app.db.models import (
@@ -31,6 +33,7 @@ from app.db.models import (
     Household,
     RenovationApplication,
     RenovationWorker,
+    StageGate,
     Visitor,
     WorkerPass,
 )
@@ -39,7 +42,6 @@ from app.domain import (
     clock,
     evidence,
     renovation_checks,
-    renovation_passes,
     renovations,
     tokens,
 )
@@ -55,10 +57,11 @@ REVOKED = "revoked"
 OUTSIDE_HOURS = "outside_hours"
 HOT_WORK_NOT_PERMITTED = "hot_work_not_permitted"
 ON_HOLD = "on_hold"  # the works wait for the waterproofing confirmation
+AWAITING_INSPECTION = "awaiting_inspection"  # an item is declared and waits for its inspection
 UNKNOWN_OR_FORGED = "unknown_or_forged"
 OTHER_COMMUNITY = "other_community"
 VERDICTS: tuple[str, ...] = (
-    VALID, EXPIRED, NOT_YET_VALID, REVOKED, OUTSIDE_HOURS, ON_HOLD, HOT_WORK_NOT_PERMITTED,
+    VALID, EXPIRED, NOT_YET_VALID, REVOKED, OUTSIDE_HOURS, AWAITING_INSPECTION, ON_HOLD, HOT_WORK_NOT_PERMITTED,
     UNKNOWN_OR_FORGED, OTHER_COMMUNITY,
 )
 
@@ -116,7 +119,23 @@ class _Row:
     hours_end: str
     stage: str
     waterproofing_areas: str
+    inspection_pending: bool
 
+    def site(self) -> renovation_checks.Site:
+        return renovation_checks.Site(
+            application_id=self.application_id, status=self.status, stage=self.stage,
+            hours_start=self.hours_start, hours_end=self.hours_end,
+            waterproofing_areas=self.waterproofing_areas, inspection_pending=self.inspection_pending)
+
+
+# the works' answer (renovation_checks.work_allowed) as the guard's verdict
+_WORK_VERDICT = {
+    renovation_checks.NOT_UNDER_WAY: REVOKED,
+    renovation_checks.OUTSIDE_HOURS: OUTSIDE_HOURS,
+    renovation_checks.HOLD_INSPECTION: AWAITING_INSPECTION,
+    renovation_checks.HOLD_WATERPROOFING: ON_HOLD,
+    renovation_checks.HOT_WORK_NOT_PERMITTED: HOT_WORK_NOT_PERMITTED,
+}
 
 # built once: the scan path pays no statement construction (parameters are bound per call)
 _ROW = (
@@ -127,6 +146,9 @@ _ROW = (
         RenovationApplication.status, RenovationApplication.household_label,
         RenovationApplication.hours_start, RenovationApplication.hours_end,
         RenovationApplication.stage, RenovationApplication.waterproofing_areas,
+        # an inspection pending holds every trade: the same query answers it (an index search)
+        exists().where(col(StageGate.application_id) == col(WorkerPass.application_id),
+                       col(StageGate.status) == renovation_checks.DECLARED),
     )
     .join(RenovationWorker, col(RenovationWorker.id) == col(WorkerPass.worker_id))
     .join(RenovationApplication, col(RenovationApplication.id) == col(WorkerPass.application_id))
@@ -162,17 +184,9 @@ def _judge(
         return NOT_YET_VALID, row, None
     if today > row.valid_until:
         return EXPIRED, row, None
-    if row.status != renovations.APPROVED:
-        return REVOKED, row, None
-    if not renovations.in_hours(row.hours_start, row.hours_end, now):
-        return OUTSIDE_HOURS, row, None
-    if (row.stage == renovation_checks.WATERPROOFING and row.trade != renovation_passes.WATERPROOFING_TRADE
-            and renovation_checks.waterproofing_open(session, row.application_id, row.waterproofing_areas)):
-        return ON_HOLD, row, None
-    if (hot_work or row.trade in renovation_passes.HOT_WORK_TRADES) and not renovation_checks.hot_work_allowed(
-        session, row.application_id, today
-    ):
-        return HOT_WORK_NOT_PERMITTED, row, None
+    work = renovation_checks.work_allowed(session, row.site(), row.trade, now, hot_work=hot_work)
+    if not work.allowed:
+        return _WORK_VERDICT[work.reason], row, None
     return VALID, row, None
 
 

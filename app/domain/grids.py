@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
-from app.db.models import Building, Grid, Household, Resident, Staff
+from app.db.models import Building, Grid, GridCover, Household, Resident, Staff
 from app.domain import constants
 
 BAND_MIN = constants.GRID_HOUSEHOLDS_MIN
@@ -54,9 +55,9 @@ class GridSummary:
 
 
 def summaries(
-    session: Session, community_id: int, *, butler_id: int | None = None
+    session: Session, community_id: int, *, butler_id: int | None = None, grid_ids: list[int] | None = None
 ) -> list[GridSummary]:
-    """Every grid of a community (or of one butler) with its size and band state."""
+    """Every grid of a community (or of one butler, or these grids) with its size and band state."""
     grid_stmt = (
         select(Grid, Staff)
         .join(Staff, col(Grid.butler_id) == col(Staff.id), isouter=True)
@@ -65,6 +66,10 @@ def summaries(
     )
     if butler_id is not None:
         grid_stmt = grid_stmt.where(Grid.butler_id == butler_id)
+    if grid_ids is not None:
+        if not grid_ids:
+            return []
+        grid_stmt = grid_stmt.where(col(Grid.id).in_(grid_ids))
     grids = session.exec(grid_stmt).all()
     if not grids:
         return []
@@ -134,3 +139,40 @@ def grids_of(session: Session, community_id: int) -> list[tuple[int, str, int | 
             select(Grid).where(Grid.community_id == community_id).order_by(Grid.name)
         ).all()
     ]
+
+
+def grids_answered_for(session: Session, staff_id: int, day: date, *, community_id: int | None = None) -> list[int]:
+    """The grids this person answers for on `day` (local calendar day): those they own, unless a
+    deputy covers one that day (leave cover, 代管), and those they cover for someone else.
+
+    One rule for every list that means "my grids": the patrols due, the renovations a butler
+    supervises, the requests awaiting their follow-up."""
+    own_stmt = select(Grid.id).where(Grid.butler_id == staff_id)
+    if community_id is not None:
+        own_stmt = own_stmt.where(Grid.community_id == community_id)
+    own = set(session.exec(own_stmt).all())
+    covers_stmt = (
+        select(GridCover.grid_id, GridCover.deputy_id)
+        .join(Grid, col(Grid.id) == col(GridCover.grid_id))
+        .where(
+            col(GridCover.cancelled_at).is_(None),
+            col(GridCover.starts_on) <= day,
+            col(GridCover.ends_on) >= day,
+            or_(col(GridCover.deputy_id) == staff_id, col(GridCover.grid_id).in_(own or {0})),
+        )
+    )
+    if community_id is not None:
+        covers_stmt = covers_stmt.where(Grid.community_id == community_id)
+    covered_by = dict(session.exec(covers_stmt.order_by(col(GridCover.id))).all())
+    mine = {g for g in own if covered_by.get(g, staff_id) == staff_id}
+    mine |= {g for g, deputy in covered_by.items() if deputy == staff_id}
+    return sorted(mine)
+
+
+def households_answered_for(session: Session, staff_id: int, day: date, *,
+                            community_id: int | None = None) -> set[int]:
+    """The households of the grids this person answers for on `day` (see `grids_answered_for`)."""
+    ids = grids_answered_for(session, staff_id, day, community_id=community_id)
+    if not ids:
+        return set()
+    return set(session.exec(select(Household.id).where(col(Household.grid_id).in_(ids))).all())

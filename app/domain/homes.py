@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.db.models import Community, Household, Resident, Staff
-from app.domain import grids
+from app.domain import clock, grids
 from app.domain.auth import Actor
 
 
@@ -48,10 +48,12 @@ def community_facts(session: Session, community_id: int) -> CommunityFacts:
 
 
 def my_grids(session: Session, actor: Actor) -> list[grids.GridSummary]:
-    """The butler's own grid(s) for "my grid today"."""
+    """The grid(s) the butler answers for today, for "my grid today": their own, unless a deputy
+    covers it, and those they cover (`grids.grids_answered_for`)."""
     if actor.community_id is None:
         return []
-    return grids.summaries(session, actor.community_id, butler_id=actor.id)
+    ids = grids.grids_answered_for(session, actor.id, clock.today(), community_id=actor.community_id)
+    return grids.summaries(session, actor.community_id, grid_ids=ids)
 
 
 def grid_overview(session: Session, actor: Actor) -> list[grids.GridSummary]:

@@ -44,6 +44,28 @@ class GateRegisterState(AppState):
     # visitors
     visitor_form_key: int = 0
     visitors: list[dict[str, str]] = []
+    # a refused entry's message, shown next to the submit button that was tapped ("goods" / "visitor")
+    form_error: str = ""
+    form_error_for: str = ""
+
+    def _submit(self, which: str, action: str, work, ok_key: str):
+        """`_run` for a register's form: a refusal is said next to its button (in view where the guard
+        tapped), not at the top of the page; success clears it."""
+        done = self._run(action, work, ok_key=ok_key)
+        if done is None and self.flash and not self.flash_ok:
+            self.form_error, self.form_error_for = self.flash, which
+            self.flash = ""
+        elif self.form_error:
+            self.form_error, self.form_error_for = "", ""
+        return done
+
+    def _preselect_permit(self) -> None:
+        """Goods going out of a household with a renovation under way: its permit is the confirmation the
+        green hint offers, so it is picked (the guard may still pick the owner instead)."""
+        if self.direction == gate.OUT and "permit_no" in self.household_hint and self.confirm_by == "":
+            self.confirm_by = gate.BY_PERMIT
+        elif "permit_no" not in self.household_hint and self.confirm_by == gate.BY_PERMIT:
+            self.confirm_by = ""
 
     # ---- goods ---------------------------------------------------------------------------
 
@@ -73,6 +95,7 @@ class GateRegisterState(AppState):
         self.last_goods_id = 0
         self.last_goods = {}
         self.last_photos = []
+        self.form_error, self.form_error_for = "", ""
         self._run("gate.goods", self._load_goods)
 
     @rx.event
@@ -82,6 +105,7 @@ class GateRegisterState(AppState):
             self.direction = value
             if value == gate.IN:
                 self.confirm_by = ""
+            self._preselect_permit()
 
     @rx.event
     def set_confirm_by(self, value: str | list[str]):
@@ -95,6 +119,7 @@ class GateRegisterState(AppState):
         text = str(text or "").strip()[:40]
         if not text:
             self.household_hint = {}
+            self._preselect_permit()
             return
 
         def look(db, actor):
@@ -109,12 +134,14 @@ class GateRegisterState(AppState):
                 label, permit = look(db, actor)
         except DomainError as err:
             self.household_hint = {"error": self._msg(err.key, **err.params)}
+            self._preselect_permit()
             return
         if permit is None:
             self.household_hint = {"label": label}
         else:
             self.household_hint = {"label": label, "permit_no": permit.permit_no, "owner": permit.owner_name,
                                    "until": permit.planned_end.isoformat()}
+        self._preselect_permit()
 
     @rx.event
     def submit_goods(self, form: dict):
@@ -132,7 +159,7 @@ class GateRegisterState(AppState):
             self._load_goods(db, actor)
             return goods, households.label(db, home.id)
 
-        done = self._run("gate.goods", work, ok_key="gate_reg.goods_saved")
+        done = self._submit("goods", "gate.goods", work, ok_key="gate_reg.goods_saved")
         if done is None:
             return
         goods, label = done
@@ -180,6 +207,7 @@ class GateRegisterState(AppState):
 
     @rx.event
     def load_visitors(self):
+        self.form_error, self.form_error_for = "", ""
         self._run("gate.visitor", self._load_visitors)
 
     @rx.event
@@ -195,7 +223,7 @@ class GateRegisterState(AppState):
             self._load_visitors(db, actor)
             return visitor
 
-        if self._run("gate.visitor", work, ok_key="gate_reg.visitor_saved") is not None:
+        if self._submit("visitor", "gate.visitor", work, ok_key="gate_reg.visitor_saved") is not None:
             self.visitor_form_key += 1
 
     @rx.event

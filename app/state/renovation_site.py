@@ -10,11 +10,9 @@ desk renovation page and the desk KPI page /desk/renovation-kpis.
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import col, select
 
-from app.db.models import Grid, HotWorkPermission, Household, Rectification, SiteCheck, Staff
 from app.db.session import session_scope
-from app.domain import clock, renovation_checks, renovation_completion, renovations, roles
+from app.domain import clock, renovation_checks, renovation_completion, renovations
 from app.domain.errors import DomainError
 from app.state.base import AppState, ReloadsRecord, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
@@ -69,29 +67,12 @@ class RenovationSiteState(ReloadsRecord, AppState):
         if actor is None:
             return
         with session_scope() as db:
-            rows = renovations.listing(db, actor, statuses=[renovations.APPROVED, renovations.COMPLETED])
-            if set(actor.roles) == {roles.BUTLER}:
-                # a butler walks their own grid: the renovations of its households
-                mine = set(db.exec(select(Household.id).join(Grid, col(Grid.id) == col(Household.grid_id))
-                                   .where(Grid.butler_id == actor.id)).all())
-                ids = {a.id: a.household_id for a in (renovations.get(db, actor, r.id) for r in rows)}
-                rows = [r for r in rows if ids[r.id] in mine]
-            open_rects = {}
-            for r in db.exec(select(Rectification).where(
-                    Rectification.community_id == actor.community_id, Rectification.status == "open")):
-                open_rects.setdefault(r.application_id, r)
-            out = []
-            for r in rows:
-                app = renovations.get(db, actor, r.id)
-                rect = open_rects.get(r.id)
-                out.append({
-                    "id": str(r.id), "household": r.household, "contractor": r.contractor,
-                    "status": r.status, "stage": r.stage if r.status == renovations.APPROVED else "",
-                    "hold": renovation_checks.hold(db, app),
-                    "rect_due": day_time(rect.due_at) if rect else "",
-                    "overdue": "1" if rect and renovation_checks._aware(rect.due_at) < clock.now() else "",
-                })
-            self.rows = out
+            self.rows = [
+                {"id": str(r.id), "household": r.household, "contractor": r.contractor, "status": r.status,
+                 "stage": r.stage, "hold": r.hold, "rect_due": day_time(r.rect_due) if r.rect_due else "",
+                 "overdue": "1" if r.overdue else ""}
+                for r in renovation_checks.site_list(db, actor)
+            ]
 
     # ---- one renovation ----------------------------------------------------------------
 
@@ -111,78 +92,63 @@ class RenovationSiteState(ReloadsRecord, AppState):
         try:
             with session_scope() as db:
                 app = renovations.get(db, actor, rid)
-                names = dict(db.exec(select(Staff.id, Staff.name).where(Staff.community_id == app.community_id)).all())
-                deducted = renovation_checks.deductions(db, rid)
+                head = renovation_checks.site_header(db, app)
                 self.reno = {
                     "id": str(app.id), "household": app.household_label, "owner": app.owner_name,
                     "contractor": app.contractor_company or app.contractor_contact,
                     "permit_no": app.permit_no, "status": app.status,
-                    "stage": app.stage if app.status == renovations.APPROVED else "",
-                    "hold": renovation_checks.hold(db, app),
+                    "stage": head.stage,
+                    "hold": head.hold,
                     "planned": f"{app.planned_start} ~ {app.planned_end}",
                     "hours": f"{app.hours_start}-{app.hours_end}",
                     "hot_work_scope": "1" if app.hot_work else "",
-                    "deposit": money(app.deposit_cents), "deducted": money(deducted),
-                    "refund_due": money(max(0, app.deposit_cents - deducted)),
+                    "deposit": money(app.deposit_cents), "deducted": money(head.deducted_cents),
+                    "refund_due": money(head.refund_due_cents),
                     "refunded": money(app.refund_cents) if app.refunded_at else "",
                     "revisit_due": str(app.revisit_due or ""),
                     "revisit_at": day_time(app.revisit_at), "revisit_note": app.revisit_note or "",
-                    "under_way": "1" if app.status == renovations.APPROVED else "",
-                    "completed": "1" if app.status == renovations.COMPLETED else "",
-                    "last_stage": "1" if app.stage == renovation_checks.FINISHING else "",
+                    "under_way": "1" if head.under_way else "",
+                    "completed": "1" if head.completed else "",
+                    "last_stage": "1" if head.last_stage else "",
                 }
-                checks = list(db.exec(select(SiteCheck).where(SiteCheck.application_id == rid)
-                                      .order_by(col(SiteCheck.id).desc())))
+                checks = renovation_checks.site_checks_of(db, app)
                 self.checks = [
-                    {"id": str(c.id), "at": day_time(c.at), "by": names.get(c.inspector_id, ""),
-                     "violations": str(c.violations),
-                     "failed": self._items(i.item for i in renovation_checks.check_items(db, c.id or 0) if not i.ok)}
+                    {"id": str(c.id), "at": day_time(c.at), "by": c.inspector, "violations": str(c.violations),
+                     "failed": self._items(c.failed_items)}
                     for c in checks
                 ]
-                self.last_check_id = checks[0].id or 0 if checks else 0
+                self.last_check_id = checks[0].id if checks else 0
                 self.check_photos = (photo_rows(db, actor, renovation_checks.CHECK_PHOTO_KIND, self.last_check_id)
                                      if self.last_check_id and actor.can("renovation.check") else [])
                 self.rects = [
                     {"id": str(r.id), "items": self._items(r.items.split(",")), "note": r.note, "status": r.status,
                      "due": day_time(r.due_at),
-                     "overdue": "1" if r.status == "open" and renovation_checks._aware(r.due_at) < clock.now() else "",
+                     "overdue": "1" if renovation_checks.overdue(r) else "",
                      "deduction": money(r.deduction_cents) if r.deduction_cents else "",
                      "reason": r.deduction_reason, "recheck_note": r.recheck_note,
                      "rechecked": day_time(r.rechecked_at)}
                     for r in renovation_checks.rectifications(db, actor, rid)
                 ]
-                gates = renovation_checks.gates(db, rid)
+                view = renovation_checks.stage_gate_view(db, app)
                 self.gates = [
-                    {"id": str(g.id), "kind": g.kind, "item": g.item, "status": g.status,
-                     "label_key": ("renovation.concealed." if g.kind == "concealed" else "renovation.area.") + g.item,
-                     "at": day_time(g.inspected_at or g.declared_at), "note": g.inspection_note or g.declared_note}
-                    for g in gates
+                    {"id": str(g.id), "kind": g.kind, "item": g.item, "status": g.status, "label_key": g.label_key,
+                     "at": day_time(g.at), "note": g.note}
+                    for g in view.gates
                 ]
-                passed = {(g.kind, g.item) for g in gates if g.status == "passed"}
-                self.concealed_left = [i for i in renovation_checks.CONCEALED_ITEMS if ("concealed", i) not in passed]
-                self.areas_left = [a for a in renovations.areas(app) if ("waterproofing", a) not in passed]
-                if app.status != renovations.APPROVED or any(g.status == "declared" for g in gates):
-                    self.declarable = []
-                elif app.stage == renovation_checks.CONCEALED:
-                    self.declarable = [{"value": "concealed:" + i, "key": "renovation.concealed." + i}
-                                       for i in self.concealed_left]
-                elif app.stage == renovation_checks.WATERPROOFING:
-                    self.declarable = [{"value": "waterproofing:" + a, "key": "renovation.area." + a}
-                                       for a in self.areas_left]
-                else:
-                    self.declarable = []
+                self.concealed_left = view.concealed_left
+                self.areas_left = view.areas_left
+                self.declarable = [{"value": d.value, "key": d.key} for d in view.declarable]
                 self.hot_work = [
                     {"id": str(h.id), "window": f"{h.starts_on} ~ {h.ends_on}", "fire_watch": h.fire_watch_name,
                      "phone": h.fire_watch_phone, "revoked": "1" if h.revoked_at else ""}
-                    for h in db.exec(select(HotWorkPermission).where(HotWorkPermission.application_id == rid)
-                                     .order_by(col(HotWorkPermission.id).desc()))
+                    for h in renovation_checks.hot_work_of(db, app)
                 ]
                 self.asbuilt_photos = (photo_rows(db, actor, renovation_completion.ASBUILT_KIND, rid)
                                        if actor.can("renovation.complete") else [])
                 self.escalated = [
                     {"id": str(r.id), "items": self._items(r.items.split(",")), "reason": r.deduction_reason,
                      "deduction": money(r.deduction_cents), "at": day_time(r.escalated_at)}
-                    for r in renovation_checks.escalations(db, app.community_id) if r.application_id == rid
+                    for r in renovation_checks.escalations_of(db, app)
                 ]
             self.missing = False
         except DomainError as err:

@@ -199,10 +199,15 @@ def test_a_valid_scan_is_one_primary_key_query_and_one_insert(db, people, site):
     selects = [(s, p) for s, p in seen if s.startswith("SELECT")]
     inserts = [s.split()[2] for s, _ in seen if s.startswith("INSERT")]
     assert len(selects) == 1 and inserts == ["gatescan"], seen
-    if engine.dialect.name == "sqlite":  # every table reached by its primary key, none scanned
+    if engine.dialect.name == "sqlite":  # every table reached by its primary key or an index, none scanned
         plan = [str(r[-1]) for r in db.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + selects[0][0],
                                                                     selects[0][1]).all()]
-        assert len(plan) == 3 and all("PRIMARY KEY" in line for line in plan), plan
+        searches = [line for line in plan if line.startswith(("SEARCH", "SCAN"))]
+        assert sum("PRIMARY KEY" in line for line in searches) == 3, plan
+        # the pending-inspection hold: the renovation's stage gates through their index
+        assert [line.split()[1] for line in searches if "PRIMARY KEY" not in line] == ["stagegate"], plan
+        assert all(line.startswith("SEARCH") and ("PRIMARY KEY" in line or "INDEX" in line)
+                   for line in searches), plan
 
 
 # --- goods and visitors ----------------------------------------------------------------------
@@ -280,3 +285,29 @@ def test_while_waterproofing_waits_only_waterproofers_go_in(db, people, communit
         renovation_checks.inspect(db, people.engineer, g.id, passed=True)
         assert gate.verify_pass(db, people.guard, mason).verdict == expected
     assert renovation_checks.hold(db, app) == ""
+
+
+def test_an_inspection_pending_holds_every_trade_at_the_gate_as_on_the_permit(db, people, community_id, tuesday):
+    """#1: the permit prints 停工待验 while an inspection is pending; the gate, the permit and the site
+    screens ask one rule (renovation_checks.work_allowed), so no trade gets green then."""
+    app, made = under_way(db, people, community_id, 4,
+                          workers=(("孙立新", "mason"), ("钱防水", renovation_passes.WATERPROOFING_TRADE),
+                                   ("曾亮亮", "welder")))
+    passes = {w.trade: renovation_passes.pass_token(p) for w, p in made}
+    today = clock.today()
+    renovation_checks.grant_hot_work(db, people.engineer, app.id, starts_on=today, ends_on=today,
+                                     fire_watch_name="李消防")
+    assert all(gate.verify_pass(db, people.guard, t).verdict == gate.VALID for t in passes.values())
+    pending = renovation_checks.declare(db, people.desk, app.id, kind="concealed",
+                                        item=renovations.required_concealed(app)[0])
+    assert renovation_checks.permit(db, people.desk, app.id).hold == renovation_checks.HOLD_INSPECTION
+    for trade, token in passes.items():
+        v = gate.verify_pass(db, people.guard, token)
+        assert (v.verdict, v.message_key) == (gate.AWAITING_INSPECTION, "gate.verdict.awaiting_inspection"), trade
+        work = renovation_checks.work_allowed(db, app, trade, clock.now())
+        assert (work.allowed, work.reason, work.on_hold) == (False, renovation_checks.HOLD_INSPECTION, True)
+    assert not renovation_checks.work_allowed(db, app, None, clock.now()).allowed
+    renovation_checks.inspect(db, people.engineer, pending.id, passed=True)
+    assert renovation_checks.permit(db, people.desk, app.id).hold == ""
+    assert all(gate.verify_pass(db, people.guard, t).verdict == gate.VALID for t in passes.values())
+    assert renovation_checks.work_allowed(db, app, "mason", clock.now()).allowed

@@ -9,6 +9,7 @@ from sqlmodel import select
 from app import seed
 from app.db.models import Grid, Household
 from app.domain import grids, homes
+from tests.domain.test_renovations import people as people  # noqa: F401 (the fixture)
 
 from .conftest import BUTLER, GOLD_BUTLER, SUPERVISOR
 
@@ -135,3 +136,55 @@ def test_home_queries(db, community_id, actor_of):
     mine = homes.my_grids(db, butler)
     assert [g.butler_id for g in mine] == [butler.id]
     assert len(homes.grid_overview(db, actor_of(SUPERVISOR))) == 4
+
+
+# --- #2 the grids a person answers for on a day: leave cover included ------------------------
+
+
+def test_grids_answered_for_follow_leave_cover(db, community_id, actor_of, staff_of):
+    from datetime import timedelta
+
+    from app.domain import clock, grid_planning
+
+    from .conftest import BUTLER_2
+
+    owner, deputy = staff_of(BUTLER), staff_of(BUTLER_2)
+    own = db.exec(select(Grid.id).where(Grid.butler_id == owner.id)).one()
+    theirs = db.exec(select(Grid.id).where(Grid.butler_id == deputy.id)).one()
+    today = clock.today()
+    assert grids.grids_answered_for(db, owner.id, today) == [own]
+    cover = grid_planning.add_cover(db, actor_of(SUPERVISOR), own, deputy.id, today + timedelta(days=1),
+                                    today + timedelta(days=3), reason="年假")
+    on_leave = today + timedelta(days=2)
+    assert grids.grids_answered_for(db, owner.id, on_leave) == []
+    assert grids.grids_answered_for(db, deputy.id, on_leave, community_id=community_id) == sorted([own, theirs])
+    assert grids.grids_answered_for(db, owner.id, today + timedelta(days=4)) == [own]  # back from leave
+    assert grids.grids_answered_for(db, deputy.id, on_leave, community_id=community_id + 1000) == []
+    clock.freeze(clock.midnight(on_leave))
+    try:  # the home's "my grid today" follows it too
+        assert [g.id for g in homes.my_grids(db, actor_of(BUTLER_2))] == sorted([own, theirs])
+        assert homes.my_grids(db, actor_of(BUTLER)) == []
+    finally:
+        clock.reset()
+    grid_planning.cancel_cover(db, actor_of(SUPERVISOR), cover.id)
+    assert grids.grids_answered_for(db, owner.id, on_leave) == [own]
+    assert grids.grids_answered_for(db, deputy.id, on_leave) == [theirs]
+
+
+def test_a_butler_on_cover_sees_the_covered_grids_renovations(db, community_id, actor_of, people):  # noqa: F811
+    """#2: the renovation list tested Grid.butler_id == actor.id, so the deputy never saw them."""
+    from app.domain import clock, grid_planning, renovation_checks
+    from tests.domain import test_renovations as reno
+
+    from .conftest import BUTLER_2
+
+    owner, deputy = actor_of(BUTLER), actor_of(BUTLER_2)
+    own = db.exec(select(Grid.id).where(Grid.butler_id == owner.id)).one()
+    home = db.exec(select(Household.id).where(Household.grid_id == own).order_by(Household.id.desc())).first()
+    app, _ = reno.under_way(db, people, community_id, household_id=home)
+    assert app.id in [r.id for r in renovation_checks.site_list(db, owner)]
+    assert app.id not in [r.id for r in renovation_checks.site_list(db, deputy)]
+    grid_planning.add_cover(db, actor_of(SUPERVISOR), own, deputy.id, clock.today(), clock.today())
+    assert app.id in [r.id for r in renovation_checks.site_list(db, deputy)]
+    assert app.id not in [r.id for r in renovation_checks.site_list(db, owner)]
+    assert app.id in [r.id for r in renovation_checks.site_list(db, actor_of(SUPERVISOR))]

@@ -16,6 +16,7 @@ from app.db.models import (
     RenovationApplication,
     RenovationApproval,
     RenovationWorker,
+    Staff,
     WorkerPass,
 )
 from app.domain import (
@@ -26,6 +27,7 @@ from app.domain import (
     renovation_completion,
     renovation_passes,
     renovations,
+    roles,
 )
 from app.domain.errors import DomainError, Refused
 from app.seed.renovations import seed_renovations
@@ -180,6 +182,38 @@ def test_wrong_role_is_refused_and_audited(db, people, community_id, tuesday):
     renovations.decide(db, people.supervisor, app.id, level="first_review", decision="approve")
     with pytest.raises(Refused):  # the supervisor cannot do the engineer's level either
         renovations.decide(db, people.supervisor, app.id, level="second_review", decision="approve")
+
+
+def test_one_person_never_decides_two_levels_of_one_application(db, people, community_id, tuesday):
+    """#13: a supervisor who gave herself the engineering manager's and the general manager's roles
+    approved all three levels alone. Whatever roles one holds, one level per application, any round."""
+    from dataclasses import replace
+
+    alone = replace(people.supervisor, roles=(*people.supervisor.roles, roles.ENGINEERING_MANAGER,
+                                              roles.GENERAL_MANAGER))
+    app = new_application(db, people, community_id)
+    renovations.decide(db, alone, app.id, level=renovations.FIRST_REVIEW, decision="approve")
+    assert app.id not in [r.id for r in renovations.awaiting(db, alone)]  # not in her inbox either
+    assert app.id in [r.id for r in renovations.awaiting(db, people.engineer)]
+    with pytest.raises(Refused) as err:
+        renovations.decide(db, alone, app.id, level=renovations.SECOND_REVIEW, decision="approve")
+    assert err.value.key == "renovation.decided_other_level"
+    keep(db, err.value)
+    assert [e.actor_id for e in refusals(db, "renovation.decided_other_level")] == [alone.id]
+    assert app.status == renovations.SECOND_REVIEW
+    renovations.decide(db, people.engineer, app.id, level=renovations.SECOND_REVIEW, decision="approve")
+    with pytest.raises(Refused):  # nor the sign-off
+        renovations.decide(db, alone, app.id, level=renovations.SIGN_OFF, decision="approve")
+    # returned and resubmitted: a new round, and still not a second level for the same person
+    renovations.decide(db, people.gm, app.id, level=renovations.SIGN_OFF, decision="return", reasons="补图纸")
+    renovations.resubmit(db, people.desk, app.id)
+    renovations.decide(db, alone, app.id, level=renovations.FIRST_REVIEW, decision="approve")  # her own level
+    with pytest.raises(Refused):
+        renovations.decide(db, alone, app.id, level=renovations.SECOND_REVIEW, decision="approve")
+    renovations.decide(db, people.engineer, app.id, level=renovations.SECOND_REVIEW, decision="approve")
+    renovations.decide(db, people.gm, app.id, level=renovations.SIGN_OFF, decision="approve")
+    assert app.status == renovations.APPROVED
+    assert len({a.by_id for a in renovations.approvals(db, app.id)}) == 3
 
 
 def test_return_loop_starts_a_new_round_at_first_review(db, people, community_id, tuesday):
@@ -701,10 +735,10 @@ def test_every_message_key_has_chinese_and_english():
 
     assert set(messages.ZH) == set(messages.EN)
     root = Path(renovations.__file__).parent
-    files = ("renovations.py", "renovation_passes.py", "renovation_checks.py", "renovation_completion.py", "gate.py")
-    source = "".join((root / f).read_text() for f in files)
+    files = [root / "gate.py", *sorted((root / "renovation").glob("*.py"))]
+    source = "".join(f.read_text() for f in files)
     keys = set(re.findall(r'(?:DomainError|Refused)\("([a-z_.]+)"', source))
-    keys |= set(re.findall(r'"(renovation\.hold\.[a-z]+)"', source))
+    keys |= set(re.findall(r'"(renovation\.(?:hold|work)\.[a-z_]+)"', source))
     keys |= {f"gate.verdict.{v}" for v in gate.VERDICTS}
     keys |= {f"renovation.status.{s}" for s in renovations.STATUSES}
     keys |= {f"renovation.trade.{t}" for t in renovation_passes.TRADES}
@@ -713,3 +747,28 @@ def test_every_message_key_has_chinese_and_english():
     for lang in ("zh", "en"):
         missing = sorted(k for k in keys if k not in CATALOGS[lang])
         assert missing == [], (lang, missing)
+
+
+def test_site_page_views_gates_declarable_header_and_checks(db, people, community_id, tuesday):
+    """The site page reads its rules from domain views (no SQL or rule in the state): which stage gates
+    may be declared, what is left, the header facts, the checks with their violations."""
+    from app.domain.renovation import views
+
+    app, _ = under_way(db, people, community_id, 6)
+    view = views.stage_gate_view(db, app)
+    assert [d.value for d in view.declarable] == [f"concealed:{i}" for i in view.concealed_left]
+    assert view.areas_left == ["bathroom", "kitchen"] and view.gates == []
+    g = renovation_checks.declare(db, people.desk, app.id, kind="concealed", item="structure")
+    view = views.stage_gate_view(db, app)
+    assert view.declarable == []  # one waits for its inspection
+    assert [(r.item, r.status, r.label_key) for r in view.gates] == [
+        ("structure", "declared", "renovation.concealed.structure")]
+    head = views.site_header(db, app)
+    assert (head.under_way, head.completed, head.hold, head.stage) == (True, False, "renovation.hold.inspection",
+                                                                        "concealed")
+    renovation_checks.inspect(db, people.engineer, g.id, passed=True)
+    assert "concealed:structure" not in [d.value for d in views.stage_gate_view(db, app).declarable]
+    renovation_checks.site_check(db, people.butler, app.id, results={**ALL_OK, "noise": False},
+                                 notes={"noise": "午休时间电钻"})
+    (row,) = views.site_checks_of(db, app)
+    assert (row.violations, row.failed_items, row.inspector) == (1, ("noise",), db.get(Staff, people.butler.id).name)

@@ -379,3 +379,25 @@ def test_concurrent_moves_apply_once(db_url, community_id, morning):
             s.flush()
             s.delete(s.get(ServiceRequest, rid))
             s.commit()
+
+
+def test_follow_ups_awaiting_follow_leave_cover(db, desk, home, actor_of, morning):
+    """Issue 15 #2: the butler's follow-up list tested Grid.butler_id, so a deputy on leave cover
+    never saw the covered grid's complaints (and the owner on leave still did)."""
+    from app.domain import grid_planning
+
+    from .conftest import BUTLER_2
+
+    req = _phone_complaint(db, desk, home, "电梯噪音大")
+    requests.classify(db, desk, req.id, category=requests.COMPLAINT)
+    requests.dispatch(db, desk, req.id, department="service", assignee_id=None)
+    requests.resolve(db, desk, req.id, "已调整")
+    owner_id = db.get(Grid, req.grid_id).butler_id
+    owner = next(a for a in (actor_of(BUTLER), actor_of(BUTLER_2), actor_of("14"), actor_of("13"))
+                 if a.id == owner_id)
+    deputy = actor_of(BUTLER_2) if owner.id != actor_of(BUTLER_2).id else actor_of(BUTLER)
+    assert req.id in [r.id for r in requests.follow_ups_awaiting(db, owner)]
+    assert req.id not in [r.id for r in requests.follow_ups_awaiting(db, deputy)]
+    grid_planning.add_cover(db, actor_of(SUPERVISOR), req.grid_id, deputy.id, clock.today(), clock.today())
+    assert req.id in [r.id for r in requests.follow_ups_awaiting(db, deputy)]
+    assert req.id not in [r.id for r in requests.follow_ups_awaiting(db, owner)]

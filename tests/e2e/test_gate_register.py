@@ -102,7 +102,12 @@ def test_guard_registers_goods_in_and_out(served_app, phone, homes, photo):
     phone.get_by_role("radio", name="搬出").click()
     _fill_goods(phone, homes["plain_home"], sofa, "搬运工小张")
     phone.locator("#goods-submit").click()
-    expect(phone.locator("#flash")).to_have_text("物品搬出须凭装修许可证或业主确认")
+    # said next to the button that was tapped, in view, not at the top of the page (#6)
+    refusal = phone.locator("#goods-submit-error")
+    expect(refusal).to_have_text("物品搬出须凭装修许可证或业主确认")
+    expect(refusal).to_be_in_viewport()
+    expect(phone.locator("#goods-submit")).to_be_in_viewport()
+    expect(phone.locator("#flash")).to_have_count(0)
     assert _goods(served_app, sofa) == []
     shot(phone, "gate-register-2-out-refused")
 
@@ -111,6 +116,7 @@ def test_guard_registers_goods_in_and_out(served_app, phone, homes, photo):
     phone.locator("#goods-confirmed-name").fill("业主王先生（电话确认）")
     phone.locator("#goods-submit").click()
     expect(phone.locator("#flash")).to_contain_text("已登记放行")
+    expect(refusal).to_have_count(0)
     row = phone.locator("#goods-today .goods-row[data-direction=out]").first
     expect(row).to_contain_text(sofa)
     expect(row.locator(".goods-confirmed")).to_contain_text("业主确认 业主王先生")
@@ -121,7 +127,8 @@ def test_guard_registers_goods_in_and_out(served_app, phone, homes, photo):
     phone.get_by_role("radio", name="搬出").click()
     _fill_goods(phone, homes["permit_home"], boards, "装修工人")
     expect(phone.locator("#permit-hint")).to_contain_text(homes["permit_no"])
-    phone.get_by_role("radio", name="凭装修许可证").click()
+    # what the green hint says is picked already: 登记放行 goes through without picking it by hand (#6)
+    expect(phone.get_by_role("radio", name="凭装修许可证")).to_be_checked()
     shot(phone, "gate-register-3-permit-shown")
     phone.locator("#goods-submit").click()
     expect(phone.locator("#flash")).to_contain_text("已登记放行")

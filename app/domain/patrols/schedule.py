@@ -9,12 +9,11 @@ from sqlmodel import Session, col, select
 
 from app.db.models import (
     Grid,
-    GridCover,
     Patrol,
     PatrolPlan,
     PatrolRoute,
 )
-from app.domain import clock
+from app.domain import clock, grids
 from app.domain.auth import Actor
 from app.domain.patrols.common import _visited_count
 from app.domain.patrols.setup import stops_of
@@ -52,20 +51,7 @@ def due_at(plan: PatrolPlan, period_start: date) -> datetime:
 
 def walk_grids(session: Session, actor: Actor, day: date) -> list[int]:
     """Grids this person walks on `day`: their own (unless a deputy covers it) and those they cover."""
-    covers = session.exec(
-        select(GridCover).where(
-            col(GridCover.cancelled_at).is_(None),
-            col(GridCover.starts_on) <= day,
-            col(GridCover.ends_on) >= day,
-        )
-    ).all()
-    covered_by = {c.grid_id: c.deputy_id for c in covers}
-    own = session.exec(
-        select(Grid.id).where(Grid.butler_id == actor.id, Grid.community_id == actor.community_id)
-    ).all()
-    mine = [g for g in own if covered_by.get(g, actor.id) == actor.id]
-    mine += [g for g, deputy in covered_by.items() if deputy == actor.id and g not in mine]
-    return sorted(mine)
+    return grids.grids_answered_for(session, actor.id, day, community_id=actor.community_id)
 
 
 @dataclass(frozen=True)
@@ -108,14 +94,14 @@ def due_today(session: Session, actor: Actor) -> list[DueItem]:
             .order_by(col(Patrol.finished_at).is_(None), col(Patrol.id).desc())
         ).first()
         deadline = due_at(plan, period)
-        visited = 0
+        # checkpoints visited so far, and for a finished patrol those it visited (not 0)
+        visited = _visited_count(session, patrol.id) if patrol is not None else 0
         if patrol is None:
             state = LATE if now > deadline else DUE
         elif patrol.status == FINISHED:
             state = DONE
         else:
             state = LATE if now > deadline else STARTED
-            visited = _visited_count(session, patrol.id)
         out.append(DueItem(
             plan_id=plan.id, route_id=route.id, route_name=route.name, grid_name=grid.name,
             period_start=period, due_at=deadline, stops=len(stops_of(session, route.id)),

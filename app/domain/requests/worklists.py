@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.db.models import Grid
-from app.domain import request_search
+from app.domain import clock, grids, request_search
 from app.domain.auth import Actor
 from app.domain.request_search import RequestRow
 
@@ -16,10 +15,11 @@ def jobs_of(session: Session, actor: Actor) -> list[RequestRow]:
 
 
 def follow_ups_awaiting(session: Session, actor: Actor) -> list[RequestRow]:
-    """Resolved complaints awaiting follow-up in the grids the actor answers for."""
+    """Resolved complaints awaiting follow-up in the grids the actor answers for today
+    (their own, unless a deputy covers it, and those they cover on leave cover)."""
     if actor.community_id is None:
         return []
     rows: list[RequestRow] = []
-    for grid_id in session.exec(select(Grid.id).where(Grid.butler_id == actor.id)).all():
+    for grid_id in grids.grids_answered_for(session, actor.id, clock.today(), community_id=actor.community_id):
         rows += request_search.awaiting_follow_up(session, actor.community_id, grid_id=grid_id)
     return rows

@@ -264,8 +264,9 @@ def _hot_work() -> rx.Component:
         )),
         rx.form(
             rx.vstack(
-                rx.hstack(_field("site.hw_from", "hw_from", type="date"), _field("site.hw_to", "hw_to", type="date"),
-                          width="100%"),
+                # one date a line: two date inputs side by side ran past 390 px
+                _field("site.hw_from", "hw_from", type="date"),
+                _field("site.hw_to", "hw_to", type="date"),
                 rx.hstack(_field("site.fire_watch", "fire_watch", max_length=40),
                           _field("site.fire_watch_phone", "fire_watch_phone", type="tel", max_length=20),
                           width="100%"),
@@ -287,11 +288,12 @@ def _acceptance() -> rx.Component:
         rx.form(
             rx.vstack(
                 *[
-                    rx.hstack(
+                    # the box inside its label: the whole line (at least 44 px high) is the tap target
+                    rx.el.label(
                         rx.el.input(type="checkbox", name=f"acc_{i}", id=f"acc_{i}",
-                                    style={"width": "24px", "height": "24px"}),
-                        rx.text(T["renovation.acceptance." + i], as_="label", html_for=f"acc_{i}", size="3"),
-                        align="center", min_height="40px",
+                                    style={"width": "24px", "height": "24px", "flex_shrink": "0"}),
+                        rx.text(T["renovation.acceptance." + i], size="3"),
+                        class_name="tap-label", width="100%",
                     )
                     for i in renovation_completion.ACCEPTANCE_ITEMS
                 ],

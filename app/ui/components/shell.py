@@ -11,6 +11,28 @@ TOP_BAR_H = "52px"
 TAB_BAR_H = "60px"
 
 
+# Phone screens: every tap target at least 44x44 px (Apple's and Material's minimum), whatever size
+# the Radix control was given. Scoped to the phone layouts (class "phone-ui"); the desk keeps its density.
+MIN_TAP = "44px"
+PHONE_CSS = """
+.phone-ui .rt-BaseButton { min-height: 44px; min-width: 44px; }
+.phone-ui .rt-TextFieldRoot { height: auto; min-height: 46px; }
+.phone-ui .rt-TextFieldInput { min-height: 44px; }
+.phone-ui .rt-SelectTrigger { min-height: 44px; }
+.phone-ui .rt-SegmentedControlRoot { height: auto; min-height: 44px; min-width: 0; max-width: 100%; }
+.phone-ui .rt-SegmentedControlItem { min-height: 44px; }
+.phone-ui .rt-SegmentedControlItem .rt-SegmentedControlItemLabel { white-space: normal; }
+.phone-ui .tap-label { display: inline-flex; align-items: center; gap: 8px; min-height: 44px; min-width: 44px;
+  cursor: pointer; }
+.phone-ui a.tap-link { display: inline-flex; align-items: center; min-height: 44px; min-width: 44px; }
+"""
+
+
+def phone_style() -> rx.Component:
+    """The phone layouts' tap-target rules (put once in a page whose root has class "phone-ui")."""
+    return rx.el.style(PHONE_CSS)
+
+
 def language_button() -> rx.Component:
     return rx.button(
         T["lang.switch"],
@@ -18,7 +40,8 @@ def language_button() -> rx.Component:
         variant="soft",
         size="2",
         id="lang-switch",
-        min_height="36px",
+        min_height=MIN_TAP,
+        min_width=MIN_TAP,
     )
 
 
@@ -151,6 +174,7 @@ def _tab_bar() -> rx.Component:
 def phone_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
     """Phone roles: top bar, one column, bottom tabs. Large touch targets."""
     return rx.box(
+        phone_style(),
         _top_bar(title),
         rx.vstack(
             flash(),
@@ -165,6 +189,7 @@ def phone_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
         _tab_bar(),
         min_height="100vh",
         background="var(--gray-2)",
+        class_name="phone-ui",
     )
 
 

@@ -69,11 +69,14 @@ def _verdict() -> rx.Component:
 def _scan_row(s: dict) -> rx.Component:
     return rx.hstack(
         rx.text(s["at"], size="2", min_width="84px"),
+        # a long verdict (English) wraps inside the row instead of running past the screen
         rx.badge(T["gate.verdict." + s["verdict"]],
-                 color_scheme=rx.cond(s["verdict"] == "valid", "green", "red")),
+                 color_scheme=rx.cond(s["verdict"] == "valid", "green", "red"),
+                 white_space="normal", min_width="0", flex_shrink="1"),
         rx.spacer(),
-        rx.text(s["gate"], size="1", color_scheme="gray"),
+        rx.text(s["gate"], size="1", color_scheme="gray", flex_shrink="0"),
         width="100%",
+        align="center",
         class_name="scan-row",
         data_verdict=s["verdict"],
     )
@@ -87,10 +90,12 @@ def gate_home() -> rx.Component:
         rx.hstack(
             rx.input(value=G.gate_name, on_change=G.set_gate_name, placeholder=T["gate_ui.gate_name"],
                      id="gate-name", size="3", flex="1"),
-            rx.hstack(
-                rx.switch(checked=G.hot_work, on_change=G.set_hot_work, id="hot-work", name="hot_work"),
-                rx.text(T["gate_ui.hot_work"], as_="label", html_for="hot-work", size="2"),
-                align="center",
+            # the switch inside its label: the whole label (at least 44x44) is the tap target
+            rx.el.label(
+                rx.switch(checked=G.hot_work, on_change=G.set_hot_work, id="hot-work", name="hot_work", size="3"),
+                rx.text(T["gate_ui.hot_work"], size="2"),
+                class_name="tap-label",
+                id="hot-work-label",
             ),
             width="100%",
             align="center",

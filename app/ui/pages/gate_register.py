@@ -47,7 +47,7 @@ def _links(current: str) -> rx.Component:
             rx.cond(
                 AppState.user_roles.contains("guard"),
                 rx.link(rx.icon("arrow-left", size=16), T["gate_reg.to_gate"], href="/gate", id="to-gate",
-                        size="2", display="flex", align_items="center", gap="4px"),
+                        size="2", display="flex", align_items="center", gap="4px", min_height="44px"),
             ),
             rx.spacer(),
             rx.cond(GateState.gate_name != "",
@@ -62,14 +62,20 @@ def _links(current: str) -> rx.Component:
 
 
 def _register_form(fields: list[rx.Component], *, client_id: rx.Var, icon: str, label_key: str,
-                   submit_id: str, on_submit, form_key: rx.Var) -> rx.Component:
+                   submit_id: str, on_submit, form_key: rx.Var, which: str) -> rx.Component:
     """A register's form: its fields, the gate's name and the client id (made on the server, new after each
-    entry), a big submit button. It keeps what was typed when refused; a new key empties it after an entry."""
+    entry), a big submit button with a refusal said right above it (where the guard tapped). It keeps what
+    was typed when refused; a new key empties it after an entry."""
     return rx.form(
         rx.vstack(
             *fields,
             rx.el.input(type="hidden", name="gate", value=GateState.gate_name),
             rx.el.input(type="hidden", name="client_id", value=client_id),
+            rx.cond(
+                (G.form_error != "") & (G.form_error_for == which),
+                rx.callout(G.form_error, icon="triangle-alert", color_scheme="red", size="1", width="100%",
+                           id=f"{submit_id}-error", role="alert"),
+            ),
             rx.button(rx.icon(icon, size=22), T[label_key], type="submit", size="4", width="100%",
                       min_height="56px", id=submit_id),
             spacing="3",
@@ -149,7 +155,7 @@ def _goods_form() -> rx.Component:
                            max_length=20),
         ],
         client_id=AppState.form_id, icon="package-check", label_key="gate_reg.submit_goods",
-        submit_id="goods-submit", on_submit=G.submit_goods, form_key=G.goods_form_key,
+        submit_id="goods-submit", on_submit=G.submit_goods, form_key=G.goods_form_key, which="goods",
     )
 
 
@@ -243,7 +249,7 @@ def _visitor_form() -> rx.Component:
             labelled_input("gate_reg.purpose", "visitor-purpose", name="purpose", max_length=120),
         ],
         client_id=AppState.form_id, icon="log-in", label_key="gate_reg.submit_visitor",
-        submit_id="visitor-submit", on_submit=G.submit_visitor, form_key=G.visitor_form_key,
+        submit_id="visitor-submit", on_submit=G.submit_visitor, form_key=G.visitor_form_key, which="visitor",
     )
 
 

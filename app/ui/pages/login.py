@@ -7,6 +7,7 @@ import reflex as rx
 from app.state.account import SignInState
 from app.state.base import AppState
 from app.ui.components.forms import form_error, labelled_input
+from app.ui.components.shell import phone_style
 
 T = AppState.t
 
@@ -70,7 +71,9 @@ def login() -> rx.Component:
             margin_x="auto",
             padding="24px",
         ),
+        phone_style(),
         min_height="100vh",
+        class_name="phone-ui",
     )
 
 

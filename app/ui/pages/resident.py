@@ -11,7 +11,7 @@ from app.state.resident import UPLOAD_STATUS_ID
 from app.state.resident import ResidentRequestState as R
 from app.ui.components.forms import form_error
 from app.ui.components.notice_board import notice_board
-from app.ui.components.shell import language_button
+from app.ui.components.shell import language_button, phone_style
 
 T = AppState.t
 
@@ -167,12 +167,17 @@ def _request_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             _label("rr.kind", "rr-kind"),
-            rx.segmented_control.root(
-                *[rx.segmented_control.item(T["rr.kind." + k], value=k) for k in _KINDS],
+            # radio cards in three columns: the five kinds fit 390 px in either language (a segmented
+            # control grew to 584 px in English), each at least 44 px high
+            rx.radio_cards.root(
+                *[rx.radio_cards.item(T["rr.kind." + k], value=k, min_height="44px", padding="6px")
+                  for k in _KINDS],
                 value=R.kind,
-                on_change=R.set_kind,
+                on_value_change=R.set_kind,
                 id="rr-kind",
-                size="2",
+                columns="3",
+                gap="6px",
+                size="1",
                 width="100%",
             ),
             _label("rr.content", "rr-content"),
@@ -308,8 +313,10 @@ def resident_page() -> rx.Component:
             margin_x="auto",
             width="100%",
         ),
+        phone_style(),
         min_height="100vh",
         background="var(--gray-2)",
+        class_name="phone-ui",
     )
 
 
