@@ -5,21 +5,21 @@ Thin: every handler re-checks the role through AppState (`_run`/`_authorize`) an
 app.domain.renovations / renovation_passes in one transaction. A decision is authorized as
 `renovation.view` and then judged by the domain, which refuses (and audits) a level the
 application is not waiting for or a person without that level's role. The state keeps only
-strings for the screen (times local).
+typed rows for the screen (times local); what the viewer may do comes from the domain's page view.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import reflex as rx
-from sqlmodel import select
 
 from app.api import renovation_docs
-from app.db.models import Staff
 from app.db.session import session_scope
 from app.domain import constants, households, renovation_passes, renovations
 from app.domain.errors import DomainError
+from app.domain.renovation import views as renovation_views
 from app.state.base import AppState, ReloadsRecord, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
@@ -44,26 +44,106 @@ def _fields(form: dict) -> dict:
     )
 
 
-def _row(r: renovations.ApplicationRow) -> dict[str, str]:
-    return {"id": str(r.id), "household": r.household, "owner": r.owner_name, "contractor": r.contractor,
-            "status": r.status, "round": str(r.round), "planned": f"{r.planned_start} ~ {r.planned_end}",
-            "submitted": day_time(r.submitted_at)}
+@dataclass(frozen=True)
+class ApplicationItem:
+    """An application in the desk's lists."""
+
+    id: int
+    household: str
+    owner: str
+    contractor: str
+    status: str
+    round: int
+    planned: str
+    submitted: str
+
+
+def _row(r: renovations.ApplicationRow) -> ApplicationItem:
+    return ApplicationItem(r.id, r.household, r.owner_name, r.contractor, r.status, r.round,
+                           f"{r.planned_start} ~ {r.planned_end}", day_time(r.submitted_at))
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    """One application's page; the raw values feed the resubmit form and the reissue pickers."""
+
+    id: int = 0
+    household: str = ""
+    status: str = ""
+    round: int = 0
+    owner: str = ""
+    resident: str = ""
+    company: str = ""
+    contact: str = ""
+    hot_work: bool = False
+    note: str = ""
+    planned: str = ""
+    hours: str = ""
+    stage: str = ""
+    permit_no: str = ""
+    permitted: bool = False
+    deposit: str = ""  # "¥2000.00" once paid
+    receipt: str = ""
+    letter_signed: str = ""
+    has_letter_photo: bool = False
+    open: bool = False
+    under_way: bool = False
+    submitted: str = ""
+    by: str = ""
+    contractor_company: str = ""
+    contractor_contact: str = ""
+    contractor_phone: str = ""
+    planned_start: str = ""
+    planned_end: str = ""
+    hours_start: str = ""
+    hours_end: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionItem:
+    level: str
+    decision: str
+    round: int
+    reasons: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class WorkerItem:
+    """A worker and their pass (ids are strings: they travel back as form values)."""
+
+    id: str
+    name: str
+    phone: str
+    trade: str
+    id_number: str
+    active: bool
+    pass_id: str
+    version: int
+    valid: str
+    valid_from: str
+    valid_until: str
+    revoked: bool
+    revoked_reason: str
+    live: bool
+    has_photo: bool
 
 
 class RenovationsState(ReloadsRecord, AppState):
     """The desk's renovation applications."""
 
-    inbox: list[dict[str, str]] = []
-    rows: list[dict[str, str]] = []
+    inbox: list[ApplicationItem] = []
+    rows: list[ApplicationItem] = []
     status_filter: str = "all"
     created_id: str = ""
 
     # one application
-    app: dict[str, str] = {}
+    app: ApplicationView = ApplicationView()
     scope: list[str] = []
     areas: list[str] = []
-    history: list[dict[str, str]] = []
-    workers: list[dict[str, str]] = []
+    history: list[DecisionItem] = []
+    workers: list[WorkerItem] = []
     letter_photos: list[dict] = []
     waiting: str = ""
     reasons: str = ""
@@ -118,7 +198,7 @@ class RenovationsState(ReloadsRecord, AppState):
         self._reload(route_int(self, "renovation_id"))
 
     def _rid(self) -> int:
-        return int(self.app.get("id", "0") or 0)
+        return self.app.id
 
     def _reload(self, rid: int) -> None:
         actor = self._authorize("renovation.view")
@@ -126,61 +206,55 @@ class RenovationsState(ReloadsRecord, AppState):
             return
         try:
             with session_scope() as db:
-                a = renovations.get(db, actor, rid)
-                names = dict(db.exec(select(Staff.id, Staff.name).where(Staff.community_id == a.community_id)).all())
-                self.app = {
-                    "id": str(a.id), "household": a.household_label, "status": a.status, "round": str(a.round),
-                    "owner": f"{a.owner_name} {a.owner_phone}",
-                    "resident": f"{a.resident_name} {a.resident_phone}".strip(),
-                    "company": a.contractor_company, "contact": f"{a.contractor_contact} {a.contractor_phone}",
-                    "areas": ",".join(renovations.areas(a)), "hot_work": "1" if a.hot_work else "",
-                    "note": a.scope_note, "planned": f"{a.planned_start} ~ {a.planned_end}",
-                    "hours": f"{a.hours_start}-{a.hours_end}", "stage": a.stage,
-                    "permit_no": a.permit_no, "permitted": "1" if a.permit_version > 0 else "",
-                    "deposit": f"¥{a.deposit_cents / 100:.2f}" if a.deposit_paid_at else "",
-                    "receipt": a.deposit_receipt_no, "letter_signed": str(a.letter_signed_on or ""),
-                    "has_letter_photo": "1" if a.letter_photo_id else "",
-                    "open": "1" if a.status in renovations.OPEN_STATUSES else "",
-                    "under_way": "1" if a.status == renovations.APPROVED else "",
-                    "submitted": day_time(a.submitted_at), "by": names.get(a.submitted_by, ""),
-                    # raw values: the resubmit form's defaults and the reissue pickers' bounds
-                    "contractor_company": a.contractor_company, "contractor_contact": a.contractor_contact,
-                    "contractor_phone": a.contractor_phone,
-                    "planned_start": str(a.planned_start), "planned_end": str(a.planned_end),
-                    "hours_start": a.hours_start, "hours_end": a.hours_end,
-                }
+                page = renovation_views.application_page(db, actor, rid)
+                a = page.app
+                self.app = ApplicationView(
+                    id=a.id, household=a.household_label, status=a.status, round=a.round,
+                    owner=f"{a.owner_name} {a.owner_phone}",
+                    resident=f"{a.resident_name} {a.resident_phone}".strip(),
+                    company=a.contractor_company, contact=f"{a.contractor_contact} {a.contractor_phone}",
+                    hot_work=a.hot_work, note=a.scope_note, planned=f"{a.planned_start} ~ {a.planned_end}",
+                    hours=f"{a.hours_start}-{a.hours_end}", stage=a.stage, permit_no=a.permit_no,
+                    permitted=page.permitted,
+                    deposit=f"¥{a.deposit_cents / 100:.2f}" if a.deposit_paid_at else "",
+                    receipt=a.deposit_receipt_no, letter_signed=str(a.letter_signed_on or ""),
+                    has_letter_photo=a.letter_photo_id is not None, open=page.open, under_way=page.under_way,
+                    submitted=day_time(a.submitted_at), by=page.submitted_by,
+                    contractor_company=a.contractor_company, contractor_contact=a.contractor_contact,
+                    contractor_phone=a.contractor_phone,
+                    planned_start=str(a.planned_start), planned_end=str(a.planned_end),
+                    hours_start=a.hours_start, hours_end=a.hours_end,
+                )
                 self.areas = renovations.areas(a)
                 self.scope = [s for s in renovations.SCOPES if getattr(a, f"scope_{s}")]
                 self.history = [
-                    {"level": d.level, "decision": d.decision, "round": str(d.round), "reasons": d.reasons,
-                     "by": names.get(d.by_id, ""), "at": day_time(d.at)}
-                    for d in renovations.approvals(db, rid)
+                    DecisionItem(d.level, d.decision, d.round, d.reasons, d.by, day_time(d.at)) for d in page.decisions
                 ]
-                level = renovations.waiting_level(a)
-                self.waiting = level or ""
-                self.can_decide = level is not None and renovations.LEVEL_ROLE[level] in actor.roles
+                self.waiting = page.waiting_level or ""
+                self.can_decide = page.may_decide
                 self.can_documents = actor.can("renovation.documents")
-                self.can_resubmit = a.status == renovations.RETURNED and actor.can("renovation.apply")
+                self.can_resubmit = page.may_resubmit
                 self.workers = [
-                    {"id": str(w.worker_id), "name": w.name, "phone": w.phone, "trade": w.trade,
-                     "id_number": w.id_number_masked, "active": "1" if w.active else "",
-                     "pass_id": str(w.pass_id or ""), "version": str(w.version),
-                     "valid": f"{w.valid_from} ~ {w.valid_until}" if w.valid_from else "",
-                     "valid_from": str(w.valid_from or ""), "valid_until": str(w.valid_until or ""),
-                     "revoked": "1" if w.revoked else "", "revoked_reason": w.revoked_reason,
-                     "live": "1" if w.token else "", "has_photo": "1" if w.photo_id else ""}
+                    WorkerItem(
+                        id=str(w.worker_id), name=w.name, phone=w.phone, trade=w.trade, id_number=w.id_number_masked,
+                        active=w.active, pass_id=str(w.pass_id or ""), version=w.version,
+                        valid=f"{w.valid_from} ~ {w.valid_until}" if w.valid_from else "",
+                        valid_from=str(w.valid_from or ""), valid_until=str(w.valid_until or ""),
+                        revoked=w.revoked, revoked_reason=w.revoked_reason, live=bool(w.token),
+                        has_photo=w.photo_id is not None,
+                    )
                     for w in renovation_passes.workers_and_passes(db, actor, rid)
                 ]
                 self.letter_photos = (photo_rows(db, actor, renovation_passes.LETTER_KIND, rid)
                                       if self.can_documents else [])
-                permitted = a.permit_version > 0
+                permitted = page.permitted
                 self.permit_link = renovation_docs.link(rid, "permit") if permitted else ""
                 self.letter_link = renovation_docs.link(rid, "letter")
                 self.passes_link = renovation_docs.link(rid, "passes") if permitted else ""
             self.missing = False
         except DomainError as err:
             self.missing = True
-            self.app = {}
+            self.app = ApplicationView()
             self._say(err.key, **err.params)
 
     @rx.event

@@ -1,5 +1,5 @@
-"""What the site screens show: the renovations a person supervises, overdue notices, which stage
-gates may be declared."""
+"""What the renovation screens show: the renovations a person supervises, overdue notices, which
+stage gates may be declared, and the desk's page of one application with what the viewer may do."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.db.models import (
     HotWorkPermission,
     Rectification,
     RenovationApplication,
+    RenovationApproval,
     SiteCheck,
     SiteCheckItem,
     Staff,
@@ -21,6 +22,7 @@ from app.domain.auth import Actor
 from app.domain.errors import Refused
 from app.domain.renovation import common as renovations
 from app.domain.renovation import site_checks, stage_gates
+from app.domain.renovation.approval import approvals, waiting_level
 from app.domain.renovation.common import (
     APPROVED,
     COMPLETED,
@@ -206,3 +208,66 @@ def hot_work_of(session: Session, app: RenovationApplication) -> list[HotWorkPer
 def escalations_of(session: Session, app: RenovationApplication) -> list[Rectification]:
     """This renovation's failed re-checks (escalated), newest first."""
     return [r for r in site_checks.escalations(session, app.community_id) if r.application_id == app.id]
+
+
+# --- the desk's page of one application -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    level: str
+    decision: str
+    round: int
+    reasons: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ApplicationPage:
+    """One application as its desk page shows it, with what the viewer may do there."""
+
+    app: RenovationApplication
+    submitted_by: str
+    decisions: list[DecisionRow]
+    waiting_level: str | None
+    may_decide: bool  # the level waited for is the viewer's, and they decided no other level
+    may_resubmit: bool
+    open: bool  # not rejected, completed or closed: documents may still change
+    under_way: bool
+    permitted: bool
+
+
+def may_decide(session: Session, actor: Actor, app: RenovationApplication) -> bool:
+    """Whether the actor may decide the level the application waits for (`approval.decide` judges
+    the same: the level's role, and one person one level)."""
+    level = waiting_level(app)
+    if level is None or renovations.LEVEL_ROLE[level] not in actor.roles:
+        return False
+    other = session.exec(
+        select(RenovationApproval.id).where(
+            RenovationApproval.application_id == app.id,
+            RenovationApproval.by_id == actor.id,
+            RenovationApproval.level != level,
+        )
+    ).first()
+    return other is None
+
+
+def application_page(session: Session, actor: Actor, application_id: int) -> ApplicationPage:
+    """The application (refused as `get` refuses) with its decisions and who made them."""
+    app = renovations.get(session, actor, application_id)
+    names = dict(session.exec(select(Staff.id, Staff.name).where(Staff.community_id == app.community_id)).all())
+    level = waiting_level(app)
+    return ApplicationPage(
+        app=app,
+        submitted_by=names.get(app.submitted_by, ""),
+        decisions=[DecisionRow(d.level, d.decision, d.round, d.reasons, names.get(d.by_id, ""), d.at)
+                   for d in approvals(session, application_id)],
+        waiting_level=level,
+        may_decide=may_decide(session, actor, app),
+        may_resubmit=app.status == renovations.RETURNED and actor.can("renovation.apply"),
+        open=app.status in renovations.OPEN_STATUSES,
+        under_way=app.status == APPROVED,
+        permitted=app.permit_version > 0,
+    )

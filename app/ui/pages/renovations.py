@@ -49,18 +49,18 @@ def _row(r: rx.Var) -> rx.Component:
         rx.card(
             rx.hstack(
                 rx.vstack(
-                    rx.text(r["household"], size="4", weight="bold"),
-                    rx.text(r["owner"], " · ", r["contractor"], size="2", color_scheme="gray"),
-                    rx.text(r["planned"], size="2", color_scheme="gray"),
+                    rx.text(r.household, size="4", weight="bold"),
+                    rx.text(r.owner, " · ", r.contractor, size="2", color_scheme="gray"),
+                    rx.text(r.planned, size="2", color_scheme="gray"),
                     spacing="1", flex="1",
                 ),
-                rx.badge(T["renovation.status." + r["status"]], size="2"),
+                rx.badge(T["renovation.status." + r.status], size="2"),
                 align="center", width="100%",
             ),
             width="100%",
         ),
-        href="/desk/renovations/" + r["id"], underline="none", color="inherit", width="100%",
-        class_name="reno-row", custom_attrs={"data-renovation": r["id"], "data-status": r["status"]},
+        href=f"/desk/renovations/{r.id}", underline="none", color="inherit", width="100%",
+        class_name="reno-row", custom_attrs={"data-renovation": r.id, "data-status": r.status},
     )
 
 
@@ -144,26 +144,26 @@ def _summary() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(S.app["household"], size="5"),
-                rx.badge(T["renovation.status." + S.app["status"]], size="2", id="reno-status",
-                         custom_attrs={"data-status": S.app["status"]}),
-                rx.cond(S.app["permit_no"] != "", rx.badge(S.app["permit_no"], color_scheme="green", size="2")),
+                rx.heading(S.app.household, size="5"),
+                rx.badge(T["renovation.status." + S.app.status], size="2", id="reno-status",
+                         custom_attrs={"data-status": S.app.status}),
+                rx.cond(S.app.permit_no != "", rx.badge(S.app.permit_no, color_scheme="green", size="2")),
                 wrap="wrap", align="center",
             ),
-            _kv(T["field.owner_name"], S.app["owner"]),
-            _kv(T["field.contractor_company"], S.app["company"]),
-            _kv(T["field.contractor_contact"], S.app["contact"]),
+            _kv(T["field.owner_name"], S.app.owner),
+            _kv(T["field.contractor_company"], S.app.company),
+            _kv(T["field.contractor_contact"], S.app.contact),
             _kv(T["reno.scope"], rx.hstack(rx.foreach(S.scope, lambda s: rx.badge(T["renovation.scope." + s])),
                                            wrap="wrap")),
             _kv(T["reno.areas"], rx.hstack(rx.foreach(S.areas, lambda a: rx.badge(T["renovation.area." + a],
                                                                                     color_scheme="cyan")),
                                            wrap="wrap")),
-            rx.cond(S.app["hot_work"] != "", rx.badge(T["reno.hot_work"], color_scheme="orange")),
-            _kv(T["field.scope_note"], S.app["note"]),
-            _kv(T["field.planned_dates"], S.app["planned"]),
-            _kv(T["reno.hours"], S.app["hours"]),
-            _kv(T["reno.submitted"], S.app["submitted"] + " " + S.app["by"] + " · " + T["reno.round"] + " "
-                + S.app["round"]),
+            rx.cond(S.app.hot_work, rx.badge(T["reno.hot_work"], color_scheme="orange")),
+            _kv(T["field.scope_note"], S.app.note),
+            _kv(T["field.planned_dates"], S.app.planned),
+            _kv(T["reno.hours"], S.app.hours),
+            _kv(T["reno.submitted"], S.app.submitted + " " + S.app.by + " · " + T["reno.round"] + " "
+                + S.app.round.to_string()),
             spacing="2", width="100%",
         ),
         width="100%",
@@ -173,14 +173,14 @@ def _summary() -> rx.Component:
 def _decision(d: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.text(T["renovation.level." + d["level"]], weight="bold", size="2"),
-            rx.badge(T["renovation.decision." + d["decision"]],
-                     color_scheme=rx.match(d["decision"], ("approve", "green"), ("return", "orange"), "red")),
-            rx.text(d["by"], " · ", d["at"], " · ", T["reno.round"], " ", d["round"], size="1", color_scheme="gray"),
+            rx.text(T["renovation.level." + d.level], weight="bold", size="2"),
+            rx.badge(T["renovation.decision." + d.decision],
+                     color_scheme=rx.match(d.decision, ("approve", "green"), ("return", "orange"), "red")),
+            rx.text(d.by, " · ", d.at, " · ", T["reno.round"], " ", d.round, size="1", color_scheme="gray"),
             wrap="wrap", align="center",
         ),
-        rx.cond(d["reasons"] != "", rx.text(d["reasons"], size="2")),
-        class_name="reno-decision", custom_attrs={"data-decision": d["decision"], "data-level": d["level"]},
+        rx.cond(d.reasons != "", rx.text(d.reasons, size="2")),
+        class_name="reno-decision", custom_attrs={"data-decision": d.decision, "data-level": d.level},
         width="100%", padding_y="6px", border_bottom="1px solid var(--gray-4)",
     )
 
@@ -197,10 +197,10 @@ def _resubmit_form() -> rx.Component:
         rx.vstack(
             rx.text(T["reno.resubmit_hint"], size="2"),
             rx.grid(
-                _field("field.contractor_company", "contractor_company", default_value=a["contractor_company"]),
-                _field("field.contractor_contact", "contractor_contact", default_value=a["contractor_contact"],
+                _field("field.contractor_company", "contractor_company", default_value=a.contractor_company),
+                _field("field.contractor_contact", "contractor_contact", default_value=a.contractor_contact,
                        required=True),
-                _field("field.contractor_phone", "contractor_phone", type="tel", default_value=a["contractor_phone"],
+                _field("field.contractor_phone", "contractor_phone", type="tel", default_value=a.contractor_phone,
                        required=True),
                 columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
             ),
@@ -210,19 +210,19 @@ def _resubmit_form() -> rx.Component:
             rx.text(T["reno.areas"], size="2", weight="medium"),
             rx.flex(*[_tick(f"area_{w}", T[f"renovation.area.{w}"], default_checked=S.areas.contains(w))
                       for w in renovations.WATERPROOFING_AREAS], wrap="wrap", gap="2"),
-            _tick("hot_work", T["reno.hot_work"], default_checked=a["hot_work"] != ""),
+            _tick("hot_work", T["reno.hot_work"], default_checked=a.hot_work),
             rx.vstack(
                 rx.text(T["field.scope_note"], as_="label", html_for="resubmit-note", size="2", weight="medium"),
-                rx.input(name="scope_note", id="resubmit-note", default_value=a["note"], size="3", width="100%",
+                rx.input(name="scope_note", id="resubmit-note", default_value=a.note, size="3", width="100%",
                          max_length=300),
                 spacing="1", width="100%",
             ),
             rx.grid(
-                _field("reno.planned_start", "planned_start", type="date", default_value=a["planned_start"],
+                _field("reno.planned_start", "planned_start", type="date", default_value=a.planned_start,
                        required=True),
-                _field("reno.planned_end", "planned_end", type="date", default_value=a["planned_end"], required=True),
-                _field("field.hours_start", "hours_start", type="time", default_value=a["hours_start"]),
-                _field("field.hours_end", "hours_end", type="time", default_value=a["hours_end"]),
+                _field("reno.planned_end", "planned_end", type="date", default_value=a.planned_end, required=True),
+                _field("field.hours_start", "hours_start", type="time", default_value=a.hours_start),
+                _field("field.hours_end", "hours_end", type="time", default_value=a.hours_end),
                 columns=rx.breakpoints(initial="2", sm="4"), spacing="3", width="100%",
             ),
             rx.button(T["reno.resubmit"], type="submit", size="3", id="reno-resubmit", width="100%"),
@@ -266,7 +266,7 @@ def _day_pick(label_key: str, name: str, value: rx.Var) -> rx.Component:
     """A date within the permit's planned dates."""
     return rx.el.label(
         rx.text(T[label_key], size="1", color_scheme="gray"),
-        rx.input(type="date", name=name, default_value=value, min=S.app["planned_start"], max=S.app["planned_end"],
+        rx.input(type="date", name=name, default_value=value, min=S.app.planned_start, max=S.app.planned_end,
                  size="3", required=True, class_name="reissue-" + name.removeprefix("valid_")),
         style={"display": "flex", "flex_direction": "column", "gap": "2px", "flex": "1", "min_width": "140px"},
     )
@@ -275,10 +275,10 @@ def _day_pick(label_key: str, name: str, value: rx.Var) -> rx.Component:
 def _reissue_form(w: rx.Var) -> rx.Component:
     """A new card for the pass, with its days picked (the current ones first)."""
     return rx.form(
-        rx.el.input(type="hidden", name="pass_id", value=w["pass_id"]),
+        rx.el.input(type="hidden", name="pass_id", value=w.pass_id),
         rx.hstack(
-            _day_pick("reno.valid_from", "valid_from", w["valid_from"]),
-            _day_pick("reno.valid_until", "valid_until", w["valid_until"]),
+            _day_pick("reno.valid_from", "valid_from", w.valid_from),
+            _day_pick("reno.valid_until", "valid_until", w.valid_until),
             rx.button(T["reno.reissue"], type="submit", variant="soft", size="3", class_name="reissue-pass"),
             align="end", wrap="wrap", width="100%",
         ),
@@ -290,28 +290,28 @@ def _worker(w: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.text(w["name"], weight="bold", size="3"),
-                rx.badge(T["renovation.trade." + w["trade"]]),
-                rx.cond(w["live"] != "", rx.badge(T["reno.pass_live"], color_scheme="green")),
-                rx.cond(w["revoked"] != "", rx.badge(T["reno.pass_revoked"], color_scheme="red")),
-                rx.cond(w["active"] == "", rx.badge(T["reno.worker_left"], color_scheme="gray")),
+                rx.text(w.name, weight="bold", size="3"),
+                rx.badge(T["renovation.trade." + w.trade]),
+                rx.cond(w.live, rx.badge(T["reno.pass_live"], color_scheme="green")),
+                rx.cond(w.revoked, rx.badge(T["reno.pass_revoked"], color_scheme="red")),
+                rx.cond(~w.active, rx.badge(T["reno.worker_left"], color_scheme="gray")),
                 wrap="wrap", align="center",
             ),
-            rx.text(w["phone"], " · ", w["id_number"], size="2", color_scheme="gray"),
-            rx.cond(w["valid"] != "", rx.text(T["reno.valid"], " ", w["valid"], " · v", w["version"], size="2")),
-            rx.cond(w["revoked_reason"] != "", rx.text(T["reno.revoke_reason"], ": ", w["revoked_reason"], size="2",
+            rx.text(w.phone, " · ", w.id_number, size="2", color_scheme="gray"),
+            rx.cond(w.valid != "", rx.text(T["reno.valid"], " ", w.valid, " · v", w.version, size="2")),
+            rx.cond(w.revoked_reason != "", rx.text(T["reno.revoke_reason"], ": ", w.revoked_reason, size="2",
                                                       color="var(--red-11)")),
             rx.cond(
-                S.can_documents & (w["active"] != ""),
+                S.can_documents & w.active,
                 rx.vstack(
-                    photo_picker(renovation_passes.WORKER_PHOTO_KIND, w["id"].to(int), S.photos_done,
-                                 label=rx.cond(w["has_photo"] != "", T["reno.photo_again"], T["reno.photo"]),
-                                 input_id="worker-photo-" + w["id"]),
+                    photo_picker(renovation_passes.WORKER_PHOTO_KIND, w.id.to(int), S.photos_done,
+                                 label=rx.cond(w.has_photo, T["reno.photo_again"], T["reno.photo"]),
+                                 input_id="worker-photo-" + w.id),
                     rx.cond(
-                        w["live"] != "",
+                        w.live,
                         rx.form(
                             rx.hstack(
-                                rx.el.input(type="hidden", name="pass_id", value=w["pass_id"]),
+                                rx.el.input(type="hidden", name="pass_id", value=w.pass_id),
                                 rx.input(name="reason", placeholder=T["reno.revoke_reason"], size="3", flex="1",
                                          required=True, class_name="revoke-reason"),
                                 rx.button(T["reno.revoke"], type="submit", color_scheme="red", size="3",
@@ -321,15 +321,15 @@ def _worker(w: rx.Var) -> rx.Component:
                             on_submit=S.revoke_pass, width="100%",
                         ),
                     ),
-                    rx.cond(w["live"] != "", _reissue_form(w)),
+                    rx.cond(w.live, _reissue_form(w)),
                     rx.button(T["reno.remove_worker"], type="button", variant="soft", color_scheme="gray",
-                              size="3", on_click=S.remove_worker(w["id"]), class_name="remove-worker"),
+                              size="3", on_click=S.remove_worker(w.id), class_name="remove-worker"),
                     spacing="2", width="100%",
                 ),
             ),
             spacing="1", width="100%",
         ),
-        width="100%", class_name="reno-worker", custom_attrs={"data-worker": w["id"], "data-live": w["live"]},
+        width="100%", class_name="reno-worker", custom_attrs={"data-worker": w.id, "data-live": rx.cond(w.live, "1", "")},
     )
 
 
@@ -339,7 +339,7 @@ def _workers() -> rx.Component:
         rx.vstack(
             rx.foreach(S.workers, _worker),
             rx.cond(
-                S.can_documents & (S.app["open"] != ""),
+                S.can_documents & S.app.open,
                 rx.form(
                     rx.vstack(
                         rx.grid(
@@ -377,9 +377,9 @@ def _paperwork() -> rx.Component:
         T["reno.paperwork"],
         rx.vstack(
             rx.cond(
-                S.app["deposit"] != "",
-                _kv(T["field.deposit"], S.app["deposit"] + " · " + T["field.receipt_no"] + " " + S.app["receipt"]),
-                rx.cond(S.can_documents & (S.app["open"] != ""), rx.form(
+                S.app.deposit != "",
+                _kv(T["field.deposit"], S.app.deposit + " · " + T["field.receipt_no"] + " " + S.app.receipt),
+                rx.cond(S.can_documents & S.app.open, rx.form(
                     rx.hstack(
                         rx.input(name="deposit_yuan", id="deposit-yuan", placeholder=T["reno.deposit_yuan"], size="3",
                                  input_mode="decimal", flex="1", required=True),
@@ -391,16 +391,16 @@ def _paperwork() -> rx.Component:
                     on_submit=S.record_deposit, width="100%",
                 )),
             ),
-            rx.cond(S.app["letter_signed"] != "",
-                    _kv(T["reno.letter_signed"], S.app["letter_signed"])),
+            rx.cond(S.app.letter_signed != "",
+                    _kv(T["reno.letter_signed"], S.app.letter_signed)),
             rx.cond(
                 S.can_documents,
                 rx.vstack(
                     photo_strip(S.letter_photos),
-                    rx.cond(S.app["open"] != "", photo_picker(
-                        renovation_passes.LETTER_KIND, S.app["id"].to(int), S.photos_done,
+                    rx.cond(S.app.open, photo_picker(
+                        renovation_passes.LETTER_KIND, S.app.id, S.photos_done,
                         label=T["reno.letter_photo"], input_id="letter-photo")),
-                    rx.cond((S.app["letter_signed"] == "") & (S.app["open"] != ""), rx.form(
+                    rx.cond((S.app.letter_signed == "") & S.app.open, rx.form(
                         rx.hstack(
                             rx.input(name="signed_on", id="letter-signed-on", type="date", size="3", flex="1",
                                      required=True),
@@ -437,14 +437,14 @@ def detail_page() -> rx.Component:
             S.missing,
             empty(T["renovation.not_found"]),
             rx.cond(
-                S.app.contains("id"),
+                S.app.id != 0,
                 rx.vstack(
                     _summary(),
                     _approval(),
                     _paperwork(),
                     _workers(),
                     # ---- on-site sections: owned by app/ui/components/renovation_site.py ----
-                    rx.cond(S.app["permitted"] != "", site_sections()),
+                    rx.cond(S.app.permitted, site_sections()),
                     # ---- end of on-site sections ----
                     spacing="4", width="100%",
                 ),
