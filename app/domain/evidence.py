@@ -114,8 +114,18 @@ def sniff(data: bytes) -> str:
     raise DomainError("evidence.not_image")
 
 
-def _pixel_limit() -> int | None:
-    return Image.MAX_IMAGE_PIXELS
+def _pixel_limit() -> int:
+    """The most pixels a photo may have: `settings.MAX_IMAGE_PIXELS` (APP_MAX_IMAGE_PIXELS,
+    default 50 MP, a 48-MP phone photo fits), or Pillow's own guard when that is lower."""
+    limit = settings.MAX_IMAGE_PIXELS
+    if Image.MAX_IMAGE_PIXELS is not None:
+        limit = min(limit, int(Image.MAX_IMAGE_PIXELS))
+    return limit
+
+
+# Pillow's decompression-bomb guard (which every Image.open in the process checks, also
+# outside this module) at the same limit; `_decode` checks the header size itself first.
+Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
 
 def _parse_claimed(exif: Image.Exif) -> datetime | None:
@@ -190,9 +200,9 @@ def _decode(data: bytes, fmt: str) -> tuple[Image.Image, datetime | None]:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             img = Image.open(io.BytesIO(data), formats=[fmt])
-            limit = _pixel_limit()
+            # the size comes from the header: nothing is decoded before this check
             w, h = img.size
-            if limit is not None and w * h > limit:
+            if w * h > _pixel_limit():
                 raise DomainError("evidence.too_many_pixels")
             if w < 1 or h < 1:
                 raise DomainError("evidence.corrupt")
