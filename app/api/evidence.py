@@ -25,6 +25,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import FormParser
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -124,6 +125,8 @@ def _status_of(err: DomainError) -> int:
         return 413
     if err.key == "evidence.client_id_taken":
         return 409
+    if err.key == "http.bad_form":
+        return 400
     return 422
 
 
@@ -152,7 +155,20 @@ def _link_open(link: str) -> bool:
 
 
 def _parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | None, str]:
-    """(fields, file bytes, file name) of a multipart body; in memory, in the worker thread."""
+    """(fields, file bytes, file name) of a multipart body; in memory, in the worker thread.
+
+    A body that is not a multipart form (no boundary, garbage, cut short) raises
+    DomainError("http.bad_form"): a 400 with a message, never a 500 the phone retries.
+    """
+    try:
+        return _parse_form_unchecked(content_type, body)
+    except DomainError:
+        raise
+    except (FormParserError, ValueError, UnicodeError, LookupError, AttributeError) as exc:
+        raise DomainError("http.bad_form") from exc
+
+
+def _parse_form_unchecked(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | None, str]:
     fields: dict[str, str] = {}
     files: list[tuple[bytes, str]] = []
 
@@ -185,8 +201,15 @@ def _boundary(content_type: str) -> bytes:
     for part in content_type.split(";")[1:]:
         key, _, value = part.strip().partition("=")
         if key.lower() == "boundary" and value:
-            return value.strip('"').encode("latin-1")
-    raise DomainError("evidence.bad_request")
+            try:
+                boundary = value.strip('"').encode("latin-1")
+            except UnicodeError:
+                break
+            # RFC 2046: 1-70 characters
+            if 0 < len(boundary) <= 70:
+                return boundary
+            break
+    raise DomainError("http.bad_form")
 
 
 def _int_or_none(text: str | None) -> int | None:
@@ -203,7 +226,10 @@ def _ingest(
 
     `token`: a staff session; or `link`: a resident's private link token.
     """
-    fields, data, file_name = _parse_form(content_type, body)
+    try:
+        fields, data, file_name = _parse_form(content_type, body)
+    except DomainError as err:
+        raise _WithLang(err, "") from err
     lang = fields.get("lang") if fields.get("lang") in ("zh", "en") else ""
     kind = fields.get("kind", "").strip()
     subject_id = _int_or_none(fields.get("subject_id"))
@@ -272,6 +298,10 @@ async def upload(request: Request) -> Response:
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         return _error(lang, 415, "evidence.bad_request")
+    try:
+        _boundary(content_type)  # before reading the body
+    except DomainError as err:
+        return _error(lang, 400, err.key)
     too_large = {"max_mb": evidence.MAX_BYTES // (1024 * 1024)}
     declared = _int_or_none(request.headers.get("content-length"))
     if declared is not None and declared > MAX_BODY:

@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -393,6 +394,7 @@ def ingest(
     filename_hint: str = "",
     client_id: str | None = None,
     claimed_fallback: datetime | None = None,
+    before_insert: Callable[[Session], None] | None = None,
 ) -> EvidencePhoto:
     """Store one photo as evidence: files first (atomically), then the row (flushed).
 
@@ -400,7 +402,9 @@ def ingest(
     over 25 MB, over the pixel limit. `filename_hint` is only kept in the
     audit entry; the stored names come from the content. `client_id` is the
     phone's id of this write (unique); `claimed_fallback` is the capture time
-    to record when the photo has no EXIF one (see `attach`).
+    to record when the photo has no EXIF one (see `attach`). `before_insert`
+    runs right before the row is added, after the (slow) decode: a cap that
+    locks its subject there holds the lock only for the insert (see `lock_row`).
     """
     kind = clean_text(subject_kind, field="subject_kind", max_length=24)
     place = clean_text(place, field="place", max_length=120, required=False)
@@ -424,6 +428,8 @@ def ingest(
             target = root / rel
             write_atomic(target, content)
             written.append(target)
+        if before_insert is not None:
+            before_insert(session)
         photo = EvidencePhoto(
             community_id=community_id,
             subject_kind=kind,
@@ -518,6 +524,22 @@ def hide(
     return photo
 
 
+def lock_row(session: Session, table: type, row_id: int) -> None:
+    """Hold `table`'s row `row_id` for the rest of the transaction, so that a count then
+    an insert under it is atomic (e.g. a cap on photos per subject).
+
+    PostgreSQL: `SELECT ... FOR UPDATE` (others wait for the commit, then count again
+    and see the committed rows). SQLite has no row locks: a no-op UPDATE of the row
+    takes the database's write lock (what `BEGIN IMMEDIATE` would), which concurrent
+    writers wait for (busy timeout).
+    """
+    pk = table.id  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sa_update(table).where(pk == row_id).values(id=pk))
+    else:
+        session.execute(select(pk).where(pk == row_id).with_for_update())
+
+
 # --- subjects: who may attach photos to what -----------------------------------------
 
 
@@ -599,6 +621,7 @@ def attach(
     claimed_at_ms: int | None,
     root: Path,
     filename_hint: str = "",
+    before_insert: Callable[[Session], None] | None = None,
 ) -> EvidencePhoto:
     """Attach one photo to a subject; applied once per `client_id`.
 
@@ -646,6 +669,7 @@ def attach(
                 filename_hint=filename_hint,
                 client_id=client_id,
                 claimed_fallback=_claimed_from_ms(claimed_at_ms),
+                before_insert=before_insert,
             )
     except IntegrityError:
         # another try with this client id committed first (ingest removed our files)

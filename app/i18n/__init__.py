@@ -7,6 +7,7 @@ lookup happens in the browser); server-side messages use `translate()`.
 from __future__ import annotations
 
 from app.i18n import (
+    errors_ui,
     evidence_ui,
     gate_log_ui,
     gate_register_ui,
@@ -25,7 +26,7 @@ from app.i18n.zh_CN import ZH
 
 # Each screen family keeps its messages in its own module; the catalogs are their union.
 _FEATURES = (grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
-             renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui)
+             renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, errors_ui)
 
 DEFAULT = "zh"
 CATALOGS: dict[str, dict[str, str]] = {
