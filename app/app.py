@@ -4,7 +4,7 @@ import reflex as rx
 from reflex.app import default_error_boundary
 
 from app.api import build as build_api
-from app.background import overdue_sweeper
+from app.background import orphan_sweeper, overdue_sweeper
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
 from app.ui.components.shell import reconnect_banner
 from app.ui.pages import register
@@ -39,3 +39,5 @@ app = rx.App(
 register(app)
 # escalates overdue requests every 30 s (app.background)
 app.register_lifespan_task(overdue_sweeper)
+# removes evidence files left without a row (crash, interrupted upload) at start and hourly
+app.register_lifespan_task(orphan_sweeper)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import secrets
 import warnings
 from collections.abc import Callable, Iterator
@@ -744,15 +745,25 @@ def _files(root: Path) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
+# what `ingest` writes: <community>/<YYYY>/<MM>/<name>.jpg, and `write_atomic`'s temp files;
+# nothing else under the root is ever a candidate (a misconfigured root holding other files)
+_EVIDENCE_FILE = re.compile(r"\d{1,12}/\d{4}/\d{2}/[^/]+\.(?:jpg|tmp)")
+
+
 def find_orphans(session: Session, root: Path) -> list[Path]:
-    """Files under the evidence root that no row points at (and leftover temp files)."""
+    """Evidence files under the root that no row points at (and leftover temp files)."""
     known: set[str] = set()
     for derivative, thumb in session.exec(
         select(EvidencePhoto.path_derivative, EvidencePhoto.path_thumb)
     ):
         known.add(derivative)
         known.add(thumb)
-    return sorted(p for p in _files(root) if p.relative_to(root).as_posix() not in known)
+    out = []
+    for path in _files(root):
+        rel = path.relative_to(root).as_posix()
+        if rel not in known and _EVIDENCE_FILE.fullmatch(rel):
+            out.append(path)
+    return sorted(out)
 
 
 def cleanup_orphans(session: Session, root: Path, older_than: timedelta) -> list[Path]:

@@ -4,7 +4,10 @@ refused from the header, before any pixel is decoded; `settings.MAX_IMAGE_PIXELS
 from __future__ import annotations
 
 import io
+import os
 import struct
+import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -98,3 +101,68 @@ def test_a_phone_photo_under_the_limit_still_passes():
     Image.new("RGB", (4032, 3024), (90, 120, 30)).save(out, "JPEG", quality=80)
     done = evidence.process(out.getvalue(), watermark="x")
     assert max(done.width, done.height) == evidence.DERIVATIVE_PX
+
+
+# --- orphans: swept at start and on a schedule (app.background) --------------------------
+
+
+def _old(path: Path, content: bytes = b"x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    past = time.time() - 3 * 3600
+    os.utime(path, (past, past))
+    return path
+
+
+def test_the_orphan_sweep_removes_old_leftovers_and_nothing_else(db_url, tmp_path, monkeypatch):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("one backend is enough: the sweep reads two columns")
+    from app import background
+    from app.db.session import get_engine
+
+    root = tmp_path / "evidence"
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    monkeypatch.setattr(settings, "EVIDENCE_DIR", root)
+    get_engine.cache_clear()
+    try:
+        tmp_left = _old(root / "1" / "2026" / "11" / ".0123456789abcdef-00000000.jpg.1a2b3c4d.tmp")
+        orphan = _old(root / "1" / "2026" / "11" / "0123456789abcdef-00000000.jpg")
+        young = root / "1" / "2026" / "12" / ".fedcba9876543210-11111111.jpg.5e6f7a8b.tmp"
+        young.parent.mkdir(parents=True)
+        young.write_bytes(b"an upload in progress")
+        # never evidence: kept even when the root is misconfigured onto other files
+        others = [_old(root / "app.db"), _old(root / "staff_photos" / "3-abc.jpg"),
+                  _old(root / "1" / "notes.txt")]
+        assert background.orphan_sweep_once() == 2
+        assert not tmp_left.exists() and not orphan.exists()
+        assert young.exists() and all(p.exists() for p in others)
+        assert background.orphan_sweep_once() == 0
+    finally:
+        get_engine.cache_clear()
+
+
+def test_the_orphan_sweeper_runs_at_start_then_on_a_schedule(monkeypatch):
+    import asyncio
+
+    from app import background
+
+    calls: list[str] = []
+    sleeps: list[float] = []
+
+    def sweep() -> int:
+        calls.append("sweep")
+        if len(calls) == 2:
+            raise RuntimeError("a failed sweep is logged, the loop goes on")
+        return 1
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            raise asyncio.CancelledError
+
+    monkeypatch.setattr(background, "orphan_sweep_once", sweep)
+    monkeypatch.setattr(background.asyncio, "sleep", sleep)
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(background.orphan_sweeper())
+    assert calls == ["sweep"] * 3  # the first before any sleep: at start
+    assert sleeps == [background.ORPHAN_SWEEP_SECONDS] * 3
