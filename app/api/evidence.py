@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from python_multipart.exceptions import FormParserError
@@ -48,6 +49,11 @@ MAX_BODY = evidence.MAX_BYTES + FORM_SLACK
 # at most this many ingests decode at once per worker (memory: a 12-MP decode is ~40 MB)
 INGEST_SLOTS = threading.BoundedSemaphore(4)
 CACHE = "private, max-age=600"
+# one ingest at a time per client id in this worker: a phone's retries that arrive together
+# wait for the first and get its answer, instead of decoding and writing files that the
+# unique index then throws away (across workers the index still decides)
+_CLIENT_LOCKS: dict[str, list] = {}
+_CLIENT_LOCKS_GUARD = threading.Lock()
 _FILES = {"thumb.jpg": True, "full.jpg": False}
 
 
@@ -212,6 +218,21 @@ def _boundary(content_type: str) -> bytes:
     raise DomainError("http.bad_form")
 
 
+@contextmanager
+def _one_at_a_time(client_id: str) -> Iterator[None]:
+    with _CLIENT_LOCKS_GUARD:
+        entry = _CLIENT_LOCKS.setdefault(client_id, [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        with entry[0]:
+            yield
+    finally:
+        with _CLIENT_LOCKS_GUARD:
+            entry[1] -= 1
+            if entry[1] == 0:
+                _CLIENT_LOCKS.pop(client_id, None)
+
+
 def _int_or_none(text: str | None) -> int | None:
     text = (text or "").strip()
     if not text or len(text) > 16 or not text.lstrip("-").isdigit():
@@ -262,7 +283,7 @@ def _ingest(
         return resident_requests.attach_photo(db, link, **common)
 
     try:
-        with INGEST_SLOTS, session_scope() as db:
+        with _one_at_a_time(str(common["client_id"])[:64]), INGEST_SLOTS, session_scope() as db:
             photo_id = (by_staff if link is None else by_resident)(db).id
     except DomainError as err:
         raise _WithLang(err, lang) from err

@@ -73,8 +73,18 @@ def test_garbage_multipart_is_400_not_500(client, butler_token, root):  # noqa: 
 
 
 def test_one_client_id_sent_at_once_stores_once_and_leaves_no_temp_file(
-    client, butler_token, root  # noqa: F811
+    client, butler_token, root, monkeypatch  # noqa: F811
 ):
+    from app.domain import evidence
+
+    decoded = []
+    real_process = evidence.process
+
+    def counting(*args, **kwargs):
+        decoded.append(1)
+        return real_process(*args, **kwargs)
+
+    monkeypatch.setattr(evidence, "process", counting)
     same = cid()
     barrier = threading.Barrier(6)
 
@@ -92,6 +102,7 @@ def test_one_client_id_sent_at_once_stores_once_and_leaves_no_temp_file(
         known = {p for row in s.exec(select(EvidencePhoto.path_derivative, EvidencePhoto.path_thumb))
                  for p in row}
     assert n == 1
+    assert len(decoded) == 1  # the retries waited for the first and got its answer
     left = [p for p in files(root) if p.relative_to(root).as_posix() not in known]
     assert left == [], left
 
