@@ -84,7 +84,7 @@ def test_one_client_id_sent_at_once_stores_once_and_leaves_no_temp_file(
         decoded.append(1)
         return real_process(*args, **kwargs)
 
-    monkeypatch.setattr(evidence, "process", counting)
+    monkeypatch.setattr(evidence.store, "process", counting)  # where ingest looks it up
     same = cid()
     barrier = threading.Barrier(6)
 
