@@ -129,8 +129,30 @@ def page(kind: str, status: int, lang: str) -> HTMLResponse:
     return HTMLResponse(doc, status_code=status, headers=NO_STORE)
 
 
+def _expired_image() -> Response:
+    """What an <img> with an expired link shows (a thumbnail on a page left open): a grey
+    tile saying so in both languages, since an image cannot read the app's language."""
+    zh = html.escape(translate("zh", "err.expired.title"))
+    en = html.escape(translate("en", "err.expired.title"))
+    zh_hint = html.escape(translate("zh", "err.image_reload"))
+    en_hint = html.escape(translate("en", "err.image_reload"))
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240" viewBox="0 0 320 240">'
+        '<rect width="320" height="240" fill="#e6ecec"/>'
+        '<g font-family="Noto Sans CJK SC, PingFang SC, sans-serif" text-anchor="middle" fill="#4b5a5a">'
+        f'<text x="160" y="100" font-size="22">{zh}</text>'
+        f'<text x="160" y="128" font-size="15">{zh_hint}</text>'
+        f'<text x="160" y="160" font-size="16">{en}</text>'
+        f'<text x="160" y="184" font-size="13">{en_hint}</text></g></svg>'
+    )
+    return Response(svg, status_code=403, media_type="image/svg+xml", headers=NO_STORE)
+
+
 def error(request: Request, kind: str, status: int) -> Response:
-    """An error answer: the page for a browser opening it, else short plain text."""
+    """An error answer: the page for a browser opening it, a tile saying so for an <img>
+    whose link expired, else short plain text."""
     if wants_html(request):
         return page(kind, status, lang_of(request))
+    if kind == "expired" and request.headers.get("sec-fetch-dest") == "image":
+        return _expired_image()
     return Response(PLAIN[kind], status_code=status, media_type="text/plain", headers=NO_STORE)

@@ -8,7 +8,6 @@ Chromium at 390x844 where a person would.
 from __future__ import annotations
 
 import http.client
-import io
 import os
 import re
 import socket
@@ -239,7 +238,17 @@ def test_an_expired_link_says_so_in_the_users_language_with_a_way_back(page, app
     resp = page.goto(expired.replace("sig=", "sig=A"))
     assert resp is not None and resp.status == 403
     expect(page.locator("h1:visible")).to_have_text("This link cannot be opened")
-    # an <img> or a script still gets a short plain answer
+    # a thumbnail (<img>) whose link expired shows a tile that says so, in both languages
+    page.goto("/login")
+    shown = page.evaluate("""(src) => new Promise((done) => {
+        const img = new Image(); img.onload = () => done(img.naturalWidth);
+        img.onerror = () => done(-1); img.src = src; })""", expired)
+    assert shown == 320
     r, body = _get(app, expired, {"Accept": "image/avif,image/webp,*/*", "Sec-Fetch-Dest": "image"})
+    assert r.status == 403 and r.getheader("content-type").startswith("image/svg+xml")
+    assert "链接已过期" in body.decode() and "This link has expired" in body.decode()
+    # a script or a fetch still gets a short plain answer, and a forged link never a tile
+    r, body = _get(app, expired, {"Accept": "*/*", "Sec-Fetch-Dest": "empty"})
     assert r.status == 403 and body == b"forbidden"
-    _ = io  # (kept for photo helpers)
+    r, body = _get(app, expired.replace("sig=", "sig=A"), {"Sec-Fetch-Dest": "image"})
+    assert r.status == 403 and body == b"forbidden"
