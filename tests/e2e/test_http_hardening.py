@@ -22,6 +22,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, TEST_SECRET_KEY, ServedApp, sign_in, start_app, stop_app
+from tests.e2e.test_scaleout import scaled_app  # noqa: F401  (fixture: PostgreSQL + Redis, 3 workers)
 
 pytestmark = pytest.mark.e2e
 
@@ -165,24 +166,50 @@ def test_anonymous_upload_is_refused_before_the_body_is_read(app):
     assert r.status == 404  # Reflex's public upload folder is not served
 
 
-def test_signed_in_staff_photo_still_uploads_and_big_bodies_are_refused(page, app, tmp_path):
+def _open_grid_planning(page) -> str:
+    """Sign in as the supervisor, open grid planning on 4号网格; the Reflex client token."""
     sign_in(page, SUPERVISOR)
-    page.wait_for_url("**/desk")
+    page.wait_for_url(re.compile(r"/desk/?$"))
     page.locator("#nav-grids").click()
     page.wait_for_url("**/desk/grids")
     page.locator(".gp-grid-row[data-grid='4号网格'] .gp-select").click()
     expect(page.locator("#selected-grid")).to_contain_text("4号网格")
     client_token = page.evaluate("() => window.sessionStorage.getItem('token')")
     assert client_token
-    # a signed-in client may not announce more than the limit either: refused before reading
-    status, took = _upload_status(app, client_token, 64 * 1024 * 1024, b"--xyz\r\n")
-    assert status == 413 and took < 5
-    # the real staff-photo upload of the page still works
+    return client_token
+
+
+def _upload_staff_photo(page, tmp_path) -> None:
     photo = tmp_path / "butler.jpg"
     Image.new("RGB", (800, 800), (30, 120, 90)).save(photo, "JPEG")
     page.locator("#butler-photo input[type=file]").set_input_files(str(photo))
     page.locator("#photo-upload").click()
     expect(page.locator("#note-photo")).to_contain_text("照片已更新")
+
+
+def test_signed_in_staff_photo_still_uploads_and_big_bodies_are_refused(page, app, tmp_path):
+    client_token = _open_grid_planning(page)
+    # a signed-in client may not announce more than the limit either: refused before reading
+    status, took = _upload_status(app, client_token, 64 * 1024 * 1024, b"--xyz\r\n")
+    assert status == 413 and took < 5
+    # the real staff-photo upload of the page still works
+    _upload_staff_photo(page, tmp_path)
+
+
+def test_the_upload_gate_reads_the_session_from_redis_on_several_workers(
+    browser, scaled_app, tmp_path  # noqa: F811  (the fixture)
+):
+    """Scale-out (PostgreSQL + Redis, 3 workers): the gate finds the session in the shared state."""
+    ctx = browser.new_context(base_url=scaled_app.url, locale="zh-CN", **PHONE)
+    page = ctx.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        _open_grid_planning(page)
+        _upload_staff_photo(page, tmp_path)
+        head = b"--xyz\r\n"
+        assert _upload_status(scaled_app, str(uuid.uuid4()), 10_000, head)[0] == 401
+    finally:
+        ctx.close()
 
 
 # --- #10: error pages in the user's language -------------------------------------------------
