@@ -61,7 +61,11 @@ app = rx.App(
 # the websocket: same origin only, or APP_CORS_ORIGINS (Reflex hands Socket.IO an empty
 # list when no origin is configured, which switches its origin check off)
 if app.sio is not None:
-    app.sio.eio.cors_allowed_origins = security.socket_origin_allowed
+    from reflex.utils.exec import is_prod_mode
+
+    _dev = not is_prod_mode()
+    app.sio.eio.cors_allowed_origins = lambda origin, environ=None: security.socket_origin_allowed(
+        origin, environ, dev=_dev)
 register(app)
 # Reflex's 404 page replaced by one in the user's language with a way home
 error_pages.add(app)

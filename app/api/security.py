@@ -207,16 +207,26 @@ def allowed_origins() -> tuple[str, ...]:
     return tuple(settings.CORS_ORIGINS)
 
 
-def socket_origin_allowed(origin: str | None, environ: dict[str, Any] | None = None) -> bool:
+def socket_origin_allowed(
+    origin: str | None, environ: dict[str, Any] | None = None, *, dev: bool = False
+) -> bool:
     """Socket.IO's origin check: the app's own origin (the Host the browser used), or a
-    configured one. A client that sends no Origin is not a browser and is not checked here."""
+    configured one. A client that sends no Origin is not a browser and is not checked here.
+    `dev` (`reflex run` without `--env prod`: the frontend on its own port): the same host
+    on any port."""
     if not origin:
         return True
     origin = origin.rstrip("/")
     if origin in allowed_origins():
         return True
     environ = environ or {}
-    hosts = {environ.get("HTTP_HOST", "")}
+    host_header = environ.get("HTTP_HOST", "")
+    if dev and host_header:
+        name = host_header.rsplit(":", 1)[0] if not host_header.endswith("]") else host_header
+        origin_host = origin.split("://", 1)[-1]
+        if origin_host == name or origin_host.rsplit(":", 1)[0] == name:
+            return True
+    hosts = {host_header}
     if settings.TRUSTED_PROXY_HOPS > 0:
         # behind a configured proxy the browser's host is the forwarded one
         hosts.add(environ.get("HTTP_X_FORWARDED_HOST", "").split(",")[0].strip())

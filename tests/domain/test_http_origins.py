@@ -48,3 +48,12 @@ def test_error_page_language_and_who_gets_a_page():
     body = errors.page("expired", 403, "en").body.decode()
     assert "This link has expired" in body and "链接已过期" in body  # both, one shown first
     assert '<section data-lang="zh" hidden>' in body
+
+
+def test_in_development_the_frontend_port_may_differ(monkeypatch):
+    monkeypatch.setattr(settings, "CORS_ORIGINS", [])
+    backend = {"HTTP_HOST": "localhost:8000", "wsgi.url_scheme": "http"}
+    assert not security.socket_origin_allowed("http://localhost:3000", backend)
+    assert security.socket_origin_allowed("http://localhost:3000", backend, dev=True)
+    assert not security.socket_origin_allowed("http://evil.example:3000", backend, dev=True)
+    assert not security.socket_origin_allowed("http://localhost.evil.example", backend, dev=True)
