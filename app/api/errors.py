@@ -4,7 +4,9 @@ plain text (or JSON, for the upload route) for everything else.
 A person meets these when a file link is opened from a page left open too long
 (an expired signed link), or a link was cut or tampered with, or a file is gone.
 The page says what happened in the user's language with a way back to the page
-they came from (which makes fresh links when it loads) and a way home.
+they came from (which makes fresh links when it loads) and a way home; an
+expired link opened by someone signed in who may open the file is renewed at
+once (`app.api.renew`), so the page is only seen when that is not possible.
 
 Language: the app keeps it in the browser (`localStorage["gb_lang"]`, see
 `app.state.base.AppState.lang`), which a server cannot read; so the page
@@ -74,6 +76,20 @@ _SCRIPT = """
   var title = document.querySelector("[data-lang='" + lang + "'] h1");
   if (title) { document.title = title.textContent; }
 })();
+(function () {
+  // an expired link, opened by someone signed in: ask for a fresh one (app.api.renew)
+  if (!document.querySelector("main[data-renew]")) { return; }
+  var token = "";
+  try { token = (localStorage.getItem("gb_session") || "").replace(/"/g, ""); } catch (e) {}
+  if (!token) { return; }
+  fetch("/api/links/renew", {
+    method: "POST",
+    headers: {"Authorization": "Bearer " + token, "Content-Type": "application/json"},
+    body: JSON.stringify({link: window.location.pathname + window.location.search})
+  }).then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (a) { if (a && a.link) { window.location.replace(a.link); } })
+    .catch(function () {});
+})();
 document.addEventListener("click", function (ev) {
   var back = ev.target.closest("[data-back]");
   if (!back) { return; }
@@ -122,7 +138,7 @@ def page(kind: str, status: int, lang: str) -> HTMLResponse:
         f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
         '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="robots" content="noindex"><title>{title} · 网格管家</title>'
-        f"<style>{_STYLE}</style></head><body><main>"
+        f"<style>{_STYLE}</style></head><body><main{' data-renew' if kind == 'expired' else ''}>"
         '<img src="/icons/icon-192.png" width="64" height="64" alt="">'
         f"{blocks}</main><script>{_SCRIPT}</script></body></html>"
     )
