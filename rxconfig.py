@@ -13,6 +13,9 @@ config = rx.Config(
     redis_url=settings.redis_url(),
     state_manager_mode=rx.constants.StateManagerMode.REDIS if settings.redis_url() else rx.constants.StateManagerMode.MEMORY,
     telemetry_enabled=False,
+    # CORS: same origin only unless APP_CORS_ORIGINS lists origins (Reflex's default "*"
+    # reflected any Origin with credentials); the websocket's check is app.api.security
+    cors_allowed_origins=tuple(settings.CORS_ORIGINS),
     show_built_with_reflex=False,
     disable_plugins=[rx.plugins.SitemapPlugin],
     plugins=[

@@ -4,9 +4,11 @@ import reflex as rx
 from reflex.app import default_error_boundary
 
 from app.api import build as build_api
-from app.background import overdue_sweeper
+from app.api import security
+from app.background import orphan_sweeper, overdue_sweeper
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
 from app.ui.components.shell import reconnect_banner
+from app.ui.pages import errors as error_pages
 from app.ui.pages import register
 
 HEAD = [
@@ -25,17 +27,49 @@ HEAD = [
     ),
 ]
 
+
+
+async def _session_token_of(client_token: str) -> str | None:
+    """The sign-in token held by the state of one Reflex client (None: no such client).
+
+    Used by `security.hardening` to let only signed-in sessions POST to `/_upload`."""
+    from reflex.istate.manager import get_state_manager
+    from reflex.istate.manager.memory import StateManagerMemory
+    from reflex.istate.wrappers import get_state
+
+    from app.state.base import AppState
+
+    manager = get_state_manager()
+    if isinstance(manager, StateManagerMemory) and client_token not in manager.states:
+        return None  # never create a state for a token nobody connected with
+    state = await get_state(client_token, AppState)
+    return state.token or None
+
+
 app = rx.App(
     html_lang="zh-CN",
     head_components=HEAD,
-    # evidence photos, posters and tag sheets: routes with their own access checks
-    api_transformer=build_api(),
+    # evidence photos, posters and tag sheets: routes with their own access checks;
+    # around everything: security headers, /_upload gated, error pages (app.api.security)
+    api_transformer=[build_api(), security.hardening(_session_token_of)],
     # our own connection banner (in the user's language) replaces Reflex's English toaster
     app_wraps={
         (55, "ErrorBoundary"): lambda stateful: default_error_boundary(),
         (5, "Overlay"): lambda stateful: reconnect_banner() if stateful else None,
     },
 )
+# the websocket: same origin only, or APP_CORS_ORIGINS (Reflex hands Socket.IO an empty
+# list when no origin is configured, which switches its origin check off)
+if app.sio is not None:
+    from reflex.utils.exec import is_prod_mode
+
+    _dev = not is_prod_mode()
+    app.sio.eio.cors_allowed_origins = lambda origin, environ=None: security.socket_origin_allowed(
+        origin, environ, dev=_dev)
 register(app)
+# Reflex's 404 page replaced by one in the user's language with a way home
+error_pages.add(app)
 # escalates overdue requests every 30 s (app.background)
 app.register_lifespan_task(overdue_sweeper)
+# removes evidence files left without a row (crash, interrupted upload) at start and hourly
+app.register_lifespan_task(orphan_sweeper)

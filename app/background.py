@@ -1,23 +1,32 @@
-"""Periodic work of the served app: the overdue sweep of requests.
+"""Periodic work of the served app: the overdue sweep of requests, the orphan sweep of evidence files.
 
 Every `SWEEP_SECONDS` each worker escalates what went overdue (supervisor
 notices, once per missed deadline: `app.domain.requests.sweep_overdue` claims
 each row with a conditional UPDATE, so several workers never notify twice).
 The desk dashboard and request pages also sweep when they load, so a notice
 never waits for the timer when someone is looking.
+
+At start and every `ORPHAN_SWEEP_SECONDS` each worker removes evidence files no
+row points at, and temp files left by a crash or an interrupted write
+(`app.domain.evidence.cleanup_orphans`), once they are older than
+`ORPHAN_MIN_AGE`, so an ingest whose row is not committed yet is never touched.
+Several workers sweeping at once is harmless (a file already gone is skipped).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from app.db.session import session_scope
-from app.domain import requests
+from app.domain import evidence, requests
 
 log = logging.getLogger("app.background")
 
 SWEEP_SECONDS = 30
+ORPHAN_SWEEP_SECONDS = 3600
+ORPHAN_MIN_AGE = timedelta(hours=1)
 
 
 def sweep_once() -> int:
@@ -35,3 +44,21 @@ async def overdue_sweeper() -> None:
         except Exception:  # noqa: BLE001 - a failed sweep must not end the loop
             log.exception("overdue sweep failed")
         await asyncio.sleep(SWEEP_SECONDS)
+
+
+def orphan_sweep_once() -> int:
+    """Remove orphan evidence files and stale temp files; how many were removed."""
+    with session_scope() as db:
+        return len(evidence.cleanup_orphans(db, evidence.evidence_root(), ORPHAN_MIN_AGE))
+
+
+async def orphan_sweeper() -> None:
+    """Lifespan task: sweep at start, then every ORPHAN_SWEEP_SECONDS; errors are logged."""
+    while True:
+        try:
+            n = await asyncio.to_thread(orphan_sweep_once)
+            if n:
+                log.info("removed %d orphan evidence files", n)
+        except Exception:  # noqa: BLE001 - a failed sweep must not end the loop
+            log.exception("orphan sweep failed")
+        await asyncio.sleep(ORPHAN_SWEEP_SECONDS)

@@ -18,6 +18,13 @@ ROUTES: list[BaseRoute] = []
 
 def build() -> Starlette:
     """The API app (all route modules imported), for rx.App's api_transformer."""
-    from app.api import documents, evidence, renovation_docs, reports, test_hooks  # noqa: F401  (they register their routes)
+    from app.api import (  # noqa: F401  (they register their routes)
+        documents,
+        evidence,
+        renew,
+        renovation_docs,
+        reports,
+        test_hooks,
+    )
 
     return Starlette(routes=list(ROUTES))

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import FormParser
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -47,6 +49,11 @@ MAX_BODY = evidence.MAX_BYTES + FORM_SLACK
 # at most this many ingests decode at once per worker (memory: a 12-MP decode is ~40 MB)
 INGEST_SLOTS = threading.BoundedSemaphore(4)
 CACHE = "private, max-age=600"
+# one ingest at a time per client id in this worker: a phone's retries that arrive together
+# wait for the first and get its answer, instead of decoding and writing files that the
+# unique index then throws away (across workers the index still decides)
+_CLIENT_LOCKS: dict[str, list] = {}
+_CLIENT_LOCKS_GUARD = threading.Lock()
 _FILES = {"thumb.jpg": True, "full.jpg": False}
 
 
@@ -124,6 +131,8 @@ def _status_of(err: DomainError) -> int:
         return 413
     if err.key == "evidence.client_id_taken":
         return 409
+    if err.key == "http.bad_form":
+        return 400
     return 422
 
 
@@ -152,7 +161,20 @@ def _link_open(link: str) -> bool:
 
 
 def _parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | None, str]:
-    """(fields, file bytes, file name) of a multipart body; in memory, in the worker thread."""
+    """(fields, file bytes, file name) of a multipart body; in memory, in the worker thread.
+
+    A body that is not a multipart form (no boundary, garbage, cut short) raises
+    DomainError("http.bad_form"): a 400 with a message, never a 500 the phone retries.
+    """
+    try:
+        return _parse_form_unchecked(content_type, body)
+    except DomainError:
+        raise
+    except (FormParserError, ValueError, UnicodeError, LookupError, AttributeError) as exc:
+        raise DomainError("http.bad_form") from exc
+
+
+def _parse_form_unchecked(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | None, str]:
     fields: dict[str, str] = {}
     files: list[tuple[bytes, str]] = []
 
@@ -185,8 +207,30 @@ def _boundary(content_type: str) -> bytes:
     for part in content_type.split(";")[1:]:
         key, _, value = part.strip().partition("=")
         if key.lower() == "boundary" and value:
-            return value.strip('"').encode("latin-1")
-    raise DomainError("evidence.bad_request")
+            try:
+                boundary = value.strip('"').encode("latin-1")
+            except UnicodeError:
+                break
+            # RFC 2046: 1-70 characters
+            if 0 < len(boundary) <= 70:
+                return boundary
+            break
+    raise DomainError("http.bad_form")
+
+
+@contextmanager
+def _one_at_a_time(client_id: str) -> Iterator[None]:
+    with _CLIENT_LOCKS_GUARD:
+        entry = _CLIENT_LOCKS.setdefault(client_id, [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        with entry[0]:
+            yield
+    finally:
+        with _CLIENT_LOCKS_GUARD:
+            entry[1] -= 1
+            if entry[1] == 0:
+                _CLIENT_LOCKS.pop(client_id, None)
 
 
 def _int_or_none(text: str | None) -> int | None:
@@ -203,7 +247,10 @@ def _ingest(
 
     `token`: a staff session; or `link`: a resident's private link token.
     """
-    fields, data, file_name = _parse_form(content_type, body)
+    try:
+        fields, data, file_name = _parse_form(content_type, body)
+    except DomainError as err:
+        raise _WithLang(err, "") from err
     lang = fields.get("lang") if fields.get("lang") in ("zh", "en") else ""
     kind = fields.get("kind", "").strip()
     subject_id = _int_or_none(fields.get("subject_id"))
@@ -236,7 +283,7 @@ def _ingest(
         return resident_requests.attach_photo(db, link, **common)
 
     try:
-        with INGEST_SLOTS, session_scope() as db:
+        with _one_at_a_time(str(common["client_id"])[:64]), INGEST_SLOTS, session_scope() as db:
             photo_id = (by_staff if link is None else by_resident)(db).id
     except DomainError as err:
         raise _WithLang(err, lang) from err
@@ -272,6 +319,10 @@ async def upload(request: Request) -> Response:
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         return _error(lang, 415, "evidence.bad_request")
+    try:
+        _boundary(content_type)  # before reading the body
+    except DomainError as err:
+        return _error(lang, 400, err.key)
     too_large = {"max_mb": evidence.MAX_BYTES // (1024 * 1024)}
     declared = _int_or_none(request.headers.get("content-length"))
     if declared is not None and declared > MAX_BODY:

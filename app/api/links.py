@@ -38,19 +38,40 @@ def sign(path: str, ttl: timedelta = DEFAULT_TTL) -> str:
     return f"{path}?{urlencode({'exp': exp, 'sig': _mac(path, exp)})}"
 
 
+VALID = "valid"
+EXPIRED = "expired"
+INVALID = "invalid"
+
+
+def check(path: str, exp: str | None, sig: str | None) -> str:
+    """VALID, EXPIRED (genuine but past its expiry) or INVALID (missing, cut, tampered).
+
+    "Expired" is only ever said of a genuine signature: a forged link learns nothing."""
+    if not exp or not sig or not exp.isascii() or not exp.isdigit() or len(exp) > 12:
+        return INVALID
+    if not hmac.compare_digest(_mac(path, int(exp)), sig):
+        return INVALID
+    if int(exp) < clock.now().timestamp():
+        return EXPIRED
+    return VALID
+
+
 def verify(path: str, exp: str | None, sig: str | None) -> bool:
     """Whether a link to `path` is genuine and not yet expired."""
-    if not exp or not sig or not exp.isdigit() or len(exp) > 12:
-        return False
-    if int(exp) < clock.now().timestamp():
-        return False
-    return hmac.compare_digest(_mac(path, int(exp)), sig)
+    return check(path, exp, sig) == VALID
 
 
 def refusal(request: Request) -> Response | None:
-    """A 403 (never cached) unless `request` carries a genuine, unexpired link to its own path."""
+    """A 403 (never cached) unless `request` carries a genuine, unexpired link to its own path.
+
+    A browser opening the link as a page gets a page in the user's language that
+    says whether the link expired (a page left open) or is not valid, with a way
+    back to the page it came from (which makes fresh links) and home
+    (`app.api.errors`); an <img> or a script gets plain text."""
+    from app.api import errors
+
     q = request.query_params
-    if verify(request.url.path, q.get("exp"), q.get("sig")):
+    verdict = check(request.url.path, q.get("exp"), q.get("sig"))
+    if verdict == VALID:
         return None
-    return Response("forbidden", status_code=403, media_type="text/plain",
-                    headers={"Cache-Control": "no-store"})
+    return errors.error(request, "expired" if verdict == EXPIRED else "forbidden", 403)

@@ -381,19 +381,23 @@ def attach_photo(
     if req is None or req.id is None:
         raise Refused("request.link_unknown")
     cid = evidence.check_client_id(client_id)
-    retried = session.exec(select(EvidencePhoto.id).where(EvidencePhoto.client_id == cid)).first()
-    if retried is None:
-        n = session.exec(
+    request_id = req.id
+
+    def within_cap(db: Session) -> None:
+        # count then insert under the request's row lock: photos sent at once queue here
+        evidence.lock_row(db, ServiceRequest, request_id)
+        n = db.exec(
             select(func.count())
             .select_from(EvidencePhoto)
             .where(
                 EvidencePhoto.subject_kind == requests.PHOTO_KIND,
-                EvidencePhoto.subject_id == req.id,
+                EvidencePhoto.subject_id == request_id,
                 col(EvidencePhoto.author_id).is_(None),
             )
         ).one()
         if n >= PHOTO_MAX:
             raise DomainError("rr.too_many_photos", n=PHOTO_MAX)
+
     return evidence.attach(
         session,
         requests.resident_actor(req),
@@ -404,6 +408,7 @@ def attach_photo(
         claimed_at_ms=claimed_at_ms,
         root=root,
         filename_hint=filename_hint,
+        before_insert=within_cap,
     )
 
 

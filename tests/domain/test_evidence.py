@@ -182,8 +182,9 @@ def test_watermark_text_has_time_place_author():
 
 
 def test_watermark_without_cjk_font_burns_ascii(monkeypatch):
-    monkeypatch.setattr(evidence, "FONT_CANDIDATES", ["/nonexistent/font.ttc"])
-    monkeypatch.setattr(evidence, "cjk_font_path", lambda: None)
+    # (evidence is a package: the watermark looks its font up in evidence.pipeline)
+    monkeypatch.setattr(evidence.pipeline, "FONT_CANDIDATES", ["/nonexistent/font.ttc"])
+    monkeypatch.setattr(evidence.pipeline, "cjk_font_path", lambda: None)
     evidence._font.cache_clear()
     try:
         img = Image.new("RGB", (800, 600), (128, 128, 128))
