@@ -10,10 +10,8 @@ upload carries the session token as a bearer header.
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute
 
-# every module with routes appends to this list at import time
-ROUTES: list[BaseRoute] = []
+from app.api.routes import ROUTES
 
 
 def build() -> Starlette:

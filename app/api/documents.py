@@ -18,7 +18,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from app.api import ROUTES, links
+from app.api import links
+from app.api.routes import ROUTES
 from app.db.session import session_scope
 from app.domain import grid_planning
 from app.domain.errors import DomainError

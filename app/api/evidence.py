@@ -34,7 +34,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from app.api import ROUTES, links
+from app.api import links
+from app.api.routes import ROUTES
 from app.db.models import EvidencePhoto
 from app.db.session import session_scope
 from app.domain import auth, evidence, requests, resident_requests

@@ -23,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.api import ROUTES, errors, links
+from app.api import errors, links
+from app.api.routes import ROUTES
 from app.db.models import EvidencePhoto, Grid
 from app.db.session import session_scope
 from app.domain import auth

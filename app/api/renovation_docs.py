@@ -17,8 +17,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.api import ROUTES, links
+from app.api import links
 from app.api.documents import content_disposition
+from app.api.routes import ROUTES
 from app.db.models import (
     Community,
     EvidencePhoto,

@@ -18,8 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.api import ROUTES, links
+from app.api import links
 from app.api.documents import content_disposition
+from app.api.routes import ROUTES
 from app.db.models import Community
 from app.db.session import session_scope
 from app.domain import clock, notices, reports

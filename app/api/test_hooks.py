@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app import settings
-from app.api import ROUTES
+from app.api.routes import ROUTES
 from app.domain import clock
 
 
