@@ -12,6 +12,7 @@ from app.i18n import (
     gate_register_ui,
     gate_ui,
     grid_planning,
+    inputs,
     patrols,
     renovation_site_ui,
     renovation_ui,
@@ -25,7 +26,7 @@ from app.i18n.zh_CN import ZH
 
 # Each screen family keeps its messages in its own module; the catalogs are their union.
 _FEATURES = (grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
-             renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui)
+             renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, inputs)
 
 DEFAULT = "zh"
 CATALOGS: dict[str, dict[str, str]] = {

@@ -25,12 +25,15 @@ class BadNumber(ValueError):
 
 def parse_coord(raw: object) -> float | None:
     """An input's text as a coordinate: empty → None, "31,2" → 31.2, other text → BadNumber."""
-    text = str(raw or "").strip().replace("，", ",").replace(",", ".")
+    typed = str(raw or "")
+    if len(typed) > 32:  # bounded before parsing: no coordinate is longer
+        raise BadNumber(typed[:32])
+    text = typed.strip().replace("，", ",").replace(",", ".")
     if not text:
         return None
     try:
         value = float(text)
-    except ValueError as err:
+    except (ValueError, OverflowError) as err:
         raise BadNumber(text) from err
     if value != value or value in (float("inf"), float("-inf")):
         raise BadNumber(text)

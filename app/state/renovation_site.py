@@ -16,6 +16,7 @@ from app.db.models import Grid, HotWorkPermission, Household, Rectification, Sit
 from app.db.session import session_scope
 from app.domain import clock, renovation_checks, renovation_completion, renovations, roles
 from app.domain.errors import DomainError
+from app.domain.money import parse_yuan
 from app.state.base import AppState, ReloadsRecord, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
@@ -27,13 +28,9 @@ def money(cents: int) -> str:
     return f"¥{cents / 100:.2f}"
 
 
-def _cents(value: str) -> int:
-    """Yuan typed in a form ("200", "200.5") as fen; a bad amount is the domain's message."""
-    text = (value or "").strip() or "0"
-    try:
-        return round(float(text) * 100)
-    except ValueError as err:
-        raise DomainError("renovation.bad_amount", field="deduction") from err
+def _cents(value: object) -> int:
+    """Yuan typed in a form ("200", "200.5") as fen, empty as 0; a bad amount is the domain's message."""
+    return parse_yuan(value, field="deduction", required=False, most=renovations.MAX_DEPOSIT_CENTS)
 
 
 def _percent(rate: float | None, digits: int = 2) -> str:

@@ -18,7 +18,7 @@ from sqlmodel import select
 from app.api import renovation_docs
 from app.db.models import Staff
 from app.db.session import session_scope
-from app.domain import households, renovation_passes, renovations
+from app.domain import households, money, renovation_passes, renovations
 from app.domain.errors import DomainError
 from app.state.base import AppState, ReloadsRecord, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
@@ -248,10 +248,8 @@ class RenovationsState(ReloadsRecord, AppState):
         rid = self._rid()
 
         def work(db, actor):
-            try:
-                cents = round(float(form_text(form, "deposit_yuan") or "0") * 100)
-            except ValueError as err:
-                raise DomainError("renovation.bad_amount", field="deposit") from err
+            cents = money.parse_yuan(form_text(form, "deposit_yuan"), field="deposit",
+                                     most=renovations.MAX_DEPOSIT_CENTS)
             return renovation_passes.record_deposit(db, actor, rid, amount_cents=cents,
                                                     receipt_no=form_text(form, "receipt_no"))
 
