@@ -15,6 +15,8 @@ from app.domain.errors import DomainError
 _PHONE = re.compile(r"\+?[0-9]{5,15}")  # ASCII digits only (\d takes any script's)
 # the id a phone makes for a write, so that a retried write is applied once
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+# the longest text a scanned QR code or a typed code may be (as app.domain.tokens refuses longer)
+MAX_SCANNED = 2048
 # a database id as an event or a form carries it: 1-18 ASCII digits (fits a 64-bit integer)
 _ID = re.compile(r"[0-9]{1,18}")
 

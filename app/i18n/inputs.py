@@ -4,6 +4,7 @@ for an unexpected failure (zh default, en); merged by app.i18n."""
 ZH: dict[str, str] = {
     "field.amount": "金额",
     "field.text": "内容",
+    "field.code": "巡查点编码",
     "money.invalid": "{field}格式不正确：请输入数字金额，如 1200 或 1,200.50",
     "money.decimals": "{field}最多保留两位小数（精确到分）",
     "money.negative": "{field}不能为负数",
@@ -15,6 +16,7 @@ ZH: dict[str, str] = {
 EN: dict[str, str] = {
     "field.amount": "Amount",
     "field.text": "Text",
+    "field.code": "Checkpoint code",
     "money.invalid": "{field}: type an amount in yuan, such as 1200 or 1,200.50",
     "money.decimals": "{field}: at most two decimals (fen)",
     "money.negative": "{field} cannot be negative",
