@@ -6,6 +6,7 @@ from reflex.app import default_error_boundary
 from app.api import build as build_api
 from app.background import overdue_sweeper
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
+from app.state.base import on_backend_exception
 from app.ui.components.shell import reconnect_banner
 from app.ui.pages import register
 
@@ -30,6 +31,8 @@ app = rx.App(
     head_components=HEAD,
     # evidence photos, posters and tag sheets: routes with their own access checks
     api_transformer=build_api(),
+    # an exception escaping any event handler: logged, and answered in the user's language
+    backend_exception_handler=on_backend_exception,
     # our own connection banner (in the user's language) replaces Reflex's English toaster
     app_wraps={
         (55, "ErrorBoundary"): lambda stateful: default_error_boundary(),

@@ -101,6 +101,23 @@ def client_id(value: str | None, *, key: str = "form.invalid") -> str:
     return value
 
 
+def as_int(value: object, *, lo: int, hi: int, key: str = "form.bad_id") -> int:
+    """A small number from an event (a list index, a day step): an int (or digit string, with a
+    leading minus) within lo..hi, else DomainError(key)."""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise DomainError(key)
+    return value
+
+
+def int_or(value: object, default: int) -> int:
+    """A typed whole number (1-9 ASCII digits) as int, anything else `default` (the rule refuses it)."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value.strip()):
+        return int(value.strip())
+    return default
+
+
 def optional_id(value: object, *, key: str = "form.bad_id") -> int | None:
     """`as_id`, except that "" and None (nothing picked) are None."""
     if value is None or value == "":

@@ -16,7 +16,7 @@ from app.db.session import session_scope
 from app.domain import grid_planning as gp
 from app.domain import grids
 from app.domain.errors import DomainError
-from app.state.base import AppState, in_thread
+from app.state.base import AppState, as_id, in_thread, optional_id
 
 ACTION = "grid.plan"
 
@@ -25,7 +25,7 @@ def _int_or_none(value: object) -> int | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 6:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
         raise DomainError("gp.bad_number")
     return int(text)
 
@@ -155,25 +155,25 @@ class GridPlanningState(AppState):
 
     @rx.event
     def select(self, grid_id: str):
-        self.selected = str(grid_id)
+        self.selected = str(optional_id(grid_id) or "")
         self.note, self.note_at = "", ""
         self._refresh()
 
     @rx.event
     def set_assign_building(self, value: str):
-        self.assign_building = value
+        self.assign_building = str(optional_id(value) or "")
 
     @rx.event
     def set_move_building(self, value: str):
-        self.move_building = value
+        self.move_building = str(optional_id(value) or "")
 
     @rx.event
     def set_butler_pick(self, value: str):
-        self.butler_pick = value
+        self.butler_pick = str(optional_id(value) or "")
 
     @rx.event
     def set_deputy_pick(self, value: str):
-        self.deputy_pick = value
+        self.deputy_pick = str(optional_id(value) or "")
 
     @rx.event
     def set_rotate_open(self, value: bool):
@@ -275,9 +275,8 @@ class GridPlanningState(AppState):
     @rx.event
     def cancel_cover(self, cover_id: str):
         self.flash = ""
-        if not str(cover_id).isdigit():
-            return
-        self._run(ACTION, lambda db, actor: gp.cancel_cover(db, actor, int(cover_id)),
+        cid = as_id(cover_id)
+        self._run(ACTION, lambda db, actor: gp.cancel_cover(db, actor, cid),
                   ok_key="gp.cover_cancelled")
         self._note("cover")
         if self.note_ok:

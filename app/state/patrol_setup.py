@@ -14,7 +14,7 @@ from reflex_base.utils.form import FormData
 from app.api import links
 from app.db.session import session_scope
 from app.domain import patrols
-from app.state.base import AppState, form_text
+from app.state.base import AppState, as_id, form_text, optional_id
 
 ACTION = "patrol.setup"
 
@@ -158,7 +158,7 @@ class PatrolSetupState(AppState):
     @rx.event
     def choose_grid(self, grid_id: str | list[str]):
         value = grid_id if isinstance(grid_id, str) else (grid_id[0] if grid_id else "")
-        self.grid_id = value
+        self.grid_id = str(optional_id(value) or "")
         self.cp_id = ""
         self.editing = ""
         self.confirm_reissue = ""
@@ -190,7 +190,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def edit(self, cp_id: str):
-        self.editing = cp_id
+        self.editing = str(as_id(cp_id))
         self.confirm_reissue = ""
         self.flash = ""
 
@@ -213,7 +213,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def ask_reissue(self, cp_id: str):
-        self.confirm_reissue = cp_id
+        self.confirm_reissue = str(as_id(cp_id))
         self.flash = ""
 
     @rx.event
@@ -234,7 +234,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def show_items(self, cp_id: str):
-        self.cp_id = cp_id
+        self.cp_id = str(as_id(cp_id))
         self.flash = ""
         self._reload()
 
@@ -253,7 +253,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def set_item_active(self, item_id: str, active: bool):
-        if self._run(ACTION, patrols.set_item_active, int(item_id), bool(active),
+        if self._run(ACTION, patrols.set_item_active, as_id(item_id), bool(active),
                      ok_key="patrol.setup.saved") is not None:
             self._done()
 
@@ -265,7 +265,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def set_line_active(self, line_id: str, active: bool):
-        if self._run(ACTION, patrols.set_template_line_active, int(line_id), bool(active),
+        if self._run(ACTION, patrols.set_template_line_active, as_id(line_id), bool(active),
                      ok_key="patrol.setup.saved") is not None:
             self._done()
 
@@ -309,7 +309,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def open_plan(self, route_id: str):
-        self.plan_route = route_id
+        self.plan_route = str(as_id(route_id))
         self.plan_cadence = patrols.DAILY
         self.flash = ""
 
@@ -336,6 +336,6 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def set_plan_active(self, plan_id: str, active: bool):
-        if self._run(ACTION, patrols.set_plan_active, int(plan_id), bool(active),
+        if self._run(ACTION, patrols.set_plan_active, as_id(plan_id), bool(active),
                      ok_key="patrol.setup.saved") is not None:
             self._done()

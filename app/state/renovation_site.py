@@ -17,7 +17,7 @@ from app.db.session import session_scope
 from app.domain import clock, renovation_checks, renovation_completion, renovations, roles
 from app.domain.errors import DomainError
 from app.domain.money import parse_yuan
-from app.state.base import AppState, ReloadsRecord, form_day, form_text
+from app.state.base import AppState, ReloadsRecord, as_id, form_day, form_text, int_or
 from app.state.patrols import day_time, photo_rows, route_int
 
 CHECK_ITEMS = renovation_checks.CHECK_ITEMS
@@ -214,7 +214,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
                 results={i: i not in failing for i in CHECK_ITEMS},
                 notes={i: form_text(form, "note_" + i) for i in CHECK_ITEMS},
                 note=form_text(form, "note"),
-                deadline_days=int(days) if days.isdigit() else renovation_checks.DEFAULT_DEADLINE_DAYS,
+                deadline_days=int_or(days, renovation_checks.DEFAULT_DEADLINE_DAYS),
                 client_id=form_text(form, "client_id", 40) or None,
             )
 
@@ -232,7 +232,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
 
         def work(db, actor):
             return renovation_checks.recheck(
-                db, actor, int(rect_id) if rect_id.isdigit() else 0, rectified=rectified,
+                db, actor, as_id(rect_id), rectified=rectified,
                 note=form_text(form, "recheck_note"),
                 deduction_cents=0 if rectified else _cents(form_text(form, "deduction")),
                 deduction_reason=form_text(form, "deduction_reason"),
@@ -260,7 +260,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
         passed = form_text(form, "outcome") == "passed"
 
         def work(db, actor):
-            return renovation_checks.inspect(db, actor, int(gate_id) if gate_id.isdigit() else 0,
+            return renovation_checks.inspect(db, actor, as_id(gate_id),
                                              passed=passed, note=form_text(form, "inspect_note"))
 
         self._act("renovation.check", work, ok_key="site.inspected")
@@ -294,7 +294,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
     @rx.event
     def revoke_hot_work(self, permission_id: str):
         self._act("renovation.hot_work", lambda db, actor: renovation_checks.revoke_hot_work(
-            db, actor, int(permission_id)), ok_key="site.hot_work_revoked")
+            db, actor, as_id(permission_id)), ok_key="site.hot_work_revoked")
 
     # ---- completion ------------------------------------------------------------------------
 

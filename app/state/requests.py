@@ -17,7 +17,7 @@ from app.db.session import session_scope
 from app.domain import clock, households, notices, reports, request_search, requests, roles
 from app.domain.errors import DomainError
 from app.domain.request_search import RequestRow
-from app.state.base import AppState, form_day, form_text
+from app.state.base import AppState, as_id, form_day, form_text, int_or, optional_id
 from app.state.patrols import day_time, photo_rows, route_int
 
 
@@ -132,7 +132,7 @@ class RequestDeskState(AppState):
                     phone=form_text(form, "phone", 20),
                     household_id=home_id,
                     status=form_text(form, "status"),
-                    grid_id=int(grid) if grid.isdigit() else None,
+                    grid_id=optional_id(grid),
                     day_from=form_day(form.get("day_from"), required=False),
                     day_to=form_day(form.get("day_to"), required=False),
                 )
@@ -156,8 +156,9 @@ class RequestDeskState(AppState):
         if actor is None:
             return None
         with session_scope() as db:
-            requests.mark_read(db, actor, int(notice_id))
-        return rx.redirect(f"/desk/requests/{request_id}" if request_id else "/desk")
+            requests.mark_read(db, actor, as_id(notice_id))
+        rid = optional_id(request_id)
+        return rx.redirect(f"/desk/requests/{rid}" if rid else "/desk")
 
 
 class RequestIntakeState(AppState):
@@ -357,7 +358,7 @@ class RequestState(AppState):
             lambda db, actor: requests.dispatch(
                 db, actor, self._id(),
                 department=form_text(form, "department"),
-                assignee_id=int(person) if person.isdigit() else None,
+                assignee_id=optional_id(person),
                 reply_by=_local_input(form_text(form, "reply_by")),
             ),
             "request.dispatched",
@@ -389,7 +390,7 @@ class RequestState(AppState):
             lambda db, actor: requests.follow_up(
                 db, actor, self._id(),
                 method=form_text(form, "method"),
-                satisfaction=int(raw) if raw.isdigit() else 0,
+                satisfaction=int_or(raw, 0),
                 comment=form_text(form, "comment"),
                 client_id=form_text(form, "client_id", 40) or None,
             ),
@@ -453,8 +454,8 @@ class MyJobsState(AppState):
         if actor is None:
             return None
         with session_scope() as db:
-            requests.mark_read(db, actor, int(notice_id))
-        return rx.redirect(f"/m/requests/{request_id}")
+            requests.mark_read(db, actor, as_id(notice_id))
+        return rx.redirect(f"/m/requests/{as_id(request_id)}")
 
 
 LIMIT_FIELDS = ("classify_minutes", "arrival_minutes", "minor_resolve_minutes", "reply_hours", "follow_up_hours")
@@ -486,7 +487,7 @@ class RequestLimitsState(AppState):
     def save(self, form: dict):
         raw = {name: form_text(form, name).strip() for name in LIMIT_FIELDS}
         values: dict[str, int | bool] = {
-            name: int(v) if v.isdigit() else -1 for name, v in raw.items()
+            name: int_or(v, -1) for name, v in raw.items()
         }
         values["urgent_same_day"] = self.urgent_same_day
         saved = self._run("request.limits", requests.set_limits, ok_key="request.limits_saved", **values)

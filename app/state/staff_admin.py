@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.db.session import session_scope
 from app.domain import grids, roles, staff
-from app.state.base import AppState, in_thread
+from app.state.base import AppState, as_id, in_thread
 
 ACTION = "staff.manage"
 
@@ -166,7 +166,7 @@ class StaffAdminState(AppState):
         self.issued_password = ""
         self._run(
             ACTION,
-            lambda db, actor: staff.set_active(db, actor, int(staff_id), active),
+            lambda db, actor: staff.set_active(db, actor, as_id(staff_id), bool(active)),
         )
         if not self.flash:
             self._say("staff.activated" if active else "staff.deactivated", ok=True, name=row["name"])
@@ -178,7 +178,7 @@ class StaffAdminState(AppState):
         row = next((r for r in self.rows if r["id"] == staff_id), {"name": ""})
         self.flash = ""
         temp = await in_thread(
-            lambda: self._run(ACTION, lambda db, actor: staff.reset_password(db, actor, int(staff_id)))
+            lambda: self._run(ACTION, lambda db, actor: staff.reset_password(db, actor, as_id(staff_id)))
         )
         if temp:
             self.issued_password = temp
