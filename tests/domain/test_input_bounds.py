@@ -136,3 +136,15 @@ def test_optional_id():
     assert optional_id("") is None and optional_id(None) is None and optional_id("4") == 4
     with pytest.raises(DomainError):
         optional_id("x")
+
+
+def test_as_int_and_int_or():
+    from app.domain.validation import as_int, int_or
+
+    assert as_int(1, lo=-1, hi=1) == 1 and as_int("-1", lo=-1, hi=1) == -1
+    for bad in ("abc", 2, True, None, 1.0, "²", [0]):
+        with pytest.raises(DomainError):
+            as_int(bad, lo=-1, hi=1)
+    assert int_or("42", -1) == 42
+    for bad in ("²", "1" * 5000, "-3", "x", None, 7):
+        assert int_or(bad, -1) == -1
