@@ -7,6 +7,7 @@ from app.api import build as build_api
 from app.api import security
 from app.background import orphan_sweeper, overdue_sweeper
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
+from app.state.base import on_backend_exception
 from app.ui.components.shell import reconnect_banner
 from app.ui.pages import errors as error_pages
 from app.ui.pages import register
@@ -52,6 +53,8 @@ app = rx.App(
     # evidence photos, posters and tag sheets: routes with their own access checks;
     # around everything: security headers, /_upload gated, error pages (app.api.security)
     api_transformer=[build_api(), security.hardening(_session_token_of)],
+    # an exception escaping any event handler: logged, and answered in the user's language
+    backend_exception_handler=on_backend_exception,
     # our own connection banner (in the user's language) replaces Reflex's English toaster
     app_wraps={
         (55, "ErrorBoundary"): lambda stateful: default_error_boundary(),

@@ -236,7 +236,7 @@ def _one_at_a_time(client_id: str) -> Iterator[None]:
 
 def _int_or_none(text: str | None) -> int | None:
     text = (text or "").strip()
-    if not text or len(text) > 16 or not text.lstrip("-").isdigit():
+    if not text or len(text) > 16 or not (text.lstrip("-").isascii() and text.lstrip("-").isdigit()):
         return None
     return int(text)
 

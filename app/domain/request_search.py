@@ -22,8 +22,12 @@ from app.db.models import Grid, RequestTerm, ServiceRequest, Staff
 from app.domain import clock, households
 from app.domain.request_terms import TERM_MAX, terms
 from app.domain.requests.vocabulary import FOLLOWED_UP_CATEGORIES, RESOLVED
+from app.domain.validation import bounded
 
 MAX_QUERY_TERMS = 6
+# the longest search text and phone the register reads (longer is refused before parsing)
+MAX_QUERY_TEXT = 200
+MAX_QUERY_PHONE = 40
 PAGE = 50
 
 
@@ -106,15 +110,17 @@ def search(
     a Chinese word is matched by its bigrams, so one character alone is not searched.
     `phone`: the whole number, or its last four digits.
     """
+    text = bounded(query.text, MAX_QUERY_TEXT, field="text")  # before any parsing
+    phone = bounded(query.phone, MAX_QUERY_PHONE, field="phone")
     conds = [ServiceRequest.community_id == community_id]
-    words = sorted((w for w in terms(query.text) if len(w) >= 2), key=len, reverse=True)[:MAX_QUERY_TERMS]
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", query.phone or ""))
+    words = sorted((w for w in terms(text) if len(w) >= 2), key=len, reverse=True)[:MAX_QUERY_TERMS]
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))
     wanted = list(words)
     if len(digits) >= 7:
         wanted.append(f"p:{digits}"[:TERM_MAX])
     elif len(digits) == 4:
         wanted.append(f"p4:{digits}")
-    if (query.text.strip() and not words) or (query.phone.strip() and len(digits) != 4 and len(digits) < 7):
+    if (text.strip() and not words) or (phone.strip() and len(digits) != 4 and len(digits) < 7):
         return []
     if query.household_id is not None:
         conds.append(ServiceRequest.household_id == query.household_id)

@@ -17,6 +17,7 @@ from app.i18n import (
     gate_register_ui,
     gate_ui,
     grid_planning,
+    inputs,
     patrols,
     renovation_site_ui,
     renovation_ui,
@@ -30,7 +31,7 @@ from app.i18n.zh_CN import ZH
 
 # Each screen family keeps its messages in its own module; the catalogs are their union.
 _FEATURES = (accounts, grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
-             renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, errors_ui)
+             renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, errors_ui, inputs)
 
 DEFAULT = "zh"
 

@@ -83,7 +83,7 @@ class AuditLogState(AppState):
         if actor is None:
             self._rows = []
             return
-        person = int(self.person) if self.person.isdigit() else None
+        person = int(self.person) if (self.person.isascii() and self.person.isdigit()) else None
         family = self.family if self.family != ALL else ""
         day = form_day(self.day, required=False)
         with session_scope() as db:
@@ -118,7 +118,7 @@ class AuditLogState(AppState):
     @rx.event
     def set_person(self, value: str):
         value = str(value or "")[:12]
-        self.person = value if value.isdigit() else ALL
+        self.person = value if (value.isascii() and value.isdigit()) else ALL
         self.shown = PAGE
         self._fill()
 

@@ -15,15 +15,19 @@ from datetime import date
 from typing import TypeVar
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from app.db.session import session_scope
 from app.domain import auth, roles
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
+from app.domain.validation import as_id, as_int, int_or, optional_id
 from app.i18n import CATALOGS, DEFAULT, catalog, translate
 
 log = logging.getLogger("app.state")
 T = TypeVar("T")
+# the safety net's message: 操作失败，请重试 / Something went wrong; please try again
+UNEXPECTED = "error.unexpected"
 
 # Actions whose links the shell shows when the person may do them.
 NAV_ACTIONS = (
@@ -92,6 +96,9 @@ class AppState(rx.State):
     form_id: str = ""
     flash: str = ""
     flash_ok: bool = False
+    # the form field the message is about (a DomainError's `field`), so the form shows it beside
+    # that field too: `field_error(name)` in app.ui.components.shell
+    flash_field: str = ""
     # backend-only: the action this page load was refused for (audited once)
     _refused_action: str = ""
 
@@ -110,8 +117,10 @@ class AppState(rx.State):
         return translate(self.lang, key, **params)
 
     def _say(self, key: str, ok: bool = False, **params: object) -> None:
+        field = params.get("field")
         self.flash = self._msg(key, **params)
         self.flash_ok = ok
+        self.flash_field = field if isinstance(field, str) and not ok else ""
 
     def _show_actor(self, actor: Actor) -> None:
         # assigned only when changed: every handler calls this, and an assignment puts the
@@ -169,10 +178,12 @@ class AppState(rx.State):
             with session_scope() as db:
                 result = work(db, actor, *args, **kw)
         except DomainError as err:
-            for write in err.keep:  # e.g. the audit entry of a refused scan
-                with session_scope() as db:
-                    write(db)
+            _keep(err)  # e.g. the audit entry of a refused scan
             self._say(err.key, **err.params)
+            return None
+        except Exception:  # the safety net: logged with its traceback, never a silent failure
+            log.exception("unexpected failure in %s (%s)", action, getattr(work, "__qualname__", work))
+            self._say(UNEXPECTED)
             return None
         if ok_key:
             self._say(ok_key, ok=True)
@@ -182,6 +193,19 @@ class AppState(rx.State):
         return result
 
     # ---- events ------------------------------------------------------------------------
+
+    @rx.event
+    def show_failure(self, key: str = UNEXPECTED, params: dict | None = None):
+        """What the safety net (`on_backend_exception`) answers a handler that raised: a catalog
+        message in the user's language. Only catalog keys are shown (a forged call shows no text)."""
+        if not isinstance(key, str) or key not in CATALOGS[DEFAULT]:
+            key = UNEXPECTED
+        shown = {k: v for k, v in params.items() if isinstance(k, str) and isinstance(v, (str, int))} \
+            if isinstance(params, dict) else {}
+        try:
+            self._say(key, **shown)
+        except Exception:  # never let the net itself fail
+            self._say(UNEXPECTED)
 
     @rx.event
     def guard(self, action: str):
@@ -253,6 +277,33 @@ class AppState(rx.State):
         self.flash = ""
 
 
+def _keep(err: DomainError) -> None:
+    """Apply the writes a refusal keeps (each in its own transaction, after the rollback)."""
+    for write in err.keep:
+        with session_scope() as db:
+            write(db)
+
+
+def on_backend_exception(exception: Exception) -> EventSpec | None:
+    """rx.App's `backend_exception_handler`: any exception that escapes an event handler.
+
+    A `DomainError` (an argument `as_id` refused before `_run`) is a refusal: its message is
+    shown, nothing logged as a failure. Anything else is logged with its traceback and answered
+    with the generic 操作失败，请重试 in the user's language, instead of Reflex's English toast
+    (which this app's overlay does not even show: a silent failure).
+    """
+    if isinstance(exception, DomainError):
+        log.info("refused in an event handler: %s %s", exception.key, exception.params)
+        try:
+            _keep(exception)
+        except Exception:
+            log.exception("could not keep the writes of a refusal")
+        params = {k: v for k, v in exception.params.items() if isinstance(v, (str, int))}
+        return AppState.show_failure(exception.key, params)
+    log.error("unexpected exception in an event handler", exc_info=exception)
+    return AppState.show_failure(UNEXPECTED, {})
+
+
 class ReloadsRecord:
     """For a page state about one record (it defines `_rid()` and `_reload(rid)`): `_act` runs a
     domain step through `_run` and shows the record again when the step went through."""
@@ -270,4 +321,5 @@ async def in_thread(func: Callable[[], T]) -> T:
     return await asyncio.to_thread(func)
 
 
-__all__ = ["AppState", "ReloadsRecord", "form_day", "form_text", "in_thread", "new_form_id", "roles"]
+__all__ = ["AppState", "ReloadsRecord", "as_id", "as_int", "form_day", "form_text", "in_thread", "int_or", "new_form_id",
+           "on_backend_exception", "optional_id", "roles"]

@@ -43,7 +43,7 @@ class GateState(AppState):
 
     @rx.event
     def set_gate_name(self, value: str):
-        self.gate_name = (value or "").strip()[:20]
+        self.gate_name = str(value or "").strip()[:20]
 
     @rx.event
     def set_hot_work(self, value: bool):

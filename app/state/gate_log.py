@@ -13,7 +13,7 @@ import reflex as rx
 
 from app.db.session import session_scope
 from app.domain import clock, gate_log
-from app.state.base import AppState, form_day
+from app.state.base import AppState, as_int, form_day
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class GateLogState(AppState):
     @rx.event
     def shift_day(self, days: int):
         day = form_day(self.day, required=False, default=clock.today()) or clock.today()
-        self.day = (day + timedelta(days=max(-1, min(1, int(days))))).isoformat()
+        self.day = (day + timedelta(days=as_int(days, lo=-1, hi=1))).isoformat()
         self._fill()
 
     @rx.event

@@ -16,7 +16,7 @@ from app.api.evidence import photo_links
 from app.db.session import session_scope
 from app.domain import gate, households
 from app.domain.errors import DomainError
-from app.state.base import AppState, form_text
+from app.state.base import AppState, as_id, form_text
 from app.state.patrols import hhmm, photo_rows
 
 
@@ -228,11 +228,10 @@ class GateRegisterState(AppState):
 
     @rx.event
     def visitor_left(self, visitor_id: str):
-        if not str(visitor_id).isdigit():
-            return
+        vid = as_id(visitor_id)
 
         def work(db, actor):
-            gone = gate.visitor_left(db, actor, int(visitor_id))
+            gone = gate.visitor_left(db, actor, vid)
             self._load_visitors(db, actor)
             return gone
 

@@ -18,7 +18,7 @@ from app.domain import evidence, grids
 from app.domain import grid_planning as gp
 from app.domain.errors import DomainError
 from app.state import client
-from app.state.base import AppState, in_thread
+from app.state.base import AppState, as_id, in_thread, optional_id
 
 ACTION = "grid.plan"
 
@@ -27,7 +27,7 @@ def _int_or_none(value: object) -> int | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 6:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
         raise DomainError("gp.bad_number")
     return int(text)
 
@@ -196,25 +196,25 @@ class GridPlanningState(AppState):
 
     @rx.event
     def select(self, grid_id: int):
-        self.selected = int(grid_id)
+        self.selected = optional_id(grid_id) or 0
         self.note, self.note_at = "", ""
         self._refresh()
 
     @rx.event
     def set_assign_building(self, value: str):
-        self.assign_building = value
+        self.assign_building = str(optional_id(value) or "")
 
     @rx.event
     def set_move_building(self, value: str):
-        self.move_building = value
+        self.move_building = str(optional_id(value) or "")
 
     @rx.event
     def set_butler_pick(self, value: str):
-        self.butler_pick = value
+        self.butler_pick = str(optional_id(value) or "")
 
     @rx.event
     def set_deputy_pick(self, value: str):
-        self.deputy_pick = value
+        self.deputy_pick = str(optional_id(value) or "")
 
     @rx.event
     def set_rotate_open(self, value: bool):
@@ -278,7 +278,7 @@ class GridPlanningState(AppState):
     @rx.event
     def set_butler(self):
         self.flash = ""
-        if not self.selected or not self.butler_pick.isdigit():
+        if not self.selected or not (self.butler_pick.isascii() and self.butler_pick.isdigit()):
             self._say("gp.pick_grid" if not self.selected else "gp.butler_pick")
             return self._note("butler")
         gid, sid = self.selected, int(self.butler_pick)
@@ -297,7 +297,7 @@ class GridPlanningState(AppState):
         if not self.selected:
             self._say("gp.pick_grid")
             return self._note("cover")
-        if not self.deputy_pick.isdigit():
+        if not (self.deputy_pick.isascii() and self.deputy_pick.isdigit()):
             self._say("gp.pick_deputy")
             return self._note("cover")
         gid, did = self.selected, int(self.deputy_pick)
@@ -316,9 +316,8 @@ class GridPlanningState(AppState):
     @rx.event
     def cancel_cover(self, cover_id: int):
         self.flash = ""
-        if not str(cover_id).isdigit():
-            return
-        self._run(ACTION, lambda db, actor: gp.cancel_cover(db, actor, int(cover_id)),
+        cid = as_id(cover_id)
+        self._run(ACTION, lambda db, actor: gp.cancel_cover(db, actor, cid),
                   ok_key="gp.cover_cancelled")
         self._note("cover")
         if self.note_ok:

@@ -14,7 +14,7 @@ import reflex as rx
 
 from app.domain import clock, grids, notices
 from app.domain.errors import DomainError
-from app.state.base import AppState
+from app.state.base import AppState, as_id, optional_id
 
 ACTION = "notice.manage"
 
@@ -30,9 +30,9 @@ def parse_ids(text: object) -> list[int]:
     parts = [p for p in re.split(r"[\s,，、;；]+", str(text or "").strip()) if p]
     if not parts:
         raise DomainError("form.required", field="request_ids")
-    if not all(p.isdigit() and len(p) <= 12 for p in parts):
+    if len(parts) > 200 or not all(len(p) <= 12 for p in parts):
         raise DomainError("notice.bad_ids")
-    return [int(p) for p in parts]
+    return [as_id(p, key="notice.bad_ids") for p in parts]
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class NoticesState(AppState):
                 db, actor,
                 title=str(form.get("title") or ""),
                 body=str(form.get("body") or ""),
-                grid_id=int(scope) if scope.isdigit() else None,
+                grid_id=optional_id(scope),
                 valid_from=parse_date(form.get("valid_from")),
                 valid_until=parse_date(form.get("valid_until")),
             )
@@ -109,18 +109,17 @@ class NoticesState(AppState):
 
     @rx.event
     def withdraw(self, announcement_id: int):
-        if not str(announcement_id).isdigit():
-            return
+        notice_id = as_id(announcement_id)
 
         def work(db, actor):
-            notices.withdraw(db, actor, int(announcement_id))
+            notices.withdraw(db, actor, notice_id)
             self._refresh(db, actor)
 
         self._run(ACTION, work, ok_key="notices.withdrawn")
 
     @rx.event
     def open_link(self, announcement_id: int):
-        target = int(announcement_id)
+        target = as_id(announcement_id)
         self.link_target = 0 if self.link_target == target else target
 
     @rx.event
@@ -128,9 +127,10 @@ class NoticesState(AppState):
         target = self.link_target
         if not target:
             return
+        notice_id = as_id(target)
 
         def work(db, actor):
-            n = notices.link_requests(db, actor, int(target), parse_ids(form.get("ids")))
+            n = notices.link_requests(db, actor, notice_id, parse_ids(form.get("ids")))
             self._refresh(db, actor)
             return n
 

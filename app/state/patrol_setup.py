@@ -16,7 +16,7 @@ from reflex_base.utils.form import FormData
 from app.api import links
 from app.db.session import session_scope
 from app.domain import patrols
-from app.state.base import AppState, form_text
+from app.state.base import AppState, as_id, form_text, optional_id
 
 ACTION = "patrol.setup"
 
@@ -27,12 +27,15 @@ class BadNumber(ValueError):
 
 def parse_coord(raw: object) -> float | None:
     """An input's text as a coordinate: empty → None, "31,2" → 31.2, other text → BadNumber."""
-    text = str(raw or "").strip().replace("，", ",").replace(",", ".")
+    typed = str(raw or "")
+    if len(typed) > 32:  # bounded before parsing: no coordinate is longer
+        raise BadNumber(typed[:32])
+    text = typed.strip().replace("，", ",").replace(",", ".")
     if not text:
         return None
     try:
         value = float(text)
-    except ValueError as err:
+    except (ValueError, OverflowError) as err:
         raise BadNumber(text) from err
     if value != value or value in (float("inf"), float("-inf")):
         raise BadNumber(text)
@@ -138,8 +141,8 @@ class PatrolSetupState(AppState):
             self.template_lines = []
             return
         with session_scope() as db:
-            view = patrols.setup_view(db, actor, int(self.grid_id) if self.grid_id.isdigit() else None,
-                                      int(self.cp_id) if self.cp_id.isdigit() else None)
+            view = patrols.setup_view(db, actor, int(self.grid_id) if (self.grid_id.isascii() and self.grid_id.isdigit()) else None,
+                                      int(self.cp_id) if (self.cp_id.isascii() and self.cp_id.isdigit()) else None)
         self.grids = [GridOption(str(g.id), g.name) for g in view.grids]
         self.grid_id = "" if view.grid_id is None else str(view.grid_id)
         self.template_lines = [ChecklistLine(str(ln.id), ln.category, ln.text, ln.active) for ln in view.template]
@@ -183,7 +186,7 @@ class PatrolSetupState(AppState):
     @rx.event
     def choose_grid(self, grid_id: str | list[str]):
         value = grid_id if isinstance(grid_id, str) else (grid_id[0] if grid_id else "")
-        self.grid_id = value
+        self.grid_id = str(optional_id(value) or "")
         self.cp_id = ""
         self.editing = ""
         self.confirm_reissue = ""
@@ -215,7 +218,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def edit(self, cp_id: str):
-        self.editing = cp_id
+        self.editing = str(as_id(cp_id))
         self.confirm_reissue = ""
         self.flash = ""
 
@@ -238,7 +241,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def ask_reissue(self, cp_id: str):
-        self.confirm_reissue = cp_id
+        self.confirm_reissue = str(as_id(cp_id))
         self.flash = ""
 
     @rx.event
@@ -259,7 +262,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def show_items(self, cp_id: str):
-        self.cp_id = cp_id
+        self.cp_id = str(as_id(cp_id))
         self.flash = ""
         self._reload()
 
@@ -278,7 +281,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def set_item_active(self, item_id: str, active: bool):
-        if self._run(ACTION, patrols.set_item_active, int(item_id), bool(active),
+        if self._run(ACTION, patrols.set_item_active, as_id(item_id), bool(active),
                      ok_key="patrol.setup.saved") is not None:
             self._done()
 
@@ -290,7 +293,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def set_line_active(self, line_id: str, active: bool):
-        if self._run(ACTION, patrols.set_template_line_active, int(line_id), bool(active),
+        if self._run(ACTION, patrols.set_template_line_active, as_id(line_id), bool(active),
                      ok_key="patrol.setup.saved") is not None:
             self._done()
 
@@ -334,7 +337,7 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def open_plan(self, route_id: str):
-        self.plan_route = route_id
+        self.plan_route = str(as_id(route_id))
         self.plan_cadence = patrols.DAILY
         self.flash = ""
 
@@ -361,6 +364,6 @@ class PatrolSetupState(AppState):
 
     @rx.event
     def set_plan_active(self, plan_id: str, active: bool):
-        if self._run(ACTION, patrols.set_plan_active, int(plan_id), bool(active),
+        if self._run(ACTION, patrols.set_plan_active, as_id(plan_id), bool(active),
                      ok_key="patrol.setup.saved") is not None:
             self._done()

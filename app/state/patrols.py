@@ -18,7 +18,7 @@ from app.api.evidence import photo_dicts
 from app.db.session import session_scope
 from app.domain import clock, evidence, patrols, requests, work_orders
 from app.domain.errors import DomainError
-from app.state.base import AppState
+from app.state.base import AppState, as_id, as_int
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ def day_time(at: datetime | None) -> str:
 def route_int(state: rx.State, name: str) -> int:
     """A numeric part of the page's route (e.g. /patrol/[patrol_id]); 0 when it is not a number."""
     raw = str(state.router.page.params.get(name, "") or "")
-    return int(raw) if raw.isdigit() else 0
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
 
 
 def photo_rows(db, actor, kind: str, subject_id: int) -> list[dict]:
@@ -128,7 +128,7 @@ class PatrolTodayState(AppState):
 
     @rx.event
     def start(self, plan_id: str, client_id: str):
-        patrol = self._run("patrol.walk", patrols.start, int(plan_id), client_id[:40])
+        patrol = self._run("patrol.walk", patrols.start, as_id(plan_id), str(client_id or "")[:40])
         if patrol is None:
             return None
         return rx.redirect(f"/patrol/{patrol.id}")
@@ -257,7 +257,7 @@ class PatrolWalkState(AppState):
         actor = self._authorize("patrol.walk")
         if actor is None:
             return
-        self.current = int(index)
+        self.current = as_int(index, lo=-1, hi=len(self.stops) - 1)
         self.failing_item = 0
         with session_scope() as db:
             self._show_current(db, actor)
@@ -285,12 +285,12 @@ class PatrolWalkState(AppState):
 
     @rx.event
     def tick_pass(self, item_id: int, client_id: str):
-        if self._tick([(int(item_id), True, "", "", client_id)]):
+        if self._tick([(as_id(item_id), True, "", "", str(client_id or ""))]):
             self.failing_item = 0
 
     @rx.event
     def start_fail(self, item_id: int):
-        self.failing_item = int(item_id)
+        self.failing_item = as_id(item_id)
         self.flash = ""
 
     @rx.event
@@ -310,7 +310,7 @@ class PatrolWalkState(AppState):
         """Tick every item not yet answered at this stop as passed (one write)."""
         todo = [i.id for i in self.items if not i.result]
         if todo:
-            self._tick([(item_id, True, "", "", f"{client_id[:34]}-{n}") for n, item_id in enumerate(todo)])
+            self._tick([(item_id, True, "", "", f"{str(client_id or '')[:34]}-{n}") for n, item_id in enumerate(todo)])
 
     @rx.event
     def ask_finish(self):
@@ -434,8 +434,8 @@ class CoverageState(AppState):
 
     @rx.event
     def open_grid(self, grid_id: int, name: str):
-        self.grid_id = int(grid_id)
-        self.grid_name = str(name)[:60]
+        self.grid_id = as_id(grid_id)
+        self.grid_name = str(name or "")[:60]
         return CoverageState.load
 
 
@@ -517,14 +517,14 @@ class WorkOrderState(AppState):
 
     @rx.event
     def close(self, order_id: int):
-        if self._run("workorder.close", work_orders.close, int(order_id), ok_key="workorder.closed") is None:
+        if self._run("workorder.close", work_orders.close, as_id(order_id), ok_key="workorder.closed") is None:
             return None
         return WorkOrderState.load
 
     @rx.event
     def register(self, order_id: int):
         """Put a patrol finding on the complaint register (channel: patrol) and open it there."""
-        filed = self._run("request.intake", requests.from_work_order, int(order_id))
+        filed = self._run("request.intake", requests.from_work_order, as_id(order_id))
         if filed is None:
             return None
         return rx.redirect(f"/desk/requests/{filed.request.id}")

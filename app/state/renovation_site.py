@@ -14,7 +14,8 @@ import reflex as rx
 from app.db.session import session_scope
 from app.domain import clock, renovation_checks, renovation_completion, renovations
 from app.domain.errors import DomainError
-from app.state.base import AppState, ReloadsRecord, form_day, form_text
+from app.domain.money import parse_yuan
+from app.state.base import AppState, ReloadsRecord, as_id, form_day, form_text, int_or
 from app.state.patrols import day_time, photo_rows, route_int
 
 CHECK_ITEMS = renovation_checks.CHECK_ITEMS
@@ -25,13 +26,9 @@ def money(cents: int) -> str:
     return f"¥{cents / 100:.2f}"
 
 
-def _cents(value: str) -> int:
-    """Yuan typed in a form ("200", "200.5") as fen; a bad amount is the domain's message."""
-    text = (value or "").strip() or "0"
-    try:
-        return round(float(text) * 100)
-    except ValueError as err:
-        raise DomainError("renovation.bad_amount", field="deduction") from err
+def _cents(value: object) -> int:
+    """Yuan typed in a form ("200", "200.5") as fen, empty as 0; a bad amount is the domain's message."""
+    return parse_yuan(value, field="deduction", required=False, most=renovations.MAX_DEPOSIT_CENTS)
 
 
 def _percent(rate: float | None, digits: int = 2) -> str:
@@ -183,7 +180,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
                 results={i: i not in failing for i in CHECK_ITEMS},
                 notes={i: form_text(form, "note_" + i) for i in CHECK_ITEMS},
                 note=form_text(form, "note"),
-                deadline_days=int(days) if days.isdigit() else renovation_checks.DEFAULT_DEADLINE_DAYS,
+                deadline_days=int_or(days, renovation_checks.DEFAULT_DEADLINE_DAYS),
                 client_id=form_text(form, "client_id", 40) or None,
             )
 
@@ -201,7 +198,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
 
         def work(db, actor):
             return renovation_checks.recheck(
-                db, actor, int(rect_id) if rect_id.isdigit() else 0, rectified=rectified,
+                db, actor, as_id(rect_id), rectified=rectified,
                 note=form_text(form, "recheck_note"),
                 deduction_cents=0 if rectified else _cents(form_text(form, "deduction")),
                 deduction_reason=form_text(form, "deduction_reason"),
@@ -229,7 +226,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
         passed = form_text(form, "outcome") == "passed"
 
         def work(db, actor):
-            return renovation_checks.inspect(db, actor, int(gate_id) if gate_id.isdigit() else 0,
+            return renovation_checks.inspect(db, actor, as_id(gate_id),
                                              passed=passed, note=form_text(form, "inspect_note"))
 
         self._act("renovation.check", work, ok_key="site.inspected")
@@ -263,7 +260,7 @@ class RenovationSiteState(ReloadsRecord, AppState):
     @rx.event
     def revoke_hot_work(self, permission_id: str):
         self._act("renovation.hot_work", lambda db, actor: renovation_checks.revoke_hot_work(
-            db, actor, int(permission_id)), ok_key="site.hot_work_revoked")
+            db, actor, as_id(permission_id)), ok_key="site.hot_work_revoked")
 
     # ---- completion ------------------------------------------------------------------------
 

@@ -17,10 +17,10 @@ import reflex as rx
 
 from app.api import renovation_docs
 from app.db.session import session_scope
-from app.domain import constants, households, renovation_passes, renovations
+from app.domain import constants, households, money, renovation_passes, renovations
 from app.domain.errors import DomainError
 from app.domain.renovation import views as renovation_views
-from app.state.base import AppState, ReloadsRecord, form_day, form_text
+from app.state.base import AppState, ReloadsRecord, as_id, form_day, form_text
 from app.state.patrols import day_time, photo_rows, route_int
 
 
@@ -301,13 +301,13 @@ class RenovationsState(ReloadsRecord, AppState):
     @rx.event
     def remove_worker(self, worker_id: str):
         self._act("renovation.documents", lambda db, actor: renovation_passes.remove_worker(
-            db, actor, int(worker_id)), ok_key="reno.worker_removed")
+            db, actor, as_id(worker_id)), ok_key="reno.worker_removed")
 
     @rx.event
     def revoke_pass(self, form: dict):
         pid = form_text(form, "pass_id")
         self._act("renovation.documents", lambda db, actor: renovation_passes.revoke_pass(
-            db, actor, int(pid or 0), form_text(form, "reason")), ok_key="reno.revoked_ok")
+            db, actor, as_id(pid), form_text(form, "reason")), ok_key="reno.revoked_ok")
 
     @rx.event
     def reissue_pass(self, form: dict):
@@ -316,17 +316,15 @@ class RenovationsState(ReloadsRecord, AppState):
         since = form_day(form.get("valid_from"), required=False)
         until = form_day(form.get("valid_until"), required=False)
         self._act("renovation.documents", lambda db, actor: renovation_passes.reissue_pass(
-            db, actor, int(pid or 0), valid_from=since, valid_until=until), ok_key="reno.pass_reissued")
+            db, actor, as_id(pid), valid_from=since, valid_until=until), ok_key="reno.pass_reissued")
 
     @rx.event
     def record_deposit(self, form: dict):
         rid = self._rid()
 
         def work(db, actor):
-            try:
-                cents = round(float(form_text(form, "deposit_yuan") or "0") * 100)
-            except ValueError as err:
-                raise DomainError("renovation.bad_amount", field="deposit") from err
+            cents = money.parse_yuan(form_text(form, "deposit_yuan"), field="deposit",
+                                     most=renovations.MAX_DEPOSIT_CENTS)
             return renovation_passes.record_deposit(db, actor, rid, amount_cents=cents,
                                                     receipt_no=form_text(form, "receipt_no"))
 

@@ -129,13 +129,13 @@ class ReportsState(AppState):
 
     @rx.event
     def set_half(self, key: str):
-        if key in {h.key for h in self.half_options}:
+        if isinstance(key, str) and key in {h.key for h in self.half_options}:
             self.half_key = key
             self._run(VIEW, self._load_half)
 
     @rx.event
     def set_quarter(self, key: str):
-        if key in self.quarter_options:
+        if isinstance(key, str) and key in self.quarter_options:
             self.quarter_key = key
             self._run(VIEW, self._load_quarter)
 

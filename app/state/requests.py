@@ -16,7 +16,7 @@ from app.db.session import session_scope
 from app.domain import alerts, clock, households, notices, reports, request_search, requests
 from app.domain.errors import DomainError
 from app.domain.request_search import RequestRow
-from app.state.base import AppState, form_day, form_text
+from app.state.base import AppState, as_id, form_day, form_text, int_or, optional_id
 from app.state.patrols import day_time, photo_rows, route_int
 
 
@@ -253,7 +253,7 @@ class RequestDeskState(AppState):
                     phone=form_text(form, "phone", 20),
                     household_id=home_id,
                     status=form_text(form, "status"),
-                    grid_id=int(grid) if grid.isdigit() else None,
+                    grid_id=optional_id(grid),
                     day_from=form_day(form.get("day_from"), required=False),
                     day_to=form_day(form.get("day_to"), required=False),
                 )
@@ -277,8 +277,9 @@ class RequestDeskState(AppState):
         if actor is None:
             return None
         with session_scope() as db:
-            alerts.mark_read(db, actor, int(alert_id))
-        return rx.redirect(f"/desk/requests/{int(request_id)}" if request_id else "/desk")
+            alerts.mark_read(db, actor, as_id(alert_id))
+        rid = optional_id(request_id or None)
+        return rx.redirect(f"/desk/requests/{rid}" if rid else "/desk")
 
 
 class RequestIntakeState(AppState):
@@ -424,7 +425,7 @@ class RequestState(AppState):
             lambda db, actor: requests.dispatch(
                 db, actor, self._id(),
                 department=form_text(form, "department"),
-                assignee_id=int(person) if person.isdigit() else None,
+                assignee_id=optional_id(person),
                 reply_by=_local_input(form_text(form, "reply_by")),
             ),
             "request.dispatched",
@@ -456,7 +457,7 @@ class RequestState(AppState):
             lambda db, actor: requests.follow_up(
                 db, actor, self._id(),
                 method=form_text(form, "method"),
-                satisfaction=int(raw) if raw.isdigit() else 0,
+                satisfaction=int_or(raw, 0),
                 comment=form_text(form, "comment"),
                 client_id=form_text(form, "client_id", 40) or None,
             ),
@@ -516,8 +517,9 @@ class MyJobsState(AppState):
         if actor is None:
             return None
         with session_scope() as db:
-            alerts.mark_read(db, actor, int(alert_id))
-        return rx.redirect(f"/m/requests/{int(request_id)}" if request_id else "/m")
+            alerts.mark_read(db, actor, as_id(alert_id))
+        rid = optional_id(request_id or None)
+        return rx.redirect(f"/m/requests/{rid}" if rid else "/m")
 
 
 LIMIT_FIELDS = ("classify_minutes", "arrival_minutes", "minor_resolve_minutes", "reply_hours", "follow_up_hours")
@@ -549,7 +551,7 @@ class RequestLimitsState(AppState):
     def save(self, form: dict):
         raw = {name: form_text(form, name).strip() for name in LIMIT_FIELDS}
         values: dict[str, int | bool] = {
-            name: int(v) if v.isdigit() else -1 for name, v in raw.items()
+            name: int_or(v, -1) for name, v in raw.items()
         }
         values["urgent_same_day"] = self.urgent_same_day
         saved = self._run("request.limits", requests.set_limits, ok_key="request.limits_saved", **values)

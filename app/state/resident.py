@@ -142,7 +142,8 @@ class ResidentRequestState(_Resident):
         """Say whose grid the typed household is in (or why it is not found), before sending."""
         self.household_note = ""
         self.household_other = False
-        if not (text or "").strip():
+        text = text if isinstance(text, str) else ""
+        if not text.strip():
             return
         with session_scope() as db:
             poster = self._poster(db)

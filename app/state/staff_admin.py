@@ -8,7 +8,7 @@ import reflex as rx
 
 from app.db.session import session_scope
 from app.domain import grids, roles, staff
-from app.state.base import AppState, in_thread
+from app.state.base import AppState, as_id, in_thread
 
 ACTION = "staff.manage"
 
@@ -161,7 +161,7 @@ class StaffAdminState(AppState):
     async def save(self, form: dict):
         name = str(form.get("name", ""))[:200]
         phone = str(form.get("phone", ""))[:200]
-        grid_id = int(self.form_grid) if self.form_grid.isdigit() else None
+        grid_id = int(self.form_grid) if (self.form_grid.isascii() and self.form_grid.isdigit()) else None
         chosen = list(self.form_roles)
         editing = self.editing_id
 
@@ -207,7 +207,7 @@ class StaffAdminState(AppState):
         self.flash = ""
         self._run(
             ACTION,
-            lambda db, actor: staff.set_active(db, actor, int(staff_id), active),
+            lambda db, actor: staff.set_active(db, actor, as_id(staff_id), bool(active)),
         )
         if self._row_refused(staff_id):
             return
@@ -220,7 +220,7 @@ class StaffAdminState(AppState):
         self.flash = ""
         self.issued_password = ""
         temp = await in_thread(
-            lambda: self._run(ACTION, lambda db, actor: staff.reset_password(db, actor, int(staff_id)))
+            lambda: self._run(ACTION, lambda db, actor: staff.reset_password(db, actor, as_id(staff_id)))
         )
         if self._row_refused(staff_id) or not temp:
             return

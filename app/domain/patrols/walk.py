@@ -28,7 +28,7 @@ from app.domain.patrols.vocabulary import (
     IN_PROGRESS,
     VISIT_PHOTO_KIND,
 )
-from app.domain.validation import clean_text
+from app.domain.validation import MAX_SCANNED, bounded, clean_text
 
 # --- the walk -----------------------------------------------------------------------------
 
@@ -85,7 +85,8 @@ def start(session: Session, actor: Actor, plan_id: int, client_id: str | None = 
 
 def _resolve_scan(session: Session, actor: Actor, raw: str) -> tuple[Checkpoint, str]:
     """The checkpoint a scan or typed code names, and how it came ("scan" / "typed")."""
-    text = (raw or "").strip().upper().replace(" ", "")
+    raw = bounded(raw, MAX_SCANNED, field="code")  # no parsing of more than a tag can hold
+    text = raw.strip().upper().replace(" ", "")
     if _CODE_RE.fullmatch(text):
         cp = session.exec(
             select(Checkpoint).where(Checkpoint.community_id == actor.community_id,

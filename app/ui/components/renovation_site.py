@@ -15,6 +15,7 @@ from app.state.base import AppState
 from app.state.renovation_site import RenovationSiteState as S
 from app.ui.components.cards import empty, section
 from app.ui.components.evidence import photo_picker, photo_strip
+from app.ui.components.shell import field_error
 
 T = AppState.t
 
@@ -134,6 +135,7 @@ def _recheck_form(r: rx.Var) -> rx.Component:
                 _field("site.deduction_reason", "deduction_reason", max_length=200),
                 width="100%",
             ),
+            field_error("deduction"),
             rx.button(T["site.recheck_submit"], type="submit", size="3", id="recheck-submit", width="100%"),
             spacing="2", width="100%",
         ),

@@ -87,6 +87,14 @@ def flash() -> rx.Component:
     )
 
 
+def field_error(field: str, **props) -> rx.Component:
+    """The last refusal again, beside the form field it names (`DomainError(..., field=field)`)."""
+    return rx.cond(
+        (AppState.flash != "") & ~AppState.flash_ok & (AppState.flash_field == field),
+        rx.text(AppState.flash, id=f"{field}-error", color="var(--red-11)", size="2", role="alert", **props),
+    )
+
+
 def refused_panel() -> rx.Component:
     return rx.vstack(
         rx.icon("shield-x", size=48, color="var(--red-9)"),

@@ -17,7 +17,7 @@ from app.state.renovations import RenovationsState as S
 from app.ui.components.cards import empty, section
 from app.ui.components.evidence import photo_picker, photo_strip
 from app.ui.components.renovation_site import site_sections
-from app.ui.components.shell import desk_shell
+from app.ui.components.shell import desk_shell, field_error
 
 T = AppState.t
 
@@ -388,6 +388,7 @@ def _paperwork() -> rx.Component:
                         rx.button(T["reno.record"], type="submit", size="3", id="deposit-submit"),
                         width="100%", wrap="wrap",
                     ),
+                    field_error("deposit"),
                     on_submit=S.record_deposit, width="100%",
                 )),
             ),
