@@ -24,6 +24,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from python_multipart.exceptions import FormParserError
@@ -77,24 +78,29 @@ def photo_links(photo: EvidencePhoto | evidence.PhotoView | int) -> tuple[str, s
     return links.sign(thumb_path(photo_id)), links.sign(full_path(photo_id))
 
 
-def photo_dicts(views: Iterable[evidence.PhotoView]) -> list[dict[str, Any]]:
-    """What `app.ui.components.evidence.photo_strip` shows: plain dicts with signed links."""
+@dataclass(frozen=True)
+class PhotoItem:
+    """One photo as `app.ui.components.evidence.photo_strip` shows it, with signed links."""
+
+    id: int
+    thumb_url: str
+    full_url: str
+    time: str  # "YYYY-MM-DD HH:MM", local
+    short: str  # "MM-DD HH:MM" under a 96 px thumbnail
+    claimed: str
+    author: str
+    place: str
+    hidden: bool
+    stop: str = ""  # the checkpoint it was taken at, on a patrol's detail
+
+
+def photo_items(views: Iterable[evidence.PhotoView]) -> list[PhotoItem]:
+    """The photos with fresh signed links, for a screen's photo strip."""
     out = []
     for v in views:
         thumb, full = photo_links(v)
-        out.append(
-            {
-                "id": v.id,
-                "thumb_url": thumb,
-                "full_url": full,
-                "time": v.received_at,  # "YYYY-MM-DD HH:MM", local
-                "short": v.received_at[5:],  # "MM-DD HH:MM" under a 96 px thumbnail
-                "claimed": v.claimed_at,
-                "author": v.author,
-                "place": v.place,
-                "hidden": v.hidden,
-            }
-        )
+        out.append(PhotoItem(v.id, thumb, full, v.received_at, v.received_at[5:], v.claimed_at, v.author, v.place,
+                             v.hidden))
     return out
 
 

@@ -7,6 +7,8 @@ signed link, and the last scans. The gate's name is kept in the browser.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from app.api.evidence import photo_links
@@ -16,18 +18,43 @@ from app.state.base import AppState
 from app.state.patrols import day_time
 
 
+@dataclass(frozen=True)
+class VerdictCard:
+    """The verdict of the last scan, in large words; `verdict` is "" before any scan."""
+
+    verdict: str = ""
+    ok: bool = False
+    words: str = ""
+    name: str = ""
+    trade: str = ""
+    household: str = ""
+    photo: str = ""
+    valid: str = ""
+    hours: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True)
+class ScanItem:
+    at: str
+    gate: str
+    verdict: str
+    valid: bool
+    pass_id: int
+
+
 class GateState(AppState):
     """One guard's gate: the scan verdict and the recent scans of the community."""
 
     gate_name: str = rx.LocalStorage("", name="gb_gate", sync=True)
     hot_work: bool = False
     community: str = ""
-    verdict: dict[str, str] = {}
-    scans: list[dict[str, str]] = []
+    verdict: VerdictCard = VerdictCard()
+    scans: list[ScanItem] = []
 
     def _load_scans(self, db, actor) -> None:
         self.scans = [
-            {"at": day_time(s.at), "gate": s.gate, "verdict": s.verdict, "pass_id": str(s.pass_id or "")}
+            ScanItem(day_time(s.at), s.gate, s.verdict, s.verdict == gate.VALID, s.pass_id or 0)
             for s in gate.recent_scans(db, actor, limit=10)
         ]
 
@@ -36,7 +63,7 @@ class GateState(AppState):
         actor = self._authorize("home.gate")
         if actor is None or actor.community_id is None:
             return
-        self.verdict = {}
+        self.verdict = VerdictCard()
         with session_scope() as db:
             self.community = homes.community_facts(db, actor.community_id).name
             self._load_scans(db, actor)
@@ -58,18 +85,12 @@ class GateState(AppState):
 
         v = self._run("gate.scan", work)
         if v is None:
-            self.verdict = {}
+            self.verdict = VerdictCard()
             return
         thumb, full = photo_links(v.photo_id) if v.photo_id else ("", "")
-        self.verdict = {
-            "verdict": v.verdict,
-            "ok": "1" if v.ok else "",
-            "words": self._msg(v.message_key),
-            "name": v.worker_name,
-            "trade": v.trade,
-            "household": v.household,
-            "photo": full or thumb,
-            "valid": f"{v.valid_from} – {v.valid_until}" if v.valid_from and v.valid_until else "",
-            "hours": v.hours,
-            "at": day_time(v.at),
-        }
+        self.verdict = VerdictCard(
+            verdict=v.verdict, ok=v.ok, words=self._msg(v.message_key), name=v.worker_name, trade=v.trade,
+            household=v.household, photo=full or thumb,
+            valid=f"{v.valid_from} – {v.valid_until}" if v.valid_from and v.valid_until else "",
+            hours=v.hours, at=day_time(v.at),
+        )

@@ -10,9 +10,11 @@ gate screen (sent with the form).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
-from app.api.evidence import photo_links
+from app.api.evidence import PhotoItem, photo_links
 from app.db.session import session_scope
 from app.domain import gate, households
 from app.domain.errors import DomainError
@@ -28,6 +30,44 @@ def _client_id(form: dict) -> str | None:
     return form_text(form, "client_id", 40) or None
 
 
+@dataclass(frozen=True)
+class HouseholdHint:
+    """What the typed household tells the guard: its permit (goods may go out by it), none, or an error."""
+
+    label: str = ""
+    permit_no: str = ""  # "" without a renovation under way
+    owner: str = ""
+    until: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class GoodsItem:
+    """Goods registered at the gate today (`what`: the items as written)."""
+
+    id: int = 0
+    at: str = ""
+    direction: str = ""
+    what: str = ""
+    household: str = ""
+    carrier: str = ""
+    confirmed_by: str = ""
+    confirmed_name: str = ""
+    gate: str = ""
+    thumb: str = ""
+
+
+@dataclass(frozen=True)
+class VisitorItem:
+    id: int
+    name: str
+    phone: str
+    purpose: str
+    household: str
+    at: str
+    gate: str
+
+
 class GateRegisterState(AppState):
     """The goods form and today's goods; the visitor form and who is inside."""
 
@@ -35,15 +75,15 @@ class GateRegisterState(AppState):
     direction: str = gate.IN
     confirm_by: str = ""
     goods_form_key: int = 0
-    # what the typed household tells the guard: {"label", "permit_no", "owner", "until"} or {"label"} or {"error"}
-    household_hint: dict[str, str] = {}
+    # what the typed household tells the guard
+    household_hint: HouseholdHint = HouseholdHint()
     last_goods_id: int = 0
-    last_goods: dict[str, str] = {}
-    last_photos: list[dict] = []
-    goods: list[dict[str, str]] = []
+    last_goods: GoodsItem = GoodsItem()
+    last_photos: list[PhotoItem] = []
+    goods: list[GoodsItem] = []
     # visitors
     visitor_form_key: int = 0
-    visitors: list[dict[str, str]] = []
+    visitors: list[VisitorItem] = []
     # a refused entry's message, shown next to the submit button that was tapped ("goods" / "visitor")
     form_error: str = ""
     form_error_for: str = ""
@@ -62,9 +102,9 @@ class GateRegisterState(AppState):
     def _preselect_permit(self) -> None:
         """Goods going out of a household with a renovation under way: its permit is the confirmation the
         green hint offers, so it is picked (the guard may still pick the owner instead)."""
-        if self.direction == gate.OUT and "permit_no" in self.household_hint and self.confirm_by == "":
+        if self.direction == gate.OUT and self.household_hint.permit_no and self.confirm_by == "":
             self.confirm_by = gate.BY_PERMIT
-        elif "permit_no" not in self.household_hint and self.confirm_by == gate.BY_PERMIT:
+        elif not self.household_hint.permit_no and self.confirm_by == gate.BY_PERMIT:
             self.confirm_by = ""
 
     # ---- goods ---------------------------------------------------------------------------
@@ -72,18 +112,12 @@ class GateRegisterState(AppState):
     def _load_goods(self, db, actor) -> None:
         rows = gate.goods_today(db, actor, limit=30)
         self.goods = [
-            {
-                "id": str(g.id),
-                "at": hhmm(g.at),
-                "direction": g.direction,
-                "items": g.items,
-                "household": g.household,
-                "carrier": " ".join(x for x in (g.carrier_name, g.carrier_phone) if x),
-                "confirmed_by": g.confirmed_by,
-                "confirmed_name": g.confirmed_name,
-                "gate": g.gate,
-                "thumb": photo_links(g.photo_id)[0] if g.photo_id else "",
-            }
+            GoodsItem(
+                id=g.id, at=hhmm(g.at), direction=g.direction, what=g.items, household=g.household,
+                carrier=" ".join(x for x in (g.carrier_name, g.carrier_phone) if x), confirmed_by=g.confirmed_by,
+                confirmed_name=g.confirmed_name, gate=g.gate,
+                thumb=photo_links(g.photo_id)[0] if g.photo_id else "",
+            )
             for g in rows
         ]
 
@@ -91,9 +125,9 @@ class GateRegisterState(AppState):
     def load_goods(self):
         self.direction = gate.IN
         self.confirm_by = ""
-        self.household_hint = {}
+        self.household_hint = HouseholdHint()
         self.last_goods_id = 0
-        self.last_goods = {}
+        self.last_goods = GoodsItem()
         self.last_photos = []
         self.form_error, self.form_error_for = "", ""
         self._run("gate.goods", self._load_goods)
@@ -118,7 +152,7 @@ class GateRegisterState(AppState):
         """The guard typed a household: show its renovation permit (goods may go out by it) or that it has none."""
         text = str(text or "").strip()[:40]
         if not text:
-            self.household_hint = {}
+            self.household_hint = HouseholdHint()
             self._preselect_permit()
             return
 
@@ -133,14 +167,14 @@ class GateRegisterState(AppState):
             with session_scope() as db:
                 label, permit = look(db, actor)
         except DomainError as err:
-            self.household_hint = {"error": self._msg(err.key, **err.params)}
+            self.household_hint = HouseholdHint(error=self._msg(err.key, **err.params))
             self._preselect_permit()
             return
         if permit is None:
-            self.household_hint = {"label": label}
+            self.household_hint = HouseholdHint(label=label)
         else:
-            self.household_hint = {"label": label, "permit_no": permit.permit_no, "owner": permit.owner_name,
-                                   "until": permit.planned_end.isoformat()}
+            self.household_hint = HouseholdHint(label=label, permit_no=permit.permit_no, owner=permit.owner_name,
+                                                until=permit.planned_end.isoformat())
         self._preselect_permit()
 
     @rx.event
@@ -164,12 +198,11 @@ class GateRegisterState(AppState):
             return
         goods, label = done
         self.last_goods_id = goods.id or 0
-        self.last_goods = {"id": str(goods.id), "direction": goods.direction, "items": goods.items,
-                           "household": label}
+        self.last_goods = GoodsItem(id=goods.id or 0, direction=goods.direction, what=goods.items, household=label)
         self.last_photos = []
         self.direction = gate.IN
         self.confirm_by = ""
-        self.household_hint = {}
+        self.household_hint = HouseholdHint()
         self.goods_form_key += 1  # a fresh, empty form
 
     @rx.event
@@ -193,15 +226,8 @@ class GateRegisterState(AppState):
         rows = gate.visitors_inside(db, actor, limit=50)
         names = households.labels(db, {v.household_id for v in rows if v.household_id is not None})
         self.visitors = [
-            {
-                "id": str(v.id),
-                "name": v.name,
-                "phone": v.phone,
-                "purpose": v.purpose,
-                "household": names.get(v.household_id, "") if v.household_id is not None else "",
-                "at": hhmm(v.arrived_at),
-                "gate": v.gate,
-            }
+            VisitorItem(v.id, v.name, v.phone, v.purpose,
+                        names.get(v.household_id, "") if v.household_id is not None else "", hhmm(v.arrived_at), v.gate)
             for v in rows
         ]
 
@@ -227,7 +253,7 @@ class GateRegisterState(AppState):
             self.visitor_form_key += 1
 
     @rx.event
-    def visitor_left(self, visitor_id: str):
+    def visitor_left(self, visitor_id: int):
         vid = as_id(visitor_id)
 
         def work(db, actor):

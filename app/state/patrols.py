@@ -7,6 +7,7 @@ shows. Photos are listed as signed links (app.api.evidence), never as bytes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,7 +15,7 @@ from typing import TypeVar
 
 import reflex as rx
 
-from app.api.evidence import photo_dicts
+from app.api.evidence import PhotoItem, photo_items
 from app.db.session import session_scope
 from app.domain import clock, evidence, patrols, requests, work_orders
 from app.domain.errors import DomainError
@@ -42,9 +43,9 @@ def route_int(state: rx.State, name: str) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
 
 
-def photo_rows(db, actor, kind: str, subject_id: int) -> list[dict]:
+def photo_rows(db, actor, kind: str, subject_id: int) -> list[PhotoItem]:
     """The photos of a subject as the photo strip shows them (signed links)."""
-    return photo_dicts(evidence.photos_for(db, actor, kind, subject_id))
+    return photo_items(evidence.photos_for(db, actor, kind, subject_id))
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ class PatrolWalkState(AppState):
     stops: list[StopItem] = []
     current: int = -1
     items: list[CheckItem] = []
-    photos: list[dict] = []
+    photos: list[PhotoItem] = []
     recorded: str = ""
     failing_item: int = 0
     finish_confirm: bool = False
@@ -445,7 +446,7 @@ class PatrolDetailState(AppState):
     patrol: PatrolItem = PatrolItem()
     stops: list[DetailStop] = []
     checks: list[Finding] = []
-    photos: list[dict] = []
+    photos: list[PhotoItem] = []
 
     @rx.event
     def load(self):
@@ -470,7 +471,7 @@ class PatrolDetailState(AppState):
                     self.checks += [Finding(s.name, i.text, i.note) for i in s.items if i.passed is False]
                     if s.visit_id:
                         for row in photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, s.visit_id):
-                            self.photos.append({**row, "stop": s.name})
+                            self.photos.append(dataclasses.replace(row, stop=s.name))
         except DomainError as err:
             self.patrol = PatrolItem()
             self._say(err.key, **err.params)

@@ -9,8 +9,11 @@ desk renovation page and the desk KPI page /desk/renovation-kpis.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
+from app.api.evidence import PhotoItem
 from app.db.session import session_scope
 from app.domain import clock, renovation_checks, renovation_completion, renovations
 from app.domain.errors import DomainError
@@ -35,23 +38,124 @@ def _percent(rate: float | None, digits: int = 2) -> str:
     return "—" if rate is None else f"{rate * 100:.{digits}f}%"
 
 
+@dataclass(frozen=True)
+class SiteItem:
+    """A renovation under way in the phone list, with its hold and the next rectification due."""
+
+    id: int
+    household: str
+    contractor: str
+    status: str
+    stage: str
+    hold: str  # the message key of a hold, "" when work may go on
+    rect_due: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """The renovation's header and money, and which sections the page shows."""
+
+    id: int = 0
+    household: str = ""
+    owner: str = ""
+    contractor: str = ""
+    permit_no: str = ""
+    status: str = ""
+    stage: str = ""
+    hold: str = ""
+    planned: str = ""
+    hours: str = ""
+    hot_work_scope: bool = False
+    deposit: str = ""
+    deducted: str = ""
+    refund_due: str = ""
+    refunded: str = ""  # the amount once refunded
+    revisit_due: str = ""
+    revisit_at: str = ""
+    revisit_note: str = ""
+    under_way: bool = False
+    completed: bool = False
+    last_stage: bool = False
+
+
+@dataclass(frozen=True)
+class SiteCheckLine:
+    id: int
+    at: str
+    by: str
+    violations: int
+    failed: str  # the failed items in words
+
+
+@dataclass(frozen=True)
+class RectItem:
+    """A rectification notice (`id` a string: it travels back as a form value)."""
+
+    id: str
+    what: str  # the items in words
+    note: str
+    status: str
+    due: str
+    overdue: bool
+    deduction: str
+    reason: str
+    recheck_note: str
+    rechecked: str
+
+
+@dataclass(frozen=True)
+class GateItem:
+    id: str
+    kind: str
+    item: str
+    status: str
+    label_key: str
+    at: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DeclarableItem:
+    value: str  # "kind:item"
+    label_key: str
+
+
+@dataclass(frozen=True)
+class HotWorkItem:
+    id: int
+    window: str
+    fire_watch: str
+    phone: str
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class EscalationItem:
+    id: int
+    what: str
+    reason: str
+    deduction: str
+    at: str
+
+
 class RenovationSiteState(ReloadsRecord, AppState):
     """One renovation on site (and the list of those under way)."""
 
-    rows: list[dict[str, str]] = []
-    reno: dict[str, str] = {}
-    checks: list[dict[str, str]] = []
+    rows: list[SiteItem] = []
+    reno: SiteView = SiteView()
+    checks: list[SiteCheckLine] = []
     last_check_id: int = 0
-    check_photos: list[dict] = []
-    rects: list[dict[str, str]] = []
-    gates: list[dict[str, str]] = []
+    check_photos: list[PhotoItem] = []
+    rects: list[RectItem] = []
+    gates: list[GateItem] = []
     concealed_left: list[str] = []
     areas_left: list[str] = []
-    # what may be declared now: {"value": "kind:item", "key": message key}
-    declarable: list[dict[str, str]] = []
-    hot_work: list[dict[str, str]] = []
-    asbuilt_photos: list[dict] = []
-    escalated: list[dict[str, str]] = []
+    # what may be declared now
+    declarable: list[DeclarableItem] = []
+    hot_work: list[HotWorkItem] = []
+    asbuilt_photos: list[PhotoItem] = []
+    escalated: list[EscalationItem] = []
     # which checklist items the inspector marked as a violation (the rest pass)
     failing: list[str] = []
     missing: bool = False
@@ -65,9 +169,8 @@ class RenovationSiteState(ReloadsRecord, AppState):
             return
         with session_scope() as db:
             self.rows = [
-                {"id": str(r.id), "household": r.household, "contractor": r.contractor, "status": r.status,
-                 "stage": r.stage, "hold": r.hold, "rect_due": day_time(r.rect_due) if r.rect_due else "",
-                 "overdue": "1" if r.overdue else ""}
+                SiteItem(r.id, r.household, r.contractor, r.status, r.stage, r.hold,
+                         day_time(r.rect_due) if r.rect_due else "", r.overdue)
                 for r in renovation_checks.site_list(db, actor)
             ]
 
@@ -90,74 +193,63 @@ class RenovationSiteState(ReloadsRecord, AppState):
             with session_scope() as db:
                 app = renovations.get(db, actor, rid)
                 head = renovation_checks.site_header(db, app)
-                self.reno = {
-                    "id": str(app.id), "household": app.household_label, "owner": app.owner_name,
-                    "contractor": app.contractor_company or app.contractor_contact,
-                    "permit_no": app.permit_no, "status": app.status,
-                    "stage": head.stage,
-                    "hold": head.hold,
-                    "planned": f"{app.planned_start} ~ {app.planned_end}",
-                    "hours": f"{app.hours_start}-{app.hours_end}",
-                    "hot_work_scope": "1" if app.hot_work else "",
-                    "deposit": money(app.deposit_cents), "deducted": money(head.deducted_cents),
-                    "refund_due": money(head.refund_due_cents),
-                    "refunded": money(app.refund_cents) if app.refunded_at else "",
-                    "revisit_due": str(app.revisit_due or ""),
-                    "revisit_at": day_time(app.revisit_at), "revisit_note": app.revisit_note or "",
-                    "under_way": "1" if head.under_way else "",
-                    "completed": "1" if head.completed else "",
-                    "last_stage": "1" if head.last_stage else "",
-                }
+                self.reno = SiteView(
+                    id=app.id, household=app.household_label, owner=app.owner_name,
+                    contractor=app.contractor_company or app.contractor_contact, permit_no=app.permit_no,
+                    status=app.status, stage=head.stage, hold=head.hold,
+                    planned=f"{app.planned_start} ~ {app.planned_end}", hours=f"{app.hours_start}-{app.hours_end}",
+                    hot_work_scope=app.hot_work, deposit=money(app.deposit_cents),
+                    deducted=money(head.deducted_cents), refund_due=money(head.refund_due_cents),
+                    refunded=money(app.refund_cents) if app.refunded_at else "",
+                    revisit_due=str(app.revisit_due or ""), revisit_at=day_time(app.revisit_at),
+                    revisit_note=app.revisit_note or "", under_way=head.under_way, completed=head.completed,
+                    last_stage=head.last_stage,
+                )
                 checks = renovation_checks.site_checks_of(db, app)
                 self.checks = [
-                    {"id": str(c.id), "at": day_time(c.at), "by": c.inspector, "violations": str(c.violations),
-                     "failed": self._items(c.failed_items)}
+                    SiteCheckLine(c.id, day_time(c.at), c.inspector, c.violations, self._items(c.failed_items))
                     for c in checks
                 ]
                 self.last_check_id = checks[0].id if checks else 0
                 self.check_photos = (photo_rows(db, actor, renovation_checks.CHECK_PHOTO_KIND, self.last_check_id)
                                      if self.last_check_id and actor.can("renovation.check") else [])
                 self.rects = [
-                    {"id": str(r.id), "items": self._items(r.items.split(",")), "note": r.note, "status": r.status,
-                     "due": day_time(r.due_at),
-                     "overdue": "1" if renovation_checks.overdue(r) else "",
-                     "deduction": money(r.deduction_cents) if r.deduction_cents else "",
-                     "reason": r.deduction_reason, "recheck_note": r.recheck_note,
-                     "rechecked": day_time(r.rechecked_at)}
+                    RectItem(str(r.id), self._items(r.items.split(",")), r.note, r.status, day_time(r.due_at),
+                             renovation_checks.overdue(r), money(r.deduction_cents) if r.deduction_cents else "",
+                             r.deduction_reason, r.recheck_note, day_time(r.rechecked_at))
                     for r in renovation_checks.rectifications(db, actor, rid)
                 ]
                 view = renovation_checks.stage_gate_view(db, app)
                 self.gates = [
-                    {"id": str(g.id), "kind": g.kind, "item": g.item, "status": g.status, "label_key": g.label_key,
-                     "at": day_time(g.at), "note": g.note}
+                    GateItem(str(g.id), g.kind, g.item, g.status, g.label_key, day_time(g.at), g.note)
                     for g in view.gates
                 ]
                 self.concealed_left = view.concealed_left
                 self.areas_left = view.areas_left
-                self.declarable = [{"value": d.value, "key": d.key} for d in view.declarable]
+                self.declarable = [DeclarableItem(d.value, d.key) for d in view.declarable]
                 self.hot_work = [
-                    {"id": str(h.id), "window": f"{h.starts_on} ~ {h.ends_on}", "fire_watch": h.fire_watch_name,
-                     "phone": h.fire_watch_phone, "revoked": "1" if h.revoked_at else ""}
+                    HotWorkItem(h.id, f"{h.starts_on} ~ {h.ends_on}", h.fire_watch_name, h.fire_watch_phone,
+                                h.revoked_at is not None)
                     for h in renovation_checks.hot_work_of(db, app)
                 ]
                 self.asbuilt_photos = (photo_rows(db, actor, renovation_completion.ASBUILT_KIND, rid)
                                        if actor.can("renovation.complete") else [])
                 self.escalated = [
-                    {"id": str(r.id), "items": self._items(r.items.split(",")), "reason": r.deduction_reason,
-                     "deduction": money(r.deduction_cents), "at": day_time(r.escalated_at)}
+                    EscalationItem(r.id, self._items(r.items.split(",")), r.deduction_reason, money(r.deduction_cents),
+                                   day_time(r.escalated_at))
                     for r in renovation_checks.escalations_of(db, app)
                 ]
             self.missing = False
         except DomainError as err:
             self.missing = True
-            self.reno = {}
+            self.reno = SiteView()
             self._say(err.key, **err.params)
 
     def _items(self, items) -> str:
         return "、".join(self._msg("renovation.check." + i) for i in items if i)
 
     def _rid(self) -> int:
-        return int(self.reno.get("id", "0") or 0)
+        return self.reno.id
 
     # ---- site check ----------------------------------------------------------------------
 
@@ -290,12 +382,40 @@ class RenovationSiteState(ReloadsRecord, AppState):
         self._reload(rid)
 
 
+@dataclass(frozen=True)
+class KpiFigures:
+    period: str = ""
+    households: int = 0
+    site_checks: int = 0
+    violating: int = 0
+    violation_rate: str = ""
+    violation_target: str = ""
+    violation_ok: bool = False
+    rectifications: int = 0
+    rectified: int = 0
+    failed: int = 0
+    open: int = 0
+    overdue: int = 0
+    rectification_rate: str = ""
+    rectification_target: str = ""
+    rectification_ok: bool = False
+    passes_active: int = 0
+    gate_scans: int = 0
+    gate_refusals: int = 0
+
+
+@dataclass(frozen=True)
+class KpiCount:
+    label_key: str
+    count: int
+
+
 class RenovationKpiState(AppState):
     """The supervisor's renovation figures over a period (this month so far unless picked)."""
 
-    figures: dict[str, str] = {}
-    by_stage: list[dict[str, str]] = []
-    refusals: list[dict[str, str]] = []
+    figures: KpiFigures = KpiFigures()
+    by_stage: list[KpiCount] = []
+    refusals: list[KpiCount] = []
     period: str = renovation_checks.THIS_MONTH
     custom_from: str = ""
     custom_to: str = ""
@@ -329,26 +449,16 @@ class RenovationKpiState(AppState):
         self.flash = ""
         with session_scope() as db:
             k = renovation_checks.kpis(db, actor.community_id, first=first, last=last)
-        self.figures = {
-            "period": f"{k.first} ~ {k.last}",
-            "households": str(k.households),
-            "site_checks": str(k.site_checks),
-            "violating": str(k.violating),
-            "violation_rate": _percent(k.violation_rate),
-            "violation_target": _percent(k.violation_target, 1),
-            "violation_ok": "1" if k.violation_ok else "",
-            "rectifications": str(k.rectifications),
-            "rectified": str(k.rectified), "failed": str(k.failed),
-            "open": str(k.open), "overdue": str(k.overdue),
-            "rectification_rate": _percent(k.rectification_rate, 0),
-            "rectification_target": _percent(k.rectification_target, 0),
-            "rectification_ok": "1" if k.rectification_ok else "",
-            "passes_active": str(k.passes_active),
-            "gate_scans": str(k.gate_scans),
-            "gate_refusals": str(k.gate_refusals),
-        }
-        self.by_stage = [{"key": "renovation.stage." + s, "count": str(k.by_stage.get(s, 0))}
-                         for s in renovation_checks.STAGES]
-        self.by_stage += [{"key": "renovation.status." + s, "count": str(k.by_status.get(s, 0))}
+        self.figures = KpiFigures(
+            period=f"{k.first} ~ {k.last}", households=k.households, site_checks=k.site_checks,
+            violating=k.violating, violation_rate=_percent(k.violation_rate),
+            violation_target=_percent(k.violation_target, 1), violation_ok=k.violation_ok,
+            rectifications=k.rectifications, rectified=k.rectified, failed=k.failed, open=k.open,
+            overdue=k.overdue, rectification_rate=_percent(k.rectification_rate, 0),
+            rectification_target=_percent(k.rectification_target, 0), rectification_ok=k.rectification_ok,
+            passes_active=k.passes_active, gate_scans=k.gate_scans, gate_refusals=k.gate_refusals,
+        )
+        self.by_stage = [KpiCount("renovation.stage." + s, k.by_stage.get(s, 0)) for s in renovation_checks.STAGES]
+        self.by_stage += [KpiCount("renovation.status." + s, k.by_status.get(s, 0))
                           for s in (renovations.COMPLETED, renovations.CLOSED)]
-        self.refusals = [{"key": "gate.verdict." + v, "count": str(n)} for v, n in sorted(k.refusals_by_verdict.items())]
+        self.refusals = [KpiCount("gate.verdict." + v, n) for v, n in sorted(k.refusals_by_verdict.items())]

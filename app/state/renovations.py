@@ -16,6 +16,7 @@ from datetime import date
 import reflex as rx
 
 from app.api import renovation_docs
+from app.api.evidence import PhotoItem
 from app.db.session import session_scope
 from app.domain import constants, households, money, renovation_passes, renovations
 from app.domain.errors import DomainError
@@ -144,7 +145,7 @@ class RenovationsState(ReloadsRecord, AppState):
     areas: list[str] = []
     history: list[DecisionItem] = []
     workers: list[WorkerItem] = []
-    letter_photos: list[dict] = []
+    letter_photos: list[PhotoItem] = []
     waiting: str = ""
     reasons: str = ""
     can_decide: bool = False

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import reflex as rx
 
+from app.api.evidence import PhotoItem
 from app.db.session import session_scope
 from app.domain import alerts, clock, households, notices, reports, request_search, requests
 from app.domain.errors import DomainError
@@ -338,7 +339,7 @@ class RequestState(AppState):
     req: RequestDetail = RequestDetail()
     history: list[EventItem] = []
     follow_ups: list[FollowUpItem] = []
-    photos: list[dict] = []
+    photos: list[PhotoItem] = []
     actions: list[str] = []
     technicians: list[requests.Person] = []
     staff: list[requests.Person] = []

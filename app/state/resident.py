@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from app.api.evidence import photo_dicts
+from app.api.evidence import PhotoItem, photo_items
 from app.db.session import session_scope
 from app.domain import clock, requests
 from app.domain import resident_requests as rr
@@ -257,7 +257,7 @@ class RequestLinkState(_Resident):
     referral: str = ""
     history: list[LinkStep] = []
     follow_up: str = ""
-    photos: list[dict] = []
+    photos: list[PhotoItem] = []
     note_error: str = ""
     note_ok: str = ""
 
@@ -285,7 +285,7 @@ class RequestLinkState(_Resident):
             self._msg("rr.follow_up_text", method=self._msg(f"request.method.{f.method}"), n=f.satisfaction)
             if f else ""
         )
-        self.photos = photo_dicts(seen.photos)
+        self.photos = photo_items(seen.photos)
         return True
 
     @rx.event

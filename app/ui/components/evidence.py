@@ -5,7 +5,7 @@ the page head): it shrinks the photo to ≤1600 px, POSTs it to /api/evidence
 with the session token and a client id, retries, and then clicks the hidden
 "done" button so that a Reflex event reloads the list from the database. No
 photo ever travels through Reflex state; the strip shows signed links
-(`app.api.evidence.photo_dicts`).
+(`app.api.evidence.photo_items`).
 
 DOM contract (the JS, the e2e tests and bench/photo_roundtrip.py rely on it):
 - `div[data-evidence-picker]` wraps one picker;
@@ -119,8 +119,8 @@ def photo_picker(
 def _photo(p: rx.Var) -> rx.Component:
     return rx.el.a(
         rx.el.img(
-            src=p["thumb_url"],
-            alt=p["time"],
+            src=p.thumb_url,
+            alt=p.time,
             loading="lazy",
             decoding="async",
             width="96",
@@ -133,21 +133,21 @@ def _photo(p: rx.Var) -> rx.Component:
                 "border_radius": "8px",
                 "display": "block",
                 "background": "var(--gray-3)",
-                "opacity": rx.cond(p["hidden"], "0.45", "1"),
+                "opacity": rx.cond(p.hidden, "0.45", "1"),
             },
         ),
         rx.el.span(
-            p["short"],
+            p.short,
             style={"font_size": "11px", "color": "var(--gray-11)", "line_height": "1.2"},
         ),
         rx.cond(
-            p["hidden"],
+            p.hidden,
             rx.el.span(T["evidence.hidden"], style={"font_size": "11px", "color": "var(--red-11)"}),
         ),
-        href=p["full_url"],
+        href=p.full_url,
         target="_blank",
         rel="noopener",
-        title=p["time"],
+        title=p.time,
         class_name="evidence-photo",
         custom_attrs={"aria-label": T["evidence.open_full"]},
         style={
@@ -161,8 +161,8 @@ def _photo(p: rx.Var) -> rx.Component:
     )
 
 
-def photo_strip(photos: rx.Var[list[dict[str, Any]]]) -> rx.Component:
-    """Thumbnails of `photos` (dicts from `app.api.evidence.photo_dicts`), oldest first."""
+def photo_strip(photos: rx.Var) -> rx.Component:
+    """Thumbnails of `photos` (`app.api.evidence.PhotoItem`s), oldest first."""
     return rx.cond(
         photos.length() > 0,  # type: ignore[attr-defined]
         rx.el.div(

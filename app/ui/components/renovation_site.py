@@ -31,8 +31,8 @@ def _field(label_key: str, name: str, **props) -> rx.Component:
 
 def hold_banner() -> rx.Component:
     return rx.cond(
-        S.reno["hold"] != "",
-        rx.callout(T[S.reno["hold"]], icon="octagon-alert", color_scheme="red", id="site-hold", width="100%"),
+        S.reno.hold != "",
+        rx.callout(T[S.reno.hold], icon="octagon-alert", color_scheme="red", id="site-hold", width="100%"),
     )
 
 
@@ -40,19 +40,19 @@ def _summary() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(S.reno["household"], size="5"),
-                rx.badge(T["renovation.status." + S.reno["status"]], id="site-status", size="2"),
-                rx.cond(S.reno["stage"] != "",
-                        rx.badge(T["renovation.stage." + S.reno["stage"]], id="site-stage", color_scheme="blue",
+                rx.heading(S.reno.household, size="5"),
+                rx.badge(T["renovation.status." + S.reno.status], id="site-status", size="2"),
+                rx.cond(S.reno.stage != "",
+                        rx.badge(T["renovation.stage." + S.reno.stage], id="site-stage", color_scheme="blue",
                                  size="2")),
                 wrap="wrap", align="center",
             ),
-            rx.text(T["site.permit"], " ", S.reno["permit_no"], " · ", S.reno["contractor"], size="2"),
-            rx.text(T["site.planned"], " ", S.reno["planned"], " · ", T["site.hours"], " ", S.reno["hours"],
+            rx.text(T["site.permit"], " ", S.reno.permit_no, " · ", S.reno.contractor, size="2"),
+            rx.text(T["site.planned"], " ", S.reno.planned, " · ", T["site.hours"], " ", S.reno.hours,
                     size="2", color_scheme="gray"),
-            rx.text(T["site.deposit"], " ", S.reno["deposit"], " · ", T["site.deducted"], " ",
-                    rx.el.span(S.reno["deducted"], id="site-deducted"), " · ", T["site.refund_due"], " ",
-                    rx.el.span(S.reno["refund_due"], id="site-refund-due"), size="2"),
+            rx.text(T["site.deposit"], " ", S.reno.deposit, " · ", T["site.deducted"], " ",
+                    rx.el.span(S.reno.deducted, id="site-deducted"), " · ", T["site.refund_due"], " ",
+                    rx.el.span(S.reno.refund_due, id="site-refund-due"), size="2"),
             hold_banner(),
             spacing="2", width="100%",
         ),
@@ -110,8 +110,8 @@ def _site_check() -> rx.Component:
             ),
         ),
         rx.foreach(S.checks, lambda c: rx.text(
-            c["at"], " · ", c["by"], " · ", T["site.violations"], " ", c["violations"],
-            rx.cond(c["failed"] != "", " (" + c["failed"] + ")", ""), size="2", class_name="site-check-row")),
+            c.at, " · ", c.by, " · ", T["site.violations"], " ", c.violations,
+            rx.cond(c.failed != "", " (" + c.failed + ")", ""), size="2", class_name="site-check-row")),
     )
 
 
@@ -121,7 +121,7 @@ def _site_check() -> rx.Component:
 def _recheck_form(r: rx.Var) -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.el.input(type="hidden", name="rect_id", value=r["id"]),
+            rx.el.input(type="hidden", name="rect_id", value=r.id),
             _label(T["site.recheck_outcome"], "outcome"),
             rx.el.select(
                 rx.el.option(T["site.rectified"], value="rectified"),
@@ -147,24 +147,24 @@ def _rect(r: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.badge(T["renovation.rectification." + r["status"]],
-                         color_scheme=rx.match(r["status"], ("open", "orange"), ("rectified", "green"), "red")),
-                rx.text(T["site.notice"], " #", r["id"], weight="bold", size="2"),
-                rx.text(T["site.deadline"], " ", r["due"], size="2",
-                        color=rx.cond(r["overdue"] != "", "var(--red-11)", "inherit"), class_name="rect-due"),
+                rx.badge(T["renovation.rectification." + r.status],
+                         color_scheme=rx.match(r.status, ("open", "orange"), ("rectified", "green"), "red")),
+                rx.text(T["site.notice"], " #", r.id, weight="bold", size="2"),
+                rx.text(T["site.deadline"], " ", r.due, size="2",
+                        color=rx.cond(r.overdue, "var(--red-11)", "inherit"), class_name="rect-due"),
                 wrap="wrap", align="center",
             ),
-            rx.text(r["items"], size="2", weight="bold", class_name="rect-items"),
-            rx.text(r["note"], size="2"),
-            rx.cond(r["deduction"] != "",
-                    rx.text(T["site.deduction"], " ", r["deduction"], " · ", r["reason"], size="2",
+            rx.text(r.what, size="2", weight="bold", class_name="rect-items"),
+            rx.text(r.note, size="2"),
+            rx.cond(r.deduction != "",
+                    rx.text(T["site.deduction"], " ", r.deduction, " · ", r.reason, size="2",
                             color="var(--red-11)", class_name="rect-deduction")),
-            rx.cond(r["recheck_note"] != "", rx.text(r["rechecked"], " ", r["recheck_note"], size="2",
+            rx.cond(r.recheck_note != "", rx.text(r.rechecked, " ", r.recheck_note, size="2",
                                                      color_scheme="gray")),
-            rx.cond(r["status"] == "open", _recheck_form(r)),
+            rx.cond(r.status == "open", _recheck_form(r)),
             spacing="2", width="100%",
         ),
-        width="100%", class_name="rectification", custom_attrs={"data-status": r["status"]},
+        width="100%", class_name="rectification", custom_attrs={"data-status": r.status},
     )
 
 
@@ -177,7 +177,7 @@ def _rectifications() -> rx.Component:
             rx.vstack(
                 rx.text(T["site.escalations"], size="2", weight="bold", color="var(--red-11)"),
                 rx.foreach(S.escalated, lambda e: rx.text(
-                    e["at"], " #", e["id"], " ", e["items"], " · ", e["deduction"], " · ", e["reason"],
+                    e.at, " #", e.id, " ", e.what, " · ", e.deduction, " · ", e.reason,
                     size="2", class_name="site-escalation")),
                 spacing="1", width="100%",
             ),
@@ -191,17 +191,17 @@ def _rectifications() -> rx.Component:
 def _gate(g: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(T["renovation.stage." + g["kind"]], " · ", T[g["label_key"]], size="3", flex="1"),
-            rx.badge(T["renovation.gate_status." + g["status"]],
-                     color_scheme=rx.match(g["status"], ("passed", "green"), ("declared", "orange"), "red")),
+            rx.text(T["renovation.stage." + g.kind], " · ", T[g.label_key], size="3", flex="1"),
+            rx.badge(T["renovation.gate_status." + g.status],
+                     color_scheme=rx.match(g.status, ("passed", "green"), ("declared", "orange"), "red")),
             align="center", width="100%",
         ),
-        rx.cond(g["note"] != "", rx.text(g["at"], " ", g["note"], size="1", color_scheme="gray")),
+        rx.cond(g.note != "", rx.text(g.at, " ", g.note, size="1", color_scheme="gray")),
         rx.cond(
-            g["status"] == "declared",
+            g.status == "declared",
             rx.form(
                 rx.vstack(
-                    rx.el.input(type="hidden", name="gate_id", value=g["id"]),
+                    rx.el.input(type="hidden", name="gate_id", value=g.id),
                     rx.el.select(
                         rx.el.option(T["renovation.gate_status.passed"], value="passed"),
                         rx.el.option(T["renovation.gate_status.failed"], value="failed"),
@@ -218,7 +218,7 @@ def _gate(g: rx.Var) -> rx.Component:
             ),
         ),
         spacing="1", width="100%", class_name="stage-gate",
-        custom_attrs={"data-status": g["status"], "data-item": g["item"]},
+        custom_attrs={"data-status": g.status, "data-item": g.item},
     )
 
 
@@ -232,7 +232,7 @@ def _gates() -> rx.Component:
                 rx.vstack(
                     _label(T["site.declare_item"], "gate_item"),
                     rx.el.select(
-                        rx.foreach(S.declarable, lambda d: rx.el.option(T[d["key"]], value=d["value"])),
+                        rx.foreach(S.declarable, lambda d: rx.el.option(T[d.label_key], value=d.value)),
                         name="gate_item", id="gate_item",
                         style={"width": "100%", "min_height": "44px", "font_size": "16px"},
                     ),
@@ -244,9 +244,9 @@ def _gates() -> rx.Component:
             ),
         ),
         rx.cond(
-            S.reno["last_stage"] == "",
+            ~S.reno.last_stage,
             rx.button(T["site.next_stage"], on_click=S.advance, size="3", id="advance-stage", width="100%",
-                      color_scheme=rx.cond(S.reno["hold"] != "", "gray", "blue")),
+                      color_scheme=rx.cond(S.reno.hold != "", "gray", "blue")),
         ),
     )
 
@@ -258,9 +258,9 @@ def _hot_work() -> rx.Component:
     return section(
         T["site.hot_work_title"],
         rx.foreach(S.hot_work, lambda h: rx.hstack(
-            rx.text(h["window"], " · ", T["site.fire_watch"], " ", h["fire_watch"], " ", h["phone"], size="2",
-                    flex="1", text_decoration=rx.cond(h["revoked"] != "", "line-through", "none")),
-            rx.cond(h["revoked"] == "", rx.button(T["site.revoke"], on_click=S.revoke_hot_work(h["id"]),
+            rx.text(h.window, " · ", T["site.fire_watch"], " ", h.fire_watch, " ", h.phone, size="2",
+                    flex="1", text_decoration=rx.cond(h.revoked, "line-through", "none")),
+            rx.cond(~h.revoked, rx.button(T["site.revoke"], on_click=S.revoke_hot_work(h.id),
                                                   size="2", variant="soft", color_scheme="red")),
             align="center", width="100%", class_name="hot-work-row",
         )),
@@ -300,7 +300,7 @@ def _acceptance() -> rx.Component:
                     for i in renovation_completion.ACCEPTANCE_ITEMS
                 ],
                 rx.text(T["site.asbuilt"], size="2", weight="medium"),
-                photo_picker(renovation_completion.ASBUILT_KIND, S.reno["id"].to(int), S.photos_done,
+                photo_picker(renovation_completion.ASBUILT_KIND, S.reno.id, S.photos_done,
                              label=T["site.asbuilt_upload"], input_id="asbuilt-photo"),
                 rx.box(photo_strip(S.asbuilt_photos), id="asbuilt-strip", width="100%"),
                 _field("site.acceptance_note", "acceptance_note", max_length=300),
@@ -315,10 +315,10 @@ def _acceptance() -> rx.Component:
 def _after() -> rx.Component:
     return section(
         T["site.after_title"],
-        rx.text(T["site.revisit_due"], " ", rx.el.span(S.reno["revisit_due"], id="revisit-due"), size="3"),
+        rx.text(T["site.revisit_due"], " ", rx.el.span(S.reno.revisit_due, id="revisit-due"), size="3"),
         rx.cond(
-            S.reno["revisit_at"] != "",
-            rx.text(T["site.revisited_at"], " ", S.reno["revisit_at"], " · ", S.reno["revisit_note"], size="2",
+            S.reno.revisit_at != "",
+            rx.text(T["site.revisited_at"], " ", S.reno.revisit_at, " · ", S.reno.revisit_note, size="2",
                     id="revisit-done"),
             rx.form(
                 rx.vstack(
@@ -330,9 +330,9 @@ def _after() -> rx.Component:
                 on_submit=S.revisit, reset_on_submit=True, width="100%",
             ),
         ),
-        rx.text(T["site.refund_due"], " ", S.reno["refund_due"], " (", S.reno["deposit"], " − ",
-                S.reno["deducted"], ")", size="3", id="refund-figure"),
-        rx.cond(S.reno["revisit_at"] != "",
+        rx.text(T["site.refund_due"], " ", S.reno.refund_due, " (", S.reno.deposit, " − ",
+                S.reno.deducted, ")", size="3", id="refund-figure"),
+        rx.cond(S.reno.revisit_at != "",
                 rx.button(T["site.refund"], on_click=S.refund, size="3", id="refund-submit", width="100%")),
     )
 
@@ -341,18 +341,18 @@ def _body() -> rx.Component:
     return rx.vstack(
         _summary(),
         rx.cond(
-            S.reno["under_way"] != "",
+            S.reno.under_way,
             rx.fragment(
                 _rectifications(),
                 _site_check(),
                 _gates(),
-                rx.cond(S.reno["hot_work_scope"] != "", _hot_work()),
+                rx.cond(S.reno.hot_work_scope, _hot_work()),
                 _acceptance(),
             ),
         ),
-        rx.cond(S.reno["completed"] != "", rx.fragment(_rectifications(), _after())),
-        rx.cond(S.reno["refunded"] != "",
-                rx.text(T["site.refunded_amount"], " ", S.reno["refunded"], size="3", id="refunded")),
+        rx.cond(S.reno.completed, rx.fragment(_rectifications(), _after())),
+        rx.cond(S.reno.refunded != "",
+                rx.text(T["site.refunded_amount"], " ", S.reno.refunded, size="3", id="refunded")),
         spacing="4", width="100%",
     )
 
@@ -361,7 +361,7 @@ def site_sections(load: bool = True) -> rx.Component:
     """The on-site sections of one renovation (route param `renovation_id`); loads itself on mount."""
     extra = {"on_mount": S.load} if load else {}
     return rx.box(
-        rx.cond(S.missing, empty(T["site.missing"]), rx.cond(S.reno.contains("id"), _body())),
+        rx.cond(S.missing, empty(T["site.missing"]), rx.cond(S.reno.id != 0, _body())),
         width="100%",
         id="renovation-site",
         **extra,

@@ -17,42 +17,42 @@ G = GateState
 
 def _verdict() -> rx.Component:
     v = G.verdict
-    ok = v["ok"] == "1"
+    ok = v.ok
     return rx.cond(
-        v.length() > 0,
+        v.verdict != "",
         rx.box(
             rx.vstack(
                 rx.hstack(
                     rx.icon(rx.cond(ok, "circle-check", "circle-x"), size=48, color="white"),
-                    rx.heading(v["words"], size="8", color="white", id="verdict-words"),
+                    rx.heading(v.words, size="8", color="white", id="verdict-words"),
                     align="center",
                     spacing="3",
                 ),
                 rx.cond(
-                    v["name"] != "",
+                    v.name != "",
                     rx.hstack(
                         rx.cond(
-                            v["photo"] != "",
-                            rx.image(src=v["photo"], width="120px", height="150px", object_fit="cover",
-                                     border_radius="8px", id="worker-photo", alt=v["name"]),
+                            v.photo != "",
+                            rx.image(src=v.photo, width="120px", height="150px", object_fit="cover",
+                                     border_radius="8px", id="worker-photo", alt=v.name),
                             rx.center(rx.icon("user", size=56, color="var(--gray-9)"), width="120px",
                                       height="150px", background="white", border_radius="8px",
                                       id="worker-photo-missing"),
                         ),
                         rx.vstack(
-                            rx.heading(v["name"], size="6", color="white", id="worker-name"),
-                            rx.text(rx.cond(v["trade"] != "", T["renovation.trade." + v["trade"]], ""), size="4",
+                            rx.heading(v.name, size="6", color="white", id="worker-name"),
+                            rx.text(rx.cond(v.trade != "", T["renovation.trade." + v.trade], ""), size="4",
                                     color="white"),
-                            rx.text(v["household"], size="3", color="white"),
-                            rx.text(v["valid"], size="2", color="white"),
-                            rx.text(T["gate_ui.hours"], " ", v["hours"], size="2", color="white"),
+                            rx.text(v.household, size="3", color="white"),
+                            rx.text(v.valid, size="2", color="white"),
+                            rx.text(T["gate_ui.hours"], " ", v.hours, size="2", color="white"),
                             spacing="1",
                         ),
                         spacing="4",
                         align="start",
                     ),
                 ),
-                rx.text(v["at"], size="1", color="white"),
+                rx.text(v.at, size="1", color="white"),
                 spacing="3",
                 width="100%",
             ),
@@ -61,24 +61,24 @@ def _verdict() -> rx.Component:
             border_radius="12px",
             width="100%",
             id="verdict",
-            data_verdict=v["verdict"],
+            data_verdict=v.verdict,
         ),
     )
 
 
-def _scan_row(s: dict) -> rx.Component:
+def _scan_row(s) -> rx.Component:
     return rx.hstack(
-        rx.text(s["at"], size="2", min_width="84px"),
+        rx.text(s.at, size="2", min_width="84px"),
         # a long verdict (English) wraps inside the row instead of running past the screen
-        rx.badge(T["gate.verdict." + s["verdict"]],
-                 color_scheme=rx.cond(s["verdict"] == "valid", "green", "red"),
+        rx.badge(T["gate.verdict." + s.verdict],
+                 color_scheme=rx.cond(s.valid, "green", "red"),
                  white_space="normal", min_width="0", flex_shrink="1"),
         rx.spacer(),
-        rx.text(s["gate"], size="1", color_scheme="gray", flex_shrink="0"),
+        rx.text(s.gate, size="1", color_scheme="gray", flex_shrink="0"),
         width="100%",
         align="center",
         class_name="scan-row",
-        data_verdict=s["verdict"],
+        data_verdict=s.verdict,
     )
 
 

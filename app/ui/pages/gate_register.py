@@ -101,22 +101,22 @@ def _segmented(values: list[tuple[str, str]], value: rx.Var, on_change, seg_id: 
 def _household_hint() -> rx.Component:
     h = G.household_hint
     return rx.cond(
-        h.contains("error"),
-        rx.text(h["error"], size="2", color="var(--red-11)", id="household-error"),
+        h.error != "",
+        rx.text(h.error, size="2", color="var(--red-11)", id="household-error"),
         rx.cond(
-            h.contains("permit_no"),
+            h.permit_no != "",
             rx.callout(
                 rx.vstack(
-                    rx.text(h["label"], " · ", T["gate_reg.permit_prefix"], weight="bold"),
-                    rx.text(T["gate_reg.permit_no"], " ", h["permit_no"], " · ", T["gate_reg.owner"], " ",
-                            h["owner"], " · ", T["gate_reg.until"], " ", h["until"]),
+                    rx.text(h.label, " · ", T["gate_reg.permit_prefix"], weight="bold"),
+                    rx.text(T["gate_reg.permit_no"], " ", h.permit_no, " · ", T["gate_reg.owner"], " ",
+                            h.owner, " · ", T["gate_reg.until"], " ", h.until),
                     spacing="1",
                 ),
                 icon="badge-check", color_scheme="green", size="1", width="100%", id="permit-hint",
             ),
             rx.cond(
-                h.contains("label"),
-                rx.text(h["label"], " · ", T["gate_reg.no_permit"], size="2", color="var(--orange-11)",
+                h.label != "",
+                rx.text(h.label, " · ", T["gate_reg.no_permit"], size="2", color="var(--orange-11)",
                         id="no-permit-hint"),
             ),
         ),
@@ -166,12 +166,12 @@ def _last_goods() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.heading(T["gate_reg.last_goods"], " #", g["id"], size="3"),
-                    rx.badge(T["gate.direction." + g["direction"]], size="2",
-                             color_scheme=rx.cond(g["direction"] == gate.OUT, "orange", "blue")),
+                    rx.heading(T["gate_reg.last_goods"], " #", g.id, size="3"),
+                    rx.badge(T["gate.direction." + g.direction], size="2",
+                             color_scheme=rx.cond(g.direction == gate.OUT, "orange", "blue")),
                     align="center",
                 ),
-                rx.text(g["household"], " · ", g["items"], size="2"),
+                rx.text(g.household, " · ", g.what, size="2"),
                 photo_picker(gate.GOODS_PHOTO_KIND, G.last_goods_id, G.goods_photos_done,
                              label=T["gate_reg.add_photo"], input_id="goods-photo"),
                 photo_strip(G.last_photos),
@@ -181,42 +181,42 @@ def _last_goods() -> rx.Component:
             width="100%",
             key=G.last_goods_id,  # a new record: a fresh picker (no status of the last upload)
             id="last-goods",
-            custom_attrs={"data-goods": g["id"]},
+            custom_attrs={"data-goods": g.id},
         ),
     )
 
 
 def _goods_row(g: rx.Var) -> rx.Component:
-    out = g["direction"] == gate.OUT
+    out = g.direction == gate.OUT
     return rx.hstack(
         rx.vstack(
             rx.hstack(
-                rx.text(g["at"], size="2", weight="bold"),
-                rx.badge(T["gate.direction." + g["direction"]], color_scheme=rx.cond(out, "orange", "blue")),
-                rx.text(g["household"], size="2"),
+                rx.text(g.at, size="2", weight="bold"),
+                rx.badge(T["gate.direction." + g.direction], color_scheme=rx.cond(out, "orange", "blue")),
+                rx.text(g.household, size="2"),
                 align="center",
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.text(g["items"], size="3"),
-            rx.text(g["carrier"], size="1", color_scheme="gray"),
+            rx.text(g.what, size="3"),
+            rx.text(g.carrier, size="1", color_scheme="gray"),
             rx.cond(
-                g["confirmed_by"] != "",
-                rx.text(T["gate.confirmed." + g["confirmed_by"]], " ", g["confirmed_name"], size="1",
+                g.confirmed_by != "",
+                rx.text(T["gate.confirmed." + g.confirmed_by], " ", g.confirmed_name, size="1",
                         color_scheme="gray", class_name="goods-confirmed"),
             ),
             spacing="1",
             flex="1",
             min_width="0",
         ),
-        rx.cond(g["thumb"] != "",
-                rx.image(src=g["thumb"], width="56px", height="56px", object_fit="cover", border_radius="6px",
+        rx.cond(g.thumb != "",
+                rx.image(src=g.thumb, width="56px", height="56px", object_fit="cover", border_radius="6px",
                          class_name="goods-thumb", alt=T["gate_reg.has_photo"])),
         width="100%",
         padding_y="8px",
         border_bottom="1px solid var(--gray-a4)",
         class_name="goods-row",
-        custom_attrs={"data-goods": g["id"], "data-direction": g["direction"]},
+        custom_attrs={"data-goods": g.id, "data-direction": g.direction},
     )
 
 
@@ -257,27 +257,27 @@ def _visitor_row(v: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.hstack(
-                rx.text(v["name"], size="3", weight="bold"),
-                rx.text(v["phone"], size="2", color_scheme="gray"),
+                rx.text(v.name, size="3", weight="bold"),
+                rx.text(v.phone, size="2", color_scheme="gray"),
                 align="center",
                 wrap="wrap",
             ),
-            rx.text(rx.cond(v["household"] != "", v["household"], T["gate_reg.office"]),
-                    rx.cond(v["purpose"] != "", " · ", ""), v["purpose"], size="2"),
-            rx.text(T["gate_reg.arrived"], " ", v["at"], " ", v["gate"], size="1", color_scheme="gray"),
+            rx.text(rx.cond(v.household != "", v.household, T["gate_reg.office"]),
+                    rx.cond(v.purpose != "", " · ", ""), v.purpose, size="2"),
+            rx.text(T["gate_reg.arrived"], " ", v.at, " ", v.gate, size="1", color_scheme="gray"),
             spacing="1",
             flex="1",
             min_width="0",
         ),
-        rx.button(rx.icon("log-out", size=20), T["gate_reg.left"], on_click=G.visitor_left(v["id"]),
+        rx.button(rx.icon("log-out", size=20), T["gate_reg.left"], on_click=G.visitor_left(v.id),
                   size="3", min_height="48px", variant="soft", color_scheme="gray",
-                  id="visitor-left-" + v["id"], class_name="visitor-left"),
+                  id=f"visitor-left-{v.id}", class_name="visitor-left"),
         width="100%",
         align="center",
         padding_y="8px",
         border_bottom="1px solid var(--gray-a4)",
         class_name="visitor-row",
-        custom_attrs={"data-visitor": v["id"]},
+        custom_attrs={"data-visitor": v.id},
     )
 
 

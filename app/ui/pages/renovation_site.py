@@ -18,27 +18,27 @@ def _row(r: rx.Var) -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.text(r["household"], size="4", weight="bold", flex="1"),
-                    rx.cond(r["stage"] != "",
-                            rx.badge(T["renovation.stage." + r["stage"]], color_scheme="blue", size="2"),
-                            rx.badge(T["renovation.status." + r["status"]], size="2")),
+                    rx.text(r.household, size="4", weight="bold", flex="1"),
+                    rx.cond(r.stage != "",
+                            rx.badge(T["renovation.stage." + r.stage], color_scheme="blue", size="2"),
+                            rx.badge(T["renovation.status." + r.status], size="2")),
                     align="center", width="100%",
                 ),
-                rx.text(r["contractor"], size="2", color_scheme="gray"),
-                rx.cond(r["hold"] != "", rx.text(T[r["hold"]], size="2", color="var(--red-11)", weight="bold")),
-                rx.cond(r["rect_due"] != "",
-                        rx.text(T["site.open_notice_due"], " ", r["rect_due"], size="2",
-                                color=rx.cond(r["overdue"] != "", "var(--red-11)", "var(--orange-11)"))),
+                rx.text(r.contractor, size="2", color_scheme="gray"),
+                rx.cond(r.hold != "", rx.text(T[r.hold], size="2", color="var(--red-11)", weight="bold")),
+                rx.cond(r.rect_due != "",
+                        rx.text(T["site.open_notice_due"], " ", r.rect_due, size="2",
+                                color=rx.cond(r.overdue, "var(--red-11)", "var(--orange-11)"))),
                 spacing="1", width="100%",
             ),
             width="100%",
         ),
-        href="/m/renovations/" + r["id"],
+        href=f"/m/renovations/{r.id}",
         underline="none",
         color="inherit",
         width="100%",
         class_name="site-renovation",
-        custom_attrs={"data-renovation": r["id"]},
+        custom_attrs={"data-renovation": r.id},
     )
 
 
