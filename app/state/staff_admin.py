@@ -192,11 +192,13 @@ class StaffAdminState(AppState):
         self._refresh()
 
     def _row_refused(self, staff_id: str) -> bool:
-        """Move a refusal of the last `_run` onto the card that was tapped."""
+        """Move a refusal of the last `_run` onto the card that was tapped (a refusal naming no card
+        on the screen, such as a forged id, stays at the top where it can be read)."""
         self.row_error, self.row_error_id = "", ""
         if self.flash and not self.flash_ok:
-            self.row_error, self.row_error_id = self.flash, staff_id
-            self.flash = ""
+            if self._row(staff_id) is not None:
+                self.row_error, self.row_error_id = self.flash, str(staff_id)
+                self.flash = ""
             return True
         return False
 

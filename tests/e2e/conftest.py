@@ -9,6 +9,7 @@ Chromium driven by Playwright at 390x844.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -72,8 +73,31 @@ def wait_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240
     raise RuntimeError(f"app not ready after {timeout}s:\n{log.read_text()[-4000:]}")
 
 
-def start_app(tmp: Path, env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, ServedApp]:
-    """Migrate + seed a throwaway database, then `reflex run --env prod` on a free port."""
+def _own_web_dir(tmp: Path) -> Path | None:
+    """A copy of the project's `.web` for an app started beside another one.
+
+    `reflex run --env prod` rebuilds the frontend in its web folder at every start; a
+    second app building in the shared `.web` replaces the files the first one is serving
+    (the session app then answers 404s for the rest of the run). Before any app has
+    built `.web` there is nothing to copy, nor anything to disturb.
+    """
+    shared = ROOT / ".web"
+    if not (shared / "node_modules").is_dir():
+        return None
+    own = tmp / "web"
+    if not own.exists():
+        # everything but the last build's output (a package's own `build/` folder is kept)
+        shutil.copytree(shared, own, symlinks=True,
+                        ignore=lambda folder, names: ["build"] if Path(folder) == shared else [])
+    return own
+
+
+def start_app(tmp: Path, env_extra: dict[str, str] | None = None, *,
+              own_web: bool = True) -> tuple[subprocess.Popen, ServedApp]:
+    """Migrate + seed a throwaway database, then `reflex run --env prod` on a free port.
+
+    `own_web`: build the frontend in a copy of `.web` (see `_own_web_dir`), so apps
+    started by other test modules never rebuild the one the session app serves."""
     port = free_port()
     data_dir = tmp / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -92,6 +116,9 @@ def start_app(tmp: Path, env_extra: dict[str, str] | None = None) -> tuple[subpr
         }
     )
     env.update(env_extra or {})
+    web = _own_web_dir(tmp) if own_web else None
+    if web is not None:
+        env["REFLEX_WEB_WORKDIR"] = str(web)
     db_url = env["REFLEX_DB_URL"]
     py = sys.executable
     subprocess.run([py, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env, check=True,
@@ -130,7 +157,7 @@ def stop_app(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def served_app(tmp_path_factory) -> Iterator[ServedApp]:
-    proc, app = start_app(tmp_path_factory.mktemp("served"))
+    proc, app = start_app(tmp_path_factory.mktemp("served"), own_web=False)
     yield app
     stop_app(proc)
 
