@@ -34,16 +34,21 @@ def sweep_once() -> int:
         return requests.sweep_overdue(db)
 
 
-async def overdue_sweeper() -> None:
-    """Lifespan task: sweep, sleep, repeat; an error is logged and the loop goes on."""
+async def _every(seconds: float, sweep, done: str, failed: str) -> None:
+    """Run `sweep` (in a thread) now and then every `seconds`; an error is logged and the loop goes on."""
     while True:
         try:
-            n = await asyncio.to_thread(sweep_once)
+            n = await asyncio.to_thread(sweep)
             if n:
-                log.info("escalated %d overdue requests", n)
+                log.info(done, n)
         except Exception:  # noqa: BLE001 - a failed sweep must not end the loop
-            log.exception("overdue sweep failed")
-        await asyncio.sleep(SWEEP_SECONDS)
+            log.exception(failed)
+        await asyncio.sleep(seconds)
+
+
+async def overdue_sweeper() -> None:
+    """Lifespan task: sweep, sleep, repeat."""
+    await _every(SWEEP_SECONDS, lambda: sweep_once(), "escalated %d overdue requests", "overdue sweep failed")
 
 
 def orphan_sweep_once() -> int:
@@ -53,12 +58,6 @@ def orphan_sweep_once() -> int:
 
 
 async def orphan_sweeper() -> None:
-    """Lifespan task: sweep at start, then every ORPHAN_SWEEP_SECONDS; errors are logged."""
-    while True:
-        try:
-            n = await asyncio.to_thread(orphan_sweep_once)
-            if n:
-                log.info("removed %d orphan evidence files", n)
-        except Exception:  # noqa: BLE001 - a failed sweep must not end the loop
-            log.exception("orphan sweep failed")
-        await asyncio.sleep(ORPHAN_SWEEP_SECONDS)
+    """Lifespan task: sweep at start, then every ORPHAN_SWEEP_SECONDS."""
+    await _every(ORPHAN_SWEEP_SECONDS, lambda: orphan_sweep_once(), "removed %d orphan evidence files",
+                 "orphan sweep failed")
