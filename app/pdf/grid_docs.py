@@ -33,6 +33,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 from app.domain.evidence import cjk_font_path
 from app.domain.grid_planning.poster import PosterCover, PosterData  # the poster's content
 from app.i18n import translate
+from app.pdf.palette import AMBER_BG, AMBER_INK, GOLD, INK, MUTED, PRIMARY, PRIMARY_LIGHT, WHITE
 
 DPI = 300
 PAGE_W, PAGE_H = 2480, 3508  # A4 (210 x 297 mm) at 300 dpi
@@ -43,15 +44,6 @@ PHOTO_PX = 600
 POSTER_QR_PX = 900  # ~7.6 cm printed; the QR is drawn at the largest integer module size <= this
 TAG_QR_PX = 630  # ~5.3 cm printed
 
-# poster colours
-PRIMARY = (14, 90, 138)
-PRIMARY_LIGHT = (232, 241, 248)
-GOLD = (196, 146, 36)
-INK = (31, 41, 51)
-MUTED = (96, 110, 124)
-AMBER_BG = (255, 244, 214)
-AMBER_INK = (138, 84, 0)
-WHITE = (255, 255, 255)
 
 QR_CAPTION = "微信/相机扫码 联系您的网格管家"
 

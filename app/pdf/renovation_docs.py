@@ -21,15 +21,8 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw
 
 from app.pdf.grid_docs import (
-    AMBER_BG,
-    AMBER_INK,
-    INK,
-    MUTED,
     PAGE_H,
     PAGE_W,
-    PRIMARY,
-    PRIMARY_LIGHT,
-    WHITE,
     RenderedDoc,
     _dashed,
     _ellipsize,
@@ -41,10 +34,10 @@ from app.pdf.grid_docs import (
     _qr_image,
     _wrap_chars,
 )
+from app.pdf.palette import AMBER_BG, AMBER_INK, INK, MUTED, PRIMARY, PRIMARY_LIGHT, RED, WHITE
 
 MARGIN = 170
 CONTENT_W = PAGE_W - 2 * MARGIN
-RED = (196, 48, 43)
 PERMIT_QR_PX = 820
 CARD_QR_PX = 380
 CARD_PHOTO_PX = 300

@@ -27,6 +27,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import WrapMode, XPos, YPos
 
 from app.domain import evidence
+from app.pdf.palette import INK, LINE, MUTED, PRIMARY, PRIMARY_LIGHT, RED
 
 FONT = "NotoSansCJK"
 MISSING_FONT = (
@@ -34,13 +35,6 @@ MISSING_FONT = (
     "(apt-get install fonts-noto-cjk; scripts/setup.sh does it)"
 )
 
-# colours shared with the raster documents (app.pdf.grid_docs)
-PRIMARY = (14, 90, 138)
-PRIMARY_LIGHT = (232, 241, 248)
-INK = (31, 41, 51)
-MUTED = (96, 110, 124)
-LINE = (205, 213, 222)
-RED = (196, 48, 43)
 SERIES = ((14, 90, 138), (88, 166, 214), (64, 160, 96))
 
 MARGIN = 14.4  # mm, as the raster documents' 170 px at 300 dpi
