@@ -224,23 +224,23 @@ def sqlite_db(app: ServedApp):
     return sqlite3.connect(app.db_url.removeprefix("sqlite:///"))
 
 
-def forge_next_event(page, instead_of: str, name: str, payload: dict) -> list[str]:
-    """Rewrite the page's next `instead_of` event on its websocket into event `name` with `payload`,
-    as a tampered browser could send it; the returned list receives the forged message.
-
-    Install it before the page (re)loads; then trigger `instead_of` on the page.
+def forge_events(page, instead_of: str, queue: list[tuple[str, dict]]) -> list[str]:
+    """Rewrite each of the page's `instead_of` events on its websocket into the next (event name,
+    payload) of `queue`, as a tampered browser could send them; the returned list receives the
+    forged messages. Install it before the page (re)loads; then trigger `instead_of` on the page.
     """
     import json
     import re
 
     forged: list[str] = []
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
     def forge(ws):
         server = ws.connect_to_server()
 
         def to_server(message):
-            if not forged and isinstance(message, str) and instead_of in message:
+            if queue and isinstance(message, str) and f'"name":"{instead_of}"' in message:
+                name, payload = queue.pop(0)
+                body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
                 message = message.replace(f'"name":"{instead_of}"', f'"name":"{name}","payload":{body}', 1)
                 forged.append(message)
             server.send(message)
@@ -250,6 +250,11 @@ def forge_next_event(page, instead_of: str, name: str, payload: dict) -> list[st
 
     page.route_web_socket(re.compile(r".*/_event/.*"), forge)
     return forged
+
+
+def forge_next_event(page, instead_of: str, name: str, payload: dict) -> list[str]:
+    """`forge_events` for the page's next `instead_of` event only."""
+    return forge_events(page, instead_of, [(name, payload)])
 
 
 def shot(page, name: str) -> Path:

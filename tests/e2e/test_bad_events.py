@@ -11,9 +11,6 @@ once with its traceback and answered with 操作失败，请重试. A deposit ty
 
 from __future__ import annotations
 
-import json
-import re
-
 from playwright.sync_api import expect
 
 from app.state.base import AppState
@@ -28,7 +25,7 @@ from app.state.renovations import RenovationsState
 from app.state.reports import ReportsState
 from app.state.requests import MyJobsState, RequestDeskState, RequestState
 from app.state.staff_admin import StaffAdminState
-from tests.e2e.conftest import shot, sign_in, sqlite_db
+from tests.e2e.conftest import forge_events, shot, sign_in, sqlite_db
 
 SUPERVISOR = "13800000002"
 FRONT_DESK = "13800000004"
@@ -71,24 +68,7 @@ FORGED = [
 
 def forge_each(page, queue: list[tuple[str, dict]]) -> list[str]:
     """Rewrite each of the page's language-switch events into the next (event name, payload) of `queue`."""
-    sent: list[str] = []
-
-    def route(ws):
-        server = ws.connect_to_server()
-
-        def to_server(message):
-            if queue and isinstance(message, str) and f'"name":"{TOGGLE}"' in message:
-                name, payload = queue.pop(0)
-                body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-                message = message.replace(f'"name":"{TOGGLE}"', f'"name":"{name}","payload":{body}', 1)
-                sent.append(message)
-            server.send(message)
-
-        ws.on_message(to_server)
-        server.on_message(lambda message: ws.send(message))
-
-    page.route_web_socket(re.compile(r".*/_event/.*"), route)
-    return sent
+    return forge_events(page, TOGGLE, queue)
 
 
 def _log_tail(served_app, start: int) -> str:
