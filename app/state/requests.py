@@ -364,7 +364,7 @@ class RequestState(AppState):
         ]
         self.photos = photo_rows(db, actor, requests.PHOTO_KIND, page.id)
         self.answered_by = [str(i) for i in notices.linked_to(db, page.id)]
-        self.actions = requests.allowed_actions(requests.open_for(db, actor, page.id), actor)
+        self.actions = list(page.actions)
         if "dispatch" in self.actions:
             self.technicians, self.staff = requests.dispatch_choices(db, page.community_id)
 

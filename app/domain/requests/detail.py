@@ -156,6 +156,7 @@ class RequestPage:
     resolution: str
     reopened: int
     is_repair: bool
+    actions: tuple[str, ...]  # what the viewer may do now (`allowed_actions`)
 
 
 def page(session: Session, actor: Actor, request_id: int) -> RequestPage:
@@ -194,6 +195,7 @@ def page(session: Session, actor: Actor, request_id: int) -> RequestPage:
         resolution=req.resolution,
         reopened=req.reopened,
         is_repair=req.category in REPAIRS,
+        actions=tuple(allowed_actions(req, actor)),
     )
 
 
