@@ -300,7 +300,7 @@ class PatrolWalkState(AppState):
 
     @rx.event
     def submit_fail(self, form: dict):
-        ok = self._tick([(int(self.failing_item or 0), False, str(form.get("note", "")),
+        ok = self._tick([(self.failing_item, False, str(form.get("note", "")),
                           str(form.get("department", "")), str(form.get("client_id", "")))])
         if ok:
             self.failing_item = 0
