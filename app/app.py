@@ -22,6 +22,8 @@ HEAD = [
     rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
     # photo evidence: shrinks and uploads picked photos (app/ui/components/evidence.py)
     rx.script(src="/js/photo_upload.js", defer=True),
+    # the phone's own store for work that must survive without signal (IndexedDB outbox)
+    rx.script(src="/js/field_store.js", defer=True),
     rx.script(
         "if ('serviceWorker' in navigator) { window.addEventListener('load', function () {"
         " navigator.serviceWorker.register('/sw.js').catch(function () {}); }); }"
