@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # extra origins allowed to call the backend with credentials (default: same origin only)
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=_env("APP_CORS_ORIGINS"))
+    # a phone whose clock is off from the server's by more than this is flagged on the records it
+    # made offline (the record keeps the phone's time and the server's receipt time)
+    clock_margin_minutes: int = Field(5, validation_alias=_env("APP_CLOCK_MARGIN_MINUTES"), ge=1, le=1440)
     test_hooks: bool = Field(False, validation_alias=_env("APP_TEST_HOOKS"))
 
     @field_validator("cors_origins", mode="before")
