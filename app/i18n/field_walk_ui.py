@@ -35,6 +35,7 @@ ZH: dict[str, str] = {
     "field.retry_in": "{s} 秒后重试",
     "field.server_error": "服务器暂时无法处理，稍后自动重试",
     "field.photos_short": "照片 {n}",
+    "field.server_part_offline": "没有信号：这部分内容需要连接服务器，恢复信号后自动显示",
 }
 
 EN: dict[str, str] = {
@@ -68,4 +69,5 @@ EN: dict[str, str] = {
     "field.retry_in": "Trying again in {s} s",
     "field.server_error": "The server could not take it now; trying again shortly",
     "field.photos_short": "{n} photo(s)",
+    "field.server_part_offline": "No signal: this part needs the server and appears when the connection is back",
 }

@@ -126,16 +126,21 @@ class PatrolItem:
     late: bool = False
     missed: int = 0
     photos: int = 0
+    offline: bool = False  # walked (partly) without signal, sent later from the phone
+    clock_off: bool = False
 
 
 @dataclass(frozen=True)
 class DetailStop:
     name: str
     place: str
-    scanned: str
+    scanned: str  # the server's receipt
     method: str
     photos: int
     state: str
+    phone: str = ""  # the phone's own time of the check-in, when it came from the outbox
+    offline: bool = False
+    clock_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,13 +230,15 @@ class PatrolDetailState(AppState):
                     id=v.id, route=v.route_name, grid=v.grid_name, walker=v.walker_name,
                     period=f"{v.period_start:%m-%d}", started=day_time(v.started_at),
                     finished=day_time(v.finished_at), status=v.status, late=v.late, missed=v.missed,
+                    offline=v.offline, clock_off=v.clock_off,
                 )
                 self.stops = []
                 self.checks = []
                 self.photos = []
                 for s in v.stops:
                     self.stops.append(DetailStop(s.name, s.place, hhmm(s.scanned_at), s.method, s.photos,
-                                                 _stop_state(s.visited, s.visit_id)))
+                                                 _stop_state(s.visited, s.visit_id), phone=hhmm(s.phone_at),
+                                                 offline=s.offline, clock_off=s.clock_off))
                     self.checks += [Finding(s.name, i.text, i.note) for i in s.items if i.passed is False]
                     if s.visit_id:
                         for row in photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, s.visit_id):

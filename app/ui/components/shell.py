@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 from app.state.base import AppState
 
@@ -47,8 +48,6 @@ def language_button() -> rx.Component:
 
 def reconnect_banner() -> rx.Component:
     """Shown whenever the live connection to the server is lost."""
-    from reflex_components_core.core.banner import has_connection_errors
-
     return rx.cond(
         has_connection_errors,
         rx.box(
@@ -115,7 +114,13 @@ def guarded(*content: rx.Component) -> rx.Component:
         rx.cond(
             AppState.page_ready,
             rx.fragment(*content),
-            rx.center(rx.spinner(size="3"), padding_y="20vh", width="100%"),
+            # without signal the server cannot let the page in: say so instead of a bare spinner
+            rx.cond(
+                has_connection_errors,
+                rx.callout(T["field.server_part_offline"], icon="wifi-off", color_scheme="amber",
+                           width="100%", id="page-offline"),
+                rx.center(rx.spinner(size="3"), padding_y="20vh", width="100%"),
+            ),
         ),
     )
 
@@ -191,8 +196,8 @@ def phone_shell(title: rx.Var | str, *content: rx.Component, field: rx.Component
         _top_bar(title),
         rx.vstack(
             flash(),
-            guarded(*content),
             rx.cond(AppState.page_refused, rx.fragment(), field) if field is not None else rx.fragment(),
+            guarded(*content),
             spacing="4",
             padding="16px",
             padding_bottom=f"calc({TAB_BAR_H} + 24px)",

@@ -93,7 +93,14 @@ def coverage_page() -> rx.Component:
 def _stop_line(s) -> rx.Component:
     return rx.table.row(
         rx.table.cell(s.name),
-        rx.table.cell(s.scanned),
+        rx.table.cell(
+            rx.text(s.scanned),
+            rx.cond(s.offline, rx.badge(T["field.offline_mark"], color_scheme="amber", class_name="stop-offline")),
+            rx.cond(s.phone != "", rx.text(T["field.phone_time"], " ", s.phone, size="1", color_scheme="gray",
+                                           class_name="stop-phone-time")),
+            rx.cond(s.clock_off, rx.text(T["field.clock_off"], size="1", color="var(--red-11)",
+                                         class_name="stop-clock-off")),
+        ),
         rx.table.cell(rx.cond(s.method == "typed", T["patrol.method.typed"],
                               rx.cond(s.method == "scan", T["patrol.method.scan"], ""))),
         rx.table.cell(s.photos),
@@ -117,6 +124,9 @@ def detail_page() -> rx.Component:
                             p.started, " · ", T["coverage.finished"], " ", p.finished, size="2"),
                     rx.text(T["coverage.missed"], ": ", p.missed,
                             rx.cond(p.late, rx.text(" · ", T["patrol.late"], as_="span")),
+                            rx.cond(p.offline, rx.text(" · ", T["field.offline_mark"], as_="span",
+                                                       id="patrol-offline")),
+                            rx.cond(p.clock_off, rx.text(" · ", T["field.clock_off"], as_="span")),
                             size="2"),
                     data_table([T["patrol.stops"], T["coverage.scanned"], "", T["coverage.photos"], ""],
                                rx.foreach(D.stops, _stop_line)),

@@ -66,6 +66,9 @@ def grid_home() -> rx.Component:
                 empty(T["request.panel.follow_empty"]),
             ),
         ),
+        # what waits on this phone to be sent, and the patrols kept here (drawn by field_shell.js,
+        # shown without signal too)
+        field=rx.el.div(id="field-status", custom_attrs={"data-field-status": "1"}, style={"width": "100%"}),
     )
 
 
