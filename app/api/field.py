@@ -8,7 +8,7 @@
   made: `{patrol_id, sent_at, lang, actions: [{cid, kind, at, ...}]}`. Each action is
   applied once by its client id in its own transaction (`app.domain.patrols.field`); a
   refused one is answered with its reason in the user's language and the rest go on.
-  The answer: `{results: [{cid, ok, message, key, visit_id, checkpoint_id}], patrol}`.
+  The answer: `{results: [{cid, ok, message, key, visit_id, checkpoint_id}], clock_off}`.
 
 Both need `Authorization: Bearer <session token>` of someone who may walk patrols; the
 patrol must be the caller's own (the domain checks it). A refusal of the role is audited.
@@ -154,13 +154,8 @@ def _apply_batch(token: str | None, payload: dict[str, Any], lang: str) -> tuple
                 return None, err
             results.append({"cid": cid[:40], "ok": False, "key": err.key,
                             "message": translate(lang, err.key, **err.params)})
-    with session_scope() as db:
-        actor = _actor(db, token)
-        try:
-            state = snapshot(db, actor, patrol_id)
-        except DomainError:
-            state = None
-    return {"results": results, "patrol": state, "clock_off": pc.off}, None
+    # the phone merges the results into its copy and fetches the whole walk once its queue is empty
+    return {"results": results, "clock_off": pc.off}, None
 
 
 async def sync(request: Request) -> Response:

@@ -29,6 +29,9 @@
   var QUEUE = "walk";
   var CODE_RE = /^[A-Z0-9]{6}$/;
   var RETRY_MAX = 30000;
+  // a photo waiting for signal is kept at <= 200 KB (1600 px while it fits, else 1280 px), so a
+  // 20-stop walk crosses a 1.5 Mbit/s uplink in well under half a minute
+  var PHOTO = { budget: 200 * 1024, small: 1280 };
 
   var S = {
     pid: 0, snap: null, texts: null, lang: "zh", entries: [], current: 0, failing: 0,
@@ -239,7 +242,7 @@
     for (var i = 0; i < files.length; i++) {
       var file = files[i];
       var blob = null;
-      try { blob = window.gbShrinkPhoto ? await window.gbShrinkPhoto(file) : null; } catch (e) { blob = null; }
+      try { blob = window.gbShrinkPhoto ? await window.gbShrinkPhoto(file, PHOTO) : null; } catch (e) { blob = null; }
       var data = blob || file;
       if (data.size > 25 * 1024 * 1024) { say(t("field.photo_failed", { msg: "> 25 MB" }), true); continue; }
       await add({
@@ -338,11 +341,46 @@
       res = await fetch("/api/evidence", { method: "POST", body: form, headers: { Authorization: "Bearer " + token() } });
     } catch (e) { return "offline"; }
     if (res.status === 401) { S.signedOut = true; return "stop"; }
-    if (res.ok) { await gbStore.remove(entry.seq); return "next"; }
+    if (res.ok) {
+      var stored = await res.json().catch(function () { return {}; });
+      recorded(function (stop) {
+        if (stop.visit_id !== visitId) return;
+        stop.photos += 1;
+        if (stored.thumb_url) stop.thumbs = (stop.thumbs || []).concat([stored.thumb_url]);
+      });
+      await gbStore.remove(entry.seq);
+      return "next";
+    }
     if (res.status >= 500 || res.status === 408 || res.status === 429 || res.status === 499) return "offline";
     var body = await res.json().catch(function () { return {}; });
     await gbStore.update(entry.seq, { state: "refused", reason: body.error || String(res.status) });
     return "next";
+  }
+
+  // what the server confirmed, merged into the phone's copy of the walk at once (the full walk
+  // is fetched again when the queue is empty)
+  function recorded(change) {
+    if (!S.snap) return;
+    S.snap.stops.forEach(change);
+  }
+
+  function mergeRecorded(e, r) {
+    if (e.kind === "scan" && r.visit_id) {
+      recorded(function (stop) {
+        if (stop.checkpoint_id !== r.checkpoint_id || stop.visit_id) return;
+        stop.visit_id = r.visit_id; stop.visit_cid = e.cid; stop.scanned = Date.now(); stop.phone_at = e.at;
+      });
+    } else if (e.kind === "check") {
+      recorded(function (stop) {
+        if (stop.visit_id !== r.visit_id) return;
+        stop.items.forEach(function (it) {
+          if (it.id === e.item_id) { it.result = e.passed ? "pass" : "fail"; it.note = e.note || ""; }
+        });
+      });
+    } else if (e.kind === "finish") {
+      S.snap.status = "finished";
+      S.snap.finished = Date.now();
+    }
   }
 
   function actionOf(e) {
@@ -381,6 +419,7 @@
       if (!r) continue; // not answered: stays waiting, sent again (applied once)
       if (r.ok) {
         if (e.kind === "scan" && r.visit_id) map[e.cid] = r.visit_id;
+        if (e.patrol_id === S.pid) mergeRecorded(e, r);
         if (e.kind === "check" && !e.passed && e.patrol_id === S.pid) say(t("patrol.work_order_made"));
         await gbStore.remove(e.seq);
       } else {
@@ -388,7 +427,7 @@
       }
     }
     await gbStore.put("walk:visits", map);
-    if (body.patrol && pid === S.pid) await keep({ patrol: body.patrol });
+    if (pid === S.pid && S.snap) await keep({ patrol: S.snap });
     return "next";
   }
 
@@ -410,18 +449,21 @@
           await gbStore.update(first.seq, { state: "refused", reason: t("field.visit_refused") });
           continue;
         }
-        if (first.kind === "photo") {
-          outcome = await sendPhoto(first);
-        } else {
-          var batch = [];
-          for (var k = 0; k < todo.length && batch.length < 100; k++) {
-            var e = todo[k];
-            if (e.kind === "photo" || e.patrol_id !== first.patrol_id) break;
-            if ((e.kind === "check") && !e.visit_id && refusedScan(e.visit_cid)) break;
-            batch.push(e);
-          }
-          outcome = await sendBatch(first.patrol_id, batch);
+        // check-ins and ticks depend only on check-ins, so they go in one batch ahead of the
+        // photos (which need only their visit); a finish waits for every photo made before it
+        var batch = [];
+        var photoBefore = null;
+        for (var k = 0; k < todo.length && batch.length < 100; k++) {
+          var e = todo[k];
+          if (e.patrol_id !== first.patrol_id) continue;
+          if (e.kind === "photo") { photoBefore = photoBefore || e; continue; }
+          if (e.kind === "check" && !e.visit_id && refusedScan(e.visit_cid)) break;
+          if (e.kind === "finish" && photoBefore) break;
+          batch.push(e);
+          if (e.kind === "finish") break;
         }
+        if (batch.length) outcome = await sendBatch(first.patrol_id, batch);
+        else outcome = await sendPhoto(photoBefore || first);
         if (outcome !== "next") break;
         S.retryMs = 0;
       }
