@@ -4,6 +4,7 @@ Public API (one function)::
 
     qr_scanner(
         on_scan,                      # event handler taking one str: the decoded text
+                                      # (or a JS FunctionVar called with it, no Reflex event)
         *,
         active=True,                  # bool or rx.Var[bool]; False unmounts the camera
         id="qr-scanner",              # id of the wrapper; must be unique on the page
@@ -47,6 +48,7 @@ from typing import Any
 
 import reflex as rx
 from reflex.vars.base import VarData
+from reflex.vars.function import FunctionVar
 
 SCANNER_LIB = "@yudiel/react-qr-scanner@2.6.0"
 # What @yudiel/react-qr-scanner@2.6.0 resolves to (barcode-detector ^3.1.3 -> 3.2.2,
@@ -104,6 +106,12 @@ class Scanner(rx.Component):
             "setZXingModuleOverrides({ locateFile: (path, prefix) => "
             f'path.endsWith(".wasm") ? {_WASM_URL} : prefix + path }});'
         ]
+
+
+def _typed(on_scan: Any, text: rx.Var[str]) -> Any:
+    """The typed text handed to `on_scan`: an event handler is called, a JS function (FunctionVar,
+    e.g. a screen that decides in the browser what to do with a scan) gets it bound."""
+    return on_scan.partial(text) if isinstance(on_scan, FunctionVar) else on_scan(text)
 
 
 def _js_name(id: str) -> str:
@@ -241,9 +249,7 @@ def qr_scanner(
                 "cursor": "pointer",
             },
         ),
-        on_submit=lambda form_data: on_scan(
-            form_data.to(dict[str, str])["scan_code"].to(str).strip()
-        ),
+        on_submit=lambda form_data: _typed(on_scan, form_data.to(dict[str, str])["scan_code"].to(str).strip()),
         reset_on_submit=True,
         id=f"{id}-typed",
         style={"display": "flex", "gap": "8px", "width": "100%"},
