@@ -127,3 +127,19 @@ def test_a_batch_is_bounded_and_only_for_the_gate(db, people, site):
         gate_snapshot.record_offline(db, people.guard, "not a list")
     with pytest.raises(Refused):
         gate_snapshot.record_offline(db, people.butler, [])
+
+
+def test_the_supervisors_log_marks_offline_scans_with_both_times_and_verdicts(db, people, site):
+    from app.domain import gate_log
+
+    _, mason, _ = site
+    token = renovation_passes.pass_token(mason)
+    gate.verify_pass(db, people.guard, token)  # online
+    scanned = clock.now() - timedelta(minutes=40)
+    gate_snapshot.record_offline(db, people.guard, [_scan("l-1", token, scanned, shown="stale")],
+                                 sent_at=ms(clock.now() + timedelta(hours=1)))
+    rows = gate_log.day_log(db, people.supervisor, clock.today()).rows
+    offline, online = rows[0], rows[1]
+    assert (offline.offline, offline.offline_verdict, offline.verdict, offline.clock_off) == (True, "stale", "valid", True)
+    assert abs((offline.phone_at.replace(tzinfo=None) - scanned.replace(tzinfo=None)).total_seconds()) < 1
+    assert (online.offline, online.phone_at, online.offline_verdict) == (False, None, "")

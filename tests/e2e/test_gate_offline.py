@@ -16,6 +16,8 @@ from tests.e2e.test_gate import GUARD, _db, _token, live_pass  # noqa: F401  (fi
 
 pytestmark = pytest.mark.e2e
 
+SUPERVISOR = "13800000002"
+
 
 @pytest.fixture
 def revoked_pass(served_app, live_pass):  # noqa: F811
@@ -46,7 +48,8 @@ def _guard_scans(served_app) -> list[tuple]:
         ).fetchall()
 
 
-def test_the_gate_judges_offline_and_logs_each_scan_once_when_back(served_app, phone, live_pass, revoked_pass):  # noqa: F811
+def test_the_gate_judges_offline_and_logs_each_scan_once_when_back(served_app, phone, another, live_pass,  # noqa: F811
+                                                                   revoked_pass):
     valid = _token(live_pass["id"], live_pass["version"], live_pass["until"], live_pass["community"])
     sign_in(phone, GUARD)
     phone.wait_for_url("**/gate")
@@ -108,3 +111,14 @@ def test_the_gate_judges_offline_and_logs_each_scan_once_when_back(served_app, p
     assert len(_guard_scans(served_app)) == len(rows)
     # the recent scans reloaded from the server
     expect(phone.locator("#recent-scans .scan-row").first).to_have_attribute("data-verdict", "valid")
+
+    # the supervisor's gate log marks them: offline, the phone's time, what the phone showed
+    desk = another()
+    sign_in(desk, SUPERVISOR)
+    desk.wait_for_url("**/desk")
+    desk.goto("/desk/gate-log")
+    expect(desk.locator(".gate-log-offline")).to_have_count(3)
+    first = desk.locator(".gate-log-row").first  # newest: the scan shown with the list out of date
+    expect(first).to_contain_text("离线")
+    expect(first).to_contain_text("手机时间")
+    expect(first).to_contain_text("离线显示 名单已过期（未放行）")
