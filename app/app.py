@@ -20,14 +20,16 @@ HEAD = [
     rx.el.meta(name="apple-mobile-web-app-title", content="网格管家"),
     rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
     rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
+    # the field screens the browser draws itself (the walk)
+    rx.el.link(rel="stylesheet", href="/field.css"),
     # photo evidence: shrinks and uploads picked photos (app/ui/components/evidence.py)
     rx.script(src="/js/photo_upload.js", defer=True),
     # the phone's own store for work that must survive without signal (IndexedDB outbox)
     rx.script(src="/js/field_store.js", defer=True),
-    rx.script(
-        "if ('serviceWorker' in navigator) { window.addEventListener('load', function () {"
-        " navigator.serviceWorker.register('/sw.js').catch(function () {}); }); }"
-    ),
+    # the service worker registered on every load (the offline shell) and the phone's waiting work
+    rx.script(src="/js/field_shell.js", defer=True),
+    # the patrol walk: drawn by the browser from the phone's store, sent through its outbox
+    rx.script(src="/js/field_walk.js", defer=True),
 ]
 
 

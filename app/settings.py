@@ -59,9 +59,9 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias=_env("APP_CORS_ORIGINS"))
     # the gate offline: a pass list on the phone older than this never gives green
     gate_snapshot_max_hours: int = Field(12, validation_alias=_env("APP_GATE_SNAPSHOT_MAX_HOURS"), ge=1, le=72)
-    # work queued on a phone: its clock may be off from the server's by this much before it is flagged
-    offline_clock_margin_minutes: int = Field(5, validation_alias=_env("APP_OFFLINE_CLOCK_MARGIN_MINUTES"),
-                                              ge=1, le=24 * 60)
+    # a phone whose clock is off from the server's by more than this is flagged on the records it
+    # made offline (the record keeps the phone's time and the server's receipt time)
+    clock_margin_minutes: int = Field(5, validation_alias=_env("APP_CLOCK_MARGIN_MINUTES"), ge=1, le=1440)
     test_hooks: bool = Field(False, validation_alias=_env("APP_TEST_HOOKS"))
 
     @field_validator("cors_origins", mode="before")
@@ -160,4 +160,3 @@ TRUSTED_PROXY_HOPS = SETTINGS.trusted_proxy_hops
 MAX_IMAGE_PIXELS = SETTINGS.max_image_pixels
 CORS_ORIGINS: list[str] = SETTINGS.cors_origins
 GATE_SNAPSHOT_MAX_HOURS = SETTINGS.gate_snapshot_max_hours
-OFFLINE_CLOCK_MARGIN_MINUTES = SETTINGS.offline_clock_margin_minutes

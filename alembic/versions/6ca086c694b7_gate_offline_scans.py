@@ -1,7 +1,7 @@
 """gate offline scans: offline, phone time, verdict shown offline, snapshot age, clock flag, client id
 
 Revision ID: 6ca086c694b7
-Revises: 3dc7f2cfd4ec
+Revises: fe7ba520d834 (after the merge of main; first 3dc7f2cfd4ec)
 Create Date: 2026-12-03 06:15:24.932519
 
 """
@@ -13,7 +13,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = '6ca086c694b7'
-down_revision: Union[str, Sequence[str], None] = '3dc7f2cfd4ec'
+down_revision: Union[str, Sequence[str], None] = 'fe7ba520d834'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -19,6 +19,7 @@ def build() -> Starlette:
     from app.api import (  # noqa: F401  (they register their routes)
         documents,
         evidence,
+        field,
         gate_offline,
         renew,
         renovation_docs,

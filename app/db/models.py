@@ -360,6 +360,10 @@ class Patrol(SQLModel, table=True):
     late: bool = False
     missed: int = 0
     client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    # walked (partly) offline, sent later from the phone's outbox; the phone's clock was off
+    offline: bool = False
+    clock_off: bool = False
+    finished_phone_at: datetime | None = None  # the phone's time of the finish tap
 
 
 class PatrolVisit(SQLModel, table=True):
@@ -375,6 +379,10 @@ class PatrolVisit(SQLModel, table=True):
     method: str = Field(default="scan", max_length=8)
     photos: int = 0
     client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    # `scanned_at` is the server's receipt; the phone's own time of the tap beside it
+    phone_at: datetime | None = None
+    offline: bool = False  # reached the server later than it was made (queued on the phone)
+    clock_off: bool = False  # the phone's clock was off by more than APP_CLOCK_MARGIN_MINUTES
 
 
 class PatrolCheck(SQLModel, table=True):
@@ -390,6 +398,7 @@ class PatrolCheck(SQLModel, table=True):
     at: datetime
     work_order_id: int | None = Field(default=None, foreign_key="workorder.id")
     client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    phone_at: datetime | None = None  # the phone's time of the tick (`at` is the server's)
 
 
 class WorkOrder(SQLModel, table=True):

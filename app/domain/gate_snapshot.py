@@ -256,5 +256,5 @@ def record_offline(session: Session, actor: Actor, scans: object, *, sent_at: ob
     received = clock.now()
     sent = _when(sent_at)
     skew = (sent - received) if sent is not None else None
-    margin = timedelta(minutes=settings.OFFLINE_CLOCK_MARGIN_MINUTES)
+    margin = timedelta(minutes=settings.SETTINGS.clock_margin_minutes)
     return [_one(session, actor, item, received, skew, margin, gate_name) for item in scans]

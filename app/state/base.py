@@ -270,7 +270,9 @@ class AppState(rx.State):
             auth.sign_out(db, self.token)
         self.token = ""
         self._clear_actor()
-        return rx.redirect("/login", replace=True)
+        # the phone keeps nobody's work after a sign-out (assets/js/field_shell.js)
+        return [rx.call_script("window.gbSignOutWipe && window.gbSignOutWipe()"),
+                rx.redirect("/login", replace=True)]
 
     @rx.event
     def dismiss_flash(self):

@@ -1,4 +1,7 @@
-"""Patrol screens: "my grid today" (due patrols), the walk on the phone, coverage, work orders.
+"""Patrol screens: "my grid today" (due patrols), coverage, work orders.
+
+The walk itself is drawn by the browser and sent through the phone's outbox
+(assets/js/field_walk.js, app.api.field), so that it works without signal.
 
 Thin: each handler re-checks the role through AppState, calls app.domain.patrols
 or app.domain.work_orders in one transaction and keeps only what the screen
@@ -8,7 +11,6 @@ shows. Photos are listed as signed links (app.api.evidence), never as bytes.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -19,7 +21,7 @@ from app.api.evidence import PhotoItem, photo_items
 from app.db.session import session_scope
 from app.domain import clock, evidence, patrols, requests, work_orders
 from app.domain.errors import DomainError
-from app.state.base import AppState, as_id, as_int
+from app.state.base import AppState, as_id
 
 T = TypeVar("T")
 
@@ -62,49 +64,6 @@ class DueItem:
     patrol_id: int  # 0 before it is started
 
 
-@dataclass(frozen=True)
-class WalkHeader:
-    """The patrol being walked, as its header and finish bar show it."""
-
-    id: int = 0
-    route: str = ""
-    grid: str = ""
-    status: str = ""
-    started: str = ""
-    finished: str = ""
-    late: bool = False
-    missed: int = 0
-    visited: int = 0
-    total: int = 0
-
-
-@dataclass(frozen=True)
-class StopItem:
-    """One checkpoint of the walk: todo, scanned (no photo yet) or visited."""
-
-    checkpoint_id: int = 0
-    name: str = ""
-    place: str = ""
-    visit_id: int = 0  # 0 before it is scanned
-    scanned: str = ""
-    photos: int = 0
-    state: str = "todo"
-    checked: int = 0
-    item_count: int = 0
-    failed: int = 0
-
-
-@dataclass(frozen=True)
-class CheckItem:
-    """A checklist item at the stop at hand and its answer ("", "pass" or "fail")."""
-
-    id: int
-    category: str
-    text: str
-    result: str
-    note: str
-
-
 def _stop_state(visited: bool, visit_id: int | None) -> str:
     return "visited" if visited else ("scanned" if visit_id else "todo")
 
@@ -133,201 +92,6 @@ class PatrolTodayState(AppState):
         if patrol is None:
             return None
         return rx.redirect(f"/patrol/{patrol.id}")
-
-
-class PatrolWalkState(AppState):
-    """One patrol being walked: stops, the stop at hand, its checklist and photos."""
-
-    patrol: WalkHeader = WalkHeader()
-    stops: list[StopItem] = []
-    current: int = -1
-    items: list[CheckItem] = []
-    photos: list[PhotoItem] = []
-    recorded: str = ""
-    failing_item: int = 0
-    finish_confirm: bool = False
-    # backend-only: full view of the stops (items per stop)
-    _view_items: dict[int, list[CheckItem]] = {}
-
-    def _patrol_id(self) -> int:
-        return route_int(self, "patrol_id")
-
-    def _refresh(self, db, actor, *, focus_checkpoint: int | None = None) -> None:
-        """Reload the walk from the database, in the caller's transaction."""
-        v = patrols.view(db, actor, self._patrol_id())
-        self.patrol = WalkHeader(
-            id=v.id, route=v.route_name, grid=v.grid_name, status=v.status,
-            started=hhmm(v.started_at), finished=hhmm(v.finished_at), late=v.late, missed=v.missed,
-            visited=sum(1 for s in v.stops if s.visited), total=len(v.stops),
-        )
-        self.stops = [
-            StopItem(
-                checkpoint_id=s.checkpoint_id, name=s.name, place=s.place, visit_id=s.visit_id or 0,
-                scanned=hhmm(s.scanned_at), photos=s.photos, state=_stop_state(s.visited, s.visit_id),
-                checked=sum(1 for i in s.items if i.passed is not None), item_count=len(s.items),
-                failed=sum(1 for i in s.items if i.passed is False),
-            )
-            for s in v.stops
-        ]
-        self._view_items = {
-            s.checkpoint_id: [
-                CheckItem(i.id, i.category, i.text, "" if i.passed is None else ("pass" if i.passed else "fail"),
-                          i.note)
-                for i in s.items
-            ]
-            for s in v.stops
-        }
-        if focus_checkpoint is not None:
-            self.current = next(
-                (k for k, s in enumerate(v.stops) if s.checkpoint_id == focus_checkpoint), -1
-            )
-        elif self.current >= len(v.stops) or self.current < 0:
-            # back on the page (reload, reconnect): at the stop scanned last
-            scanned = [(s.scanned_at, k) for k, s in enumerate(v.stops) if s.scanned_at]
-            self.current = max(scanned)[1] if scanned and v.status == patrols.IN_PROGRESS else -1
-        self._show_current(db, actor)
-
-    def _show_current(self, db, actor) -> None:
-        if not 0 <= self.current < len(self.stops) or not self.stops[self.current].visit_id:
-            self.items = []
-            self.photos = []
-            return
-        stop = self.stops[self.current]
-        self.items = self._view_items.get(stop.checkpoint_id, [])
-        # newest first: the photo just taken is the one in view
-        self.photos = photo_rows(db, actor, patrols.VISIT_PHOTO_KIND, stop.visit_id)[::-1]
-
-    def _focus(self) -> int | None:
-        return self.current_stop.checkpoint_id or None
-
-    def _walk(self, write: Callable[..., T], *, focus: Callable[[T], int | None] | None = None,
-              ok_key: str = "") -> T | None:
-        """One write of the walk and the screen reloaded, in one transaction after one role check."""
-        keep = self._focus()
-
-        def work(db, actor):
-            result = write(db, actor)
-            self._refresh(db, actor, focus_checkpoint=focus(result) if focus else keep)
-            return result
-
-        return self._run("patrol.walk", work, ok_key=ok_key)
-
-    @rx.var
-    def current_stop(self) -> StopItem:
-        """The stop at hand; an empty StopItem (checkpoint 0) when none is."""
-        if 0 <= self.current < len(self.stops):
-            return self.stops[self.current]
-        return StopItem()
-
-    @rx.var
-    def open(self) -> bool:
-        return self.patrol.status == patrols.IN_PROGRESS
-
-    @rx.event
-    def load(self):
-        self.current = -1
-        self.recorded = ""
-        self.failing_item = 0
-        self.finish_confirm = False
-        actor = self._authorize("patrol.walk")
-        if actor is None:
-            return
-        try:
-            with session_scope() as db:
-                self._refresh(db, actor)
-        except DomainError as err:  # not found / not yours: say so, show nothing
-            self.patrol = WalkHeader()
-            self.stops = []
-            self.items = []
-            self._say(err.key, **err.params)
-
-    @rx.event
-    def scan(self, raw: str):
-        """A decoded QR (or a typed code): arrival at a checkpoint, by the server's clock."""
-        pid = self._patrol_id()
-        visit = self._walk(lambda db, actor: patrols.scan(db, actor, pid, raw),
-                           focus=lambda v: v.checkpoint_id)
-        if visit is None:
-            self.recorded = ""
-            return
-        stop = self.current_stop
-        self.recorded = self._msg("patrol.recorded", name=stop.name, time=stop.scanned)
-
-    @rx.event
-    def select(self, index: int):
-        actor = self._authorize("patrol.walk")
-        if actor is None:
-            return
-        self.current = as_int(index, lo=-1, hi=len(self.stops) - 1)
-        self.failing_item = 0
-        with session_scope() as db:
-            self._show_current(db, actor)
-
-    @rx.event
-    def photos_done(self):
-        """The photo picker finished uploading: reload the stop from the database."""
-        self._walk(lambda db, actor: None)
-
-    def _tick(self, answers: list[tuple[int, bool, str, str, str]]) -> bool:
-        """Record (item, passed, note, department, client id) answers at the stop at hand."""
-        visit_id = self.current_stop.visit_id
-        if not visit_id:
-            self._say("patrol.scan_first")
-            return False
-
-        def write(db, actor):
-            for item_id, passed, note, department, client_id in answers:
-                patrols.check(db, actor, visit_id=visit_id, item_id=item_id, passed=passed,
-                              note=note, department=department or None,
-                              client_id=client_id[:40] or None)
-            return True
-
-        return self._walk(write) is not None
-
-    @rx.event
-    def tick_pass(self, item_id: int, client_id: str):
-        if self._tick([(as_id(item_id), True, "", "", str(client_id or ""))]):
-            self.failing_item = 0
-
-    @rx.event
-    def start_fail(self, item_id: int):
-        self.failing_item = as_id(item_id)
-        self.flash = ""
-
-    @rx.event
-    def cancel_fail(self):
-        self.failing_item = 0
-
-    @rx.event
-    def submit_fail(self, form: dict):
-        ok = self._tick([(self.failing_item, False, str(form.get("note", "")),
-                          str(form.get("department", "")), str(form.get("client_id", "")))])
-        if ok:
-            self.failing_item = 0
-            self._say("patrol.work_order_made", ok=True)
-
-    @rx.event
-    def all_pass(self, client_id: str):
-        """Tick every item not yet answered at this stop as passed (one write)."""
-        todo = [i.id for i in self.items if not i.result]
-        if todo:
-            self._tick([(item_id, True, "", "", f"{str(client_id or '')[:34]}-{n}") for n, item_id in enumerate(todo)])
-
-    @rx.event
-    def ask_finish(self):
-        self.finish_confirm = True
-
-    @rx.event
-    def keep_walking(self):
-        self.finish_confirm = False
-
-    @rx.event
-    def finish(self):
-        pid = self._patrol_id()
-        self.finish_confirm = False
-        patrol = self._walk(lambda db, actor: patrols.finish(db, actor, pid))
-        if patrol is not None:
-            self._say("patrol.finished", ok=True, missed=patrol.missed)
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,10 @@
     }
   }
 
+  // the patrol walk keeps photos in the phone's outbox: it shrinks them the same way first
+  // (assets/js/field_walk.js); null means "send the file as it is"
+  window.gbShrinkPhoto = shrink;
+
   // the poster page's form: photos picked before the request exists wait here
   var pending = [];
 

@@ -19,7 +19,7 @@ from app.state.gate_register import GateRegisterState
 from app.state.grid_planning import GridPlanningState
 from app.state.notices import NoticesState
 from app.state.patrol_setup import PatrolSetupState
-from app.state.patrols import CoverageState, PatrolTodayState, PatrolWalkState, WorkOrderState
+from app.state.patrols import CoverageState, PatrolTodayState, WorkOrderState
 from app.state.renovation_site import RenovationSiteState
 from app.state.renovations import RenovationsState
 from app.state.reports import ReportsState
@@ -37,10 +37,6 @@ FORGED = [
     (WorkOrderState, "close", {"order_id": "abc"}),
     (WorkOrderState, "register", {"order_id": "²"}),
     (PatrolTodayState, "start", {"plan_id": "abc", "client_id": 5}),
-    (PatrolWalkState, "select", {"index": "abc"}),
-    (PatrolWalkState, "select", {"index": 999}),
-    (PatrolWalkState, "tick_pass", {"item_id": "abc", "client_id": "c1"}),
-    (PatrolWalkState, "start_fail", {"item_id": [1]}),
     (CoverageState, "open_grid", {"grid_id": "abc", "name": "x"}),
     (PatrolSetupState, "edit", {"cp_id": "abc"}),
     (PatrolSetupState, "ask_reissue", {"cp_id": {"a": 1}}),

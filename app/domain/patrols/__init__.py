@@ -20,6 +20,7 @@ The package:
 - `setup`: template, checkpoints and their tags, checklist items, routes, plans;
 - `schedule`: when plans are due and which patrols a person walks today;
 - `walk`: start, scan (QR or typed code), photos, checklist ticks, finish;
+- `field`: the walk sent from the phone's outbox: each queued action once, the phone's time kept;
 - `setup_view`: what the set-up screen shows of one grid (typed rows);
 - `view`: one patrol as the walk screen and the drill-down show it;
 - `coverage`: the supervisor's figures per grid and a grid's patrols.
@@ -27,6 +28,7 @@ The package:
 
 from __future__ import annotations
 
+from app.domain.patrols import field  # noqa: F401
 from app.domain.patrols.common import (  # noqa: F401
     M,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from app.db.models import (
 )
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
-from app.domain.patrols.setup import items_of, stops_of
+from app.domain.patrols.setup import checkpoint_token, items_of, stops_of
 from app.domain.patrols.walk import _my_patrol
 
 # --- what a patrol looks like -----------------------------------------------------------------
@@ -45,6 +46,12 @@ class StopView:
     method: str
     photos: int
     items: list[ItemView] = field(default_factory=list)
+    # what the phone needs to recognise the tag without the server: SHA-256 of the QR's token
+    tag_hash: str = ""
+    visit_client_id: str = ""
+    phone_at: datetime | None = None  # the phone's time of the check-in (sent from its outbox)
+    offline: bool = False
+    clock_off: bool = False
 
     @property
     def visited(self) -> bool:
@@ -64,6 +71,10 @@ class PatrolView:
     late: bool
     missed: int
     stops: list[StopView]
+    walker_id: int = 0
+    offline: bool = False
+    clock_off: bool = False
+    finished_phone_at: datetime | None = None
 
 
 def view(session: Session, actor: Actor, patrol_id: int, *, as_supervisor: bool = False) -> PatrolView:
@@ -102,10 +113,15 @@ def view(session: Session, actor: Actor, patrol_id: int, *, as_supervisor: bool 
             checkpoint_id=cp.id, name=cp.name, place=cp.place, code=cp.code,
             visit_id=visit.id if visit else None, scanned_at=visit.scanned_at if visit else None,
             method=visit.method if visit else "", photos=visit.photos if visit else 0, items=items,
+            tag_hash=hashlib.sha256(checkpoint_token(cp).encode()).hexdigest(),
+            visit_client_id=(visit.client_id or "") if visit else "",
+            phone_at=visit.phone_at if visit else None, offline=bool(visit and visit.offline),
+            clock_off=bool(visit and visit.clock_off),
         ))
     return PatrolView(
         id=patrol.id, route_name=route.name if route else "", grid_name=grid.name if grid else "",
         walker_name=walker.name if walker else "", period_start=patrol.period_start,
         started_at=patrol.started_at, finished_at=patrol.finished_at, status=patrol.status,
-        late=patrol.late, missed=patrol.missed, stops=stops,
+        late=patrol.late, missed=patrol.missed, stops=stops, walker_id=patrol.walker_id,
+        offline=patrol.offline, clock_off=patrol.clock_off, finished_phone_at=patrol.finished_phone_at,
     )

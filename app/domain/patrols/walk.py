@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from app.db.models import (
@@ -222,8 +224,11 @@ def check(
     return row
 
 
-def finish(session: Session, actor: Actor, patrol_id: int) -> Patrol:
-    """End the walk: missed checkpoints (no scan, or no photo there) and lateness recorded."""
+def finish(session: Session, actor: Actor, patrol_id: int, *, done_at: datetime | None = None) -> Patrol:
+    """End the walk: missed checkpoints (no scan, or no photo there) and lateness recorded.
+
+    `done_at`: when the walk was finished, if not now (a walk finished offline on the phone,
+    its time corrected for the phone clock's error: app.domain.patrols.field)."""
     patrol = _my_patrol(session, actor, patrol_id, open_only=False)
     if patrol.status == FINISHED:
         return patrol
@@ -238,7 +243,7 @@ def finish(session: Session, actor: Actor, patrol_id: int) -> Patrol:
     patrol.finished_at = now
     patrol.status = FINISHED
     patrol.missed = sum(1 for s in stops if s.checkpoint_id not in visited)
-    patrol.late = plan is not None and now > due_at(plan, patrol.period_start)
+    patrol.late = plan is not None and (done_at or now) > due_at(plan, patrol.period_start)
     session.add(patrol)
     audit.record(session, "patrol.finish", actor_id=actor.id, community_id=patrol.community_id,
                  subject=f"patrol:{patrol.id}",

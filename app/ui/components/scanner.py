@@ -3,8 +3,8 @@
 Public API (one function)::
 
     qr_scanner(
-        on_scan,                      # event handler taking one str: the decoded text
-                                      # (or a JS FunctionVar called with it, no Reflex event)
+        on_scan,                      # event handler taking one str: the decoded text,
+                                      # or a FunctionVar (a JS function run in the browser)
         *,
         active=True,                  # bool or rx.Var[bool]; False unmounts the camera
         id="qr-scanner",              # id of the wrapper; must be unique on the page
@@ -48,7 +48,7 @@ from typing import Any
 
 import reflex as rx
 from reflex.vars.base import VarData
-from reflex.vars.function import FunctionVar
+from reflex.vars.function import FunctionStringVar, FunctionVar
 
 SCANNER_LIB = "@yudiel/react-qr-scanner@2.6.0"
 # What @yudiel/react-qr-scanner@2.6.0 resolves to (barcode-detector ^3.1.3 -> 3.2.2,
@@ -108,14 +108,20 @@ class Scanner(rx.Component):
         ]
 
 
-def _typed(on_scan: Any, text: rx.Var[str]) -> Any:
-    """The typed text handed to `on_scan`: an event handler is called, a JS function (FunctionVar,
-    e.g. a screen that decides in the browser what to do with a scan) gets it bound."""
-    return on_scan.partial(text) if isinstance(on_scan, FunctionVar) else on_scan(text)
-
-
 def _js_name(id: str) -> str:
     return re.sub(r"\W", "_", id)
+
+
+def _typed_handler(on_scan: Any) -> Any:
+    """The typed code's submit: the same ``on_scan`` with the stripped text.
+
+    ``on_scan`` may be a Reflex event handler, or a JavaScript function (a ``FunctionVar``)
+    that runs in the browser without the server, as the offline patrol walk needs."""
+    if isinstance(on_scan, FunctionVar):
+        return FunctionStringVar.create(
+            f'((d) => ({on_scan})(String(d?.scan_code ?? "").trim()))'
+        )
+    return lambda form_data: on_scan(form_data.to(dict[str, str])["scan_code"].to(str).strip())
 
 
 def qr_scanner(
@@ -249,7 +255,7 @@ def qr_scanner(
                 "cursor": "pointer",
             },
         ),
-        on_submit=lambda form_data: _typed(on_scan, form_data.to(dict[str, str])["scan_code"].to(str).strip()),
+        on_submit=_typed_handler(on_scan),
         reset_on_submit=True,
         id=f"{id}-typed",
         style={"display": "flex", "gap": "8px", "width": "100%"},

@@ -179,14 +179,20 @@ def _tab_bar() -> rx.Component:
     )
 
 
-def phone_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
-    """Phone roles: top bar, one column, bottom tabs. Large touch targets."""
+def phone_shell(title: rx.Var | str, *content: rx.Component, field: rx.Component | None = None) -> rx.Component:
+    """Phone roles: top bar, one column, bottom tabs. Large touch targets.
+
+    `field`: a part the browser draws from the phone's own store (the offline walk): shown
+    at once, without waiting for the server to let the page in, so that it opens without
+    signal; it gets its data only through the API's own access checks. Hidden when the
+    server refuses the page."""
     return rx.box(
         phone_style(),
         _top_bar(title),
         rx.vstack(
             flash(),
             guarded(*content),
+            rx.cond(AppState.page_refused, rx.fragment(), field) if field is not None else rx.fragment(),
             spacing="4",
             padding="16px",
             padding_bottom=f"calc({TAB_BAR_H} + 24px)",
