@@ -381,6 +381,7 @@
       if (!r) continue; // not answered: stays waiting, sent again (applied once)
       if (r.ok) {
         if (e.kind === "scan" && r.visit_id) map[e.cid] = r.visit_id;
+        if (e.kind === "check" && !e.passed && e.patrol_id === S.pid) say(t("patrol.work_order_made"));
         await gbStore.remove(e.seq);
       } else {
         await gbStore.update(e.seq, { state: "refused", reason: r.message || r.key });
@@ -564,7 +565,7 @@
       return h("div", { id: "finished-banner", "class": "walk-callout walk-amber", "data-pending": "1" }, t("field.finish_queued"));
     }
     if (!m.open) {
-      return h("div", { id: "finished-banner", "class": "walk-callout " + (m.p.missed === 0 ? "walk-green-soft" : "walk-amber") },
+      return h("div", { id: "finished-banner", "data-pending": "0", "class": "walk-callout " + (m.p.missed === 0 ? "walk-green-soft" : "walk-amber") },
         t("patrol.finished_at") + " " + hhmm(m.p.finished) + " · " + t("patrol.missed") + " " + m.p.missed +
         (m.p.late ? " · " + t("patrol.late") : "") + (m.p.offline ? " · " + t("field.offline_mark") : ""));
     }

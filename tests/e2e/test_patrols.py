@@ -74,8 +74,8 @@ def test_butler_walks_a_patrol_and_the_desk_and_supervisor_see_it(browser, serve
         current = page.locator("#current-stop")
         expect(current).to_contain_text(cp[4])
         expect(current).to_contain_text("待拍照")  # a scan alone does not count
-        page.locator("#photo-input").set_input_files(str(photo))
-        page.locator("#current-stop img.evidence-thumb").first.wait_for(timeout=20_000)
+        page.locator("#walk-photo-input").set_input_files(str(photo))
+        page.locator("#current-stop img.walk-thumb:not(.walk-thumb-pending)").first.wait_for(timeout=20_000)
         page.wait_for_function(
             "n => document.querySelector('#patrol-progress').innerText === n + '/5'", arg=n + 1
         )
@@ -86,12 +86,11 @@ def test_butler_walks_a_patrol_and_the_desk_and_supervisor_see_it(browser, serve
             page.locator("#fail-note").fill("楼道堆放纸箱，堵塞通道")
             page.locator("#fail-department").select_option("cleaning")
             page.locator("#fail-submit").click()
-            page.locator("#flash").wait_for()
-            assert "工单" in page.locator("#flash").inner_text()
-            page.wait_for_selector(".check-item[data-result='fail']")
+            page.wait_for_selector(".check-item[data-result='fail'][data-pending='0']")
+            expect(page.locator("#scan-recorded")).to_contain_text("工单")
         page.locator("#all-pass").click()
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.check-item')].every(e => e.dataset.result)"
+            "() => [...document.querySelectorAll('.check-item')].every(e => e.dataset.result && e.dataset.pending === '0')"
         )
     shot(page, "patrol-3-all-visited")
     page.locator("#finish").click()
@@ -166,9 +165,12 @@ def test_bad_scans_and_uploads_get_clear_messages(browser, served_app, phone, tm
         (checkpoint_token(foreign), "不在本次巡查路线上"),
     ]
     for raw, words in cases:
+        # queued on the phone, refused by the server when sent: the reason is shown
         _scan(page, raw)
-        expect(page.locator("#flash")).to_contain_text(words)
+        expect(page.locator("#walk-refused")).to_contain_text(words)
         assert page.locator("#patrol-progress").inner_text() == "0/5"
+        page.locator("#walk-refused-ok").click()
+        expect(page.locator("#walk-refused")).to_have_count(0)
     shot(page, "patrol-7-refused-scan")
     with _db(served_app) as con:
         refused = con.execute(
@@ -178,18 +180,16 @@ def test_bad_scans_and_uploads_get_clear_messages(browser, served_app, phone, tm
 
     # a file that is not a photo: a message, nothing kept
     _scan(page, cps[0][3])
-    page.locator("#scan-recorded").wait_for()
+    page.locator("#current-stop[data-pending='0']").wait_for()
     with _db(served_app) as con:
         before = con.execute("select count(*) from evidencephoto").fetchone()[0]
     bad = tmp_path / "notes.jpg"
     bad.write_bytes(b"this is not a picture at all" * 50)
-    page.locator("#photo-input").set_input_files(str(bad))
-    status = page.locator("#current-stop [data-status]")
-    page.wait_for_function("el => /未保存|已保存/.test(el.innerText)", arg=status.element_handle())
-    assert "未保存" in status.inner_text() and "不是图片" in status.inner_text()
+    page.locator("#walk-photo-input").set_input_files(str(bad))
+    expect(page.locator("#walk-refused")).to_contain_text("不是图片")
     with _db(served_app) as con:
         assert con.execute("select count(*) from evidencephoto").fetchone()[0] == before
-    assert page.locator("#current-stop img.evidence-thumb").count() == 0
+    assert page.locator("#current-stop img.walk-thumb").count() == 0
 
 
 def test_patrols_are_the_walkers_own(browser, served_app, phone):
@@ -208,5 +208,5 @@ def test_patrols_are_the_walkers_own(browser, served_app, phone):
     sign_in(page, "13800000014")
     page.wait_for_url("**/grid")
     page.goto(f"/patrol/{row[0]}")
-    expect(page.locator("#flash")).to_contain_text("不是您的巡查")
+    expect(page.locator("#walk-not-on-phone")).to_contain_text("不是您的巡查")
     assert page.locator("#patrol-progress").count() == 0
