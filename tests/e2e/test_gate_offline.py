@@ -1,6 +1,7 @@
 """The gate without signal, at phone size (`context.set_offline`): the guard's phone keeps the
 community's pass list and judges from it; a valid pass gives green labelled offline with the list's
-age, a pass revoked before the list was fetched gives red, a list too old never gives green; the
+age, a pass revoked before the list was fetched gives red, the gate reopened without signal opens the
+app with its list and queue, a list too old never gives green; the
 scans wait on the phone (待上传 N) and, back online, are on the server's log exactly once each, marked
 offline with the phone's time and the verdict it showed beside the server's own. No scan made
 offline is replayed by Reflex as an online scan.
@@ -60,6 +61,13 @@ def test_the_gate_judges_offline_and_logs_each_scan_once_when_back(served_app, p
     _type(phone, valid)
     expect(phone.locator("#verdict[data-verdict=valid]")).to_be_visible()
     before = len(_guard_scans(served_app))
+    # the app shell is kept for an offline reload once the service worker controls the page
+    phone.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                            timeout=30_000)
+    phone.wait_for_function("""() => caches.keys().then((keys) => keys.find((n) => n.startsWith('gb-shell-')))
+        .then((name) => name && caches.open(name)).then((c) => c && Promise.all(
+          ['/gate', '/js/gate_verdict.js', '/js/gate_offline.js'].map((u) => c.match(u, {ignoreSearch: true}))))
+        .then((hits) => !!hits && hits.every(Boolean))""", timeout=30_000)
 
     phone.context.set_offline(True)
     banner = phone.locator("#offline-banner")
@@ -82,6 +90,22 @@ def test_the_gate_judges_offline_and_logs_each_scan_once_when_back(served_app, p
     expect(phone.locator("#offline-verdict-words")).to_have_text("已作废")
     expect(phone.locator("#offline-pending-count")).to_have_text("待上传 2")
 
+    # the page closed and the gate opened again without signal: the app's own screen, the list
+    # and the queue from the phone
+    ctx = phone.context
+    phone.close()
+    phone = ctx.new_page()
+    phone.set_default_timeout(15_000)
+    phone.goto("/gate")
+    banner = phone.locator("#offline-banner")
+    expect(banner).to_have_attribute("data-state", "fresh")
+    expect(phone.locator("#offline-pending-count")).to_have_text("待上传 2")
+    _type(phone, valid)
+    card = phone.locator("#offline-verdict")
+    expect(card).to_have_attribute("data-verdict", "valid")
+    expect(phone.locator("#offline-pending-count")).to_have_text("待上传 3")
+    shot(phone, "gate-offline-reopened")
+
     # the list on the phone is 13 hours old: no green, amber and "call the desk"
     phone.evaluate("""() => { const s = JSON.parse(JSON.stringify(window.gbGate.snapshot()));
         s.generated_at -= 13 * 3600 * 1000; return window.gbGate.useSnapshot(s); }""")
@@ -90,20 +114,21 @@ def test_the_gate_judges_offline_and_logs_each_scan_once_when_back(served_app, p
     expect(card).to_have_attribute("data-verdict", "stale")
     expect(phone.locator("#offline-verdict-words")).to_have_text("名单已过期，请联系前台/主管")
     assert card.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(21, 128, 61)"
-    expect(phone.locator("#offline-pending-count")).to_have_text("待上传 3")
+    expect(phone.locator("#offline-pending-count")).to_have_text("待上传 4")
     shot(phone, "gate-offline-stale")
     # nothing reached the server meanwhile
     assert len(_guard_scans(served_app)) == before
 
-    phone.context.set_offline(False)
+    ctx.set_offline(False)
     expect(phone.locator("#gate-offline-pending")).to_have_attribute("data-waiting", "0", timeout=30_000)
     expect(banner).to_have_count(0)
     rows = _guard_scans(served_app)
     new = rows[before:]
-    assert len(new) == 3, new  # exactly the three offline scans: nothing replayed by Reflex
-    assert len({r[0] for r in new}) == 3 and all(r[0] for r in new)
+    assert len(new) == 4, new  # exactly the four offline scans: nothing replayed by Reflex
+    assert len({r[0] for r in new}) == 4 and all(r[0] for r in new)
     assert all(r[1] == 1 and r[2] is not None and r[3] is not None for r in new)
-    assert [(r[4], r[5]) for r in new] == [("valid", "valid"), ("revoked", "revoked"), ("stale", "valid")]
+    assert [(r[4], r[5]) for r in new] == [("valid", "valid"), ("revoked", "revoked"), ("valid", "valid"),
+                                           ("stale", "valid")]
     assert new[0][6] is not None and new[0][6] < 600
     # sending again changes nothing
     phone.evaluate("() => window.gbGate.flush()")
@@ -117,7 +142,7 @@ def test_the_gate_judges_offline_and_logs_each_scan_once_when_back(served_app, p
     sign_in(desk, SUPERVISOR)
     desk.wait_for_url("**/desk")
     desk.goto("/desk/gate-log")
-    expect(desk.locator(".gate-log-offline")).to_have_count(3)
+    expect(desk.locator(".gate-log-offline")).to_have_count(4)
     first = desk.locator(".gate-log-row").first  # newest: the scan shown with the list out of date
     expect(first).to_contain_text("离线")
     expect(first).to_contain_text("手机时间")

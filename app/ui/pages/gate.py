@@ -134,32 +134,39 @@ def gate_home() -> rx.Component:
         T["home.gate.title"],
         rx.text(G.community, size="2", color_scheme="gray"),
         register_links(),
-        rx.hstack(
-            rx.input(value=G.gate_name, on_change=G.set_gate_name, placeholder=T["gate_ui.gate_name"],
-                     id="gate-name", size="3", flex="1"),
-            # the switch inside its label: the whole label (at least 44x44) is the tap target
-            rx.el.label(
-                rx.switch(checked=G.hot_work, on_change=G.set_hot_work, id="hot-work", name="hot_work", size="3"),
-                rx.text(T["gate_ui.hot_work"], size="2"),
-                class_name="tap-label",
-                id="hot-work-label",
+        # the scanning part opens without the server (an offline reload, from the service worker's
+        # shell): the verdicts then come from the phone's pass list (assets/js/gate_offline.js)
+        field=rx.vstack(
+            rx.hstack(
+                rx.input(value=G.gate_name, on_change=G.set_gate_name, placeholder=T["gate_ui.gate_name"],
+                         id="gate-name", size="3", flex="1"),
+                # the switch inside its label: the whole label (at least 44x44) is the tap target
+                rx.el.label(
+                    rx.switch(checked=G.hot_work, on_change=G.set_hot_work, id="hot-work", name="hot_work",
+                              size="3"),
+                    rx.text(T["gate_ui.hot_work"], size="2"),
+                    class_name="tap-label",
+                    id="hot-work-label",
+                ),
+                width="100%",
+                align="center",
             ),
+            banner,
+            _verdict(),
+            offline_verdict,
+            qr_scanner(ON_SCAN, placeholder=T["gate_ui.code_placeholder"], submit_label=T["gate_ui.check"],
+                       camera_error_text=T["gate_ui.camera_error"]),
+            rx.el.div(id="gate-offline-pending", style={"width": "100%"}),
+            _online_form(),
+            tools,
+            section(
+                T["gate_ui.recent"],
+                rx.cond(G.scans.length() > 0, rx.vstack(rx.foreach(G.scans, _scan_row), width="100%",
+                                                        id="recent-scans"),
+                        empty(T["home.gate.empty"])),
+            ),
+            spacing="4",
             width="100%",
-            align="center",
-        ),
-        banner,
-        _verdict(),
-        offline_verdict,
-        qr_scanner(ON_SCAN, placeholder=T["gate_ui.code_placeholder"], submit_label=T["gate_ui.check"],
-                   camera_error_text=T["gate_ui.camera_error"]),
-        rx.el.div(id="gate-offline-pending", style={"width": "100%"}),
-        _online_form(),
-        tools,
-        section(
-            T["gate_ui.recent"],
-            rx.cond(G.scans.length() > 0, rx.vstack(rx.foreach(G.scans, _scan_row), width="100%",
-                                                    id="recent-scans"),
-                    empty(T["home.gate.empty"])),
         ),
     )
 
