@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # extra origins allowed to call the backend with credentials (default: same origin only)
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=_env("APP_CORS_ORIGINS"))
+    # the gate offline: a pass list on the phone older than this never gives green
+    gate_snapshot_max_hours: int = Field(12, validation_alias=_env("APP_GATE_SNAPSHOT_MAX_HOURS"), ge=1, le=72)
     # a phone whose clock is off from the server's by more than this is flagged on the records it
     # made offline (the record keeps the phone's time and the server's receipt time)
     clock_margin_minutes: int = Field(5, validation_alias=_env("APP_CLOCK_MARGIN_MINUTES"), ge=1, le=1440)
@@ -157,3 +159,4 @@ EVIDENCE_DIR: Path = SETTINGS.evidence_dir or DATA_DIR / "evidence"
 TRUSTED_PROXY_HOPS = SETTINGS.trusted_proxy_hops
 MAX_IMAGE_PIXELS = SETTINGS.max_image_pixels
 CORS_ORIGINS: list[str] = SETTINGS.cors_origins
+GATE_SNAPSHOT_MAX_HOURS = SETTINGS.gate_snapshot_max_hours

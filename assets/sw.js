@@ -30,6 +30,7 @@ const ROUTES = ["routes/[grid]._index", "routes/[gate]._index", "routes/[gate].[
   "routes/[gate].[visitors]._index", "routes/[login]._index", "routes/[patrol].$[patrol_id]._index",
   "routes/_index", "routes/[404]._index"];
 const STATIC = ["/js/field_store.js", "/js/field_shell.js", "/js/field_walk.js", "/js/photo_upload.js",
+  "/js/gate_verdict.js", "/js/gate_offline.js",
   "/field.css", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png"];
 
 function routeFiles(manifest) {
@@ -47,11 +48,18 @@ function routeFiles(manifest) {
   return Array.from(files);
 }
 
+// A response that followed a redirect (/gate -> /gate/) cannot answer a navigation (the browser
+// refuses it: ERR_FAILED), so it is kept as a plain copy of its body and headers.
+async function plain(res) {
+  if (!res.redirected) return res;
+  return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
 async function precache() {
   const cache = await caches.open(CACHE);
   const put = async (url) => {
     const res = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
-    if (res.ok) await cache.put(url, res.clone());
+    if (res.ok) await cache.put(url, await plain(res.clone()));
     return res;
   };
   const pages = await Promise.all(PAGES.concat(STATIC).map((u) => put(u).catch(() => null)));
@@ -125,7 +133,10 @@ self.addEventListener("fetch", (event) => {
   if (req.mode === "navigate") {
     event.respondWith(
       fetch(req).then((res) => {
-        if (res.ok && res.type === "basic") { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(path, copy)); }
+        if (res.ok && res.type === "basic") {
+          const copy = res.clone();
+          plain(copy).then((kept) => caches.open(CACHE).then((c) => c.put(path, kept)));
+        }
         return res;
       }).catch(() => fromCache(path).then((hit) => hit || fromCache(FALLBACK)).then((hit) => hit || Response.error()))
     );

@@ -190,6 +190,14 @@ class GateScan(SQLModel, table=True):
     verdict: str = Field(max_length=24)
     pass_id: int | None = Field(default=None, foreign_key="workerpass.id")
     token_hash: str = Field(default="", max_length=16)
+    # a scan judged on the phone without signal and sent later (app.domain.gate_snapshot):
+    # `at` is then the server's receipt, `verdict` the server's own at the phone's time
+    offline: bool = Field(default=False)
+    phone_at: datetime | None = None  # the phone's time of the scan
+    offline_verdict: str = Field(default="", max_length=24)  # what the phone showed
+    snapshot_age_s: int | None = None  # age of the phone's pass list at the scan, seconds
+    clock_off: bool = Field(default=False)  # the phone's clock was off by more than the margin
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
 
 
 class GoodsPass(SQLModel, table=True):

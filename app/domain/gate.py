@@ -191,18 +191,23 @@ def _judge(
 
 
 def verify_pass(
-    session: Session, guard_actor: Actor, scanned_text: str, *, gate: str = "", hot_work: bool = False
+    session: Session, guard_actor: Actor, scanned_text: str, *, gate: str = "", hot_work: bool = False,
+    judged_at: datetime | None = None, log_extra: dict[str, object] | None = None,
 ) -> Verdict:
     """The verdict on a scanned or typed worker pass; every scan is logged, refusals audited.
 
     `hot_work`: the guard sees hot-work tools (a welder's trade implies it).
     One SELECT (the pass joined to its worker and renovation by primary keys)
-    and one INSERT (the scan) for a valid pass.
+    and one INSERT (the scan) for a valid pass. A scan judged offline on the
+    phone (`app.domain.gate_snapshot.record_offline`) is judged again here at
+    the phone's time (`judged_at`) and logged at the receipt with `log_extra`
+    (the offline columns of `GateScan`).
     """
     community_id = guard_actor.community_for("gate.scan")
     gate_name = clean_text(gate, field="gate", max_length=40, required=False)
     raw = scanned_text if isinstance(scanned_text, str) else ""
-    now = clock.now()
+    logged_at = clock.now()
+    now = judged_at if judged_at is not None else logged_at
     row: _Row | None = None
     session.flush()  # what this session changed (a pass just revoked) counts: the queries below bypass the ORM
     try:
@@ -215,8 +220,9 @@ def verify_pass(
     fingerprint = tokens.fingerprint(raw)
     # a Core INSERT: the scan log is written on every scan and never read back in this session
     scan_id = session.connection().execute(_SCAN, {
-        "community_id": community_id, "guard_id": guard_actor.id, "gate": gate_name, "at": now,
+        "community_id": community_id, "guard_id": guard_actor.id, "gate": gate_name, "at": logged_at,
         "verdict": verdict, "pass_id": row.pass_id if row is not None else None, "token_hash": fingerprint,
+        **(log_extra or {}),
     }).inserted_primary_key[0]
     if token_error is not None:
         tokens.log_refusal(session, error=token_error, kind="pass", actor_id=guard_actor.id,

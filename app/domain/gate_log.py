@@ -32,6 +32,12 @@ class LogRow:
     guard: str
     worker: str = ""
     household: str = ""
+    # judged on the phone without signal and sent later (app.domain.gate_snapshot): `at` is then
+    # the server's receipt, `verdict` the server's own at the phone's time
+    offline: bool = False
+    phone_at: datetime | None = None
+    offline_verdict: str = ""  # what the phone showed ("stale": its list was too old)
+    clock_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,8 @@ def day_log(session: Session, actor: Actor, day: date, *, refused_only: bool = F
         select(GateScan.verdict, func.count()).where(*in_day).group_by(GateScan.verdict))}
     stmt = (
         select(GateScan.id, GateScan.at, GateScan.gate, GateScan.verdict, Staff.name,
-               RenovationWorker.name, RenovationApplication.household_label)
+               RenovationWorker.name, RenovationApplication.household_label,
+               GateScan.offline, GateScan.phone_at, GateScan.offline_verdict, GateScan.clock_off)
         .join(Staff, col(Staff.id) == col(GateScan.guard_id))
         .outerjoin(WorkerPass, col(WorkerPass.id) == col(GateScan.pass_id))
         .outerjoin(RenovationWorker, col(RenovationWorker.id) == col(WorkerPass.worker_id))
@@ -75,7 +82,8 @@ def day_log(session: Session, actor: Actor, day: date, *, refused_only: bool = F
     if refused_only:
         stmt = stmt.where(col(GateScan.verdict) != VALID)
     rows = [
-        LogRow(id=i, at=at, gate=g, verdict=v, guard=guard, worker=worker or "", household=home or "")
-        for i, at, g, v, guard, worker, home in session.exec(stmt)
+        LogRow(id=i, at=at, gate=g, verdict=v, guard=guard, worker=worker or "", household=home or "",
+               offline=bool(off), phone_at=phone_at, offline_verdict=shown or "", clock_off=bool(skewed))
+        for i, at, g, v, guard, worker, home, off, phone_at, shown, skewed in session.exec(stmt)
     ]
     return DayLog(day=day, rows=rows, counts={v: counts[v] for v in VERDICTS if v in counts})

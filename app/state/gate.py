@@ -69,6 +69,15 @@ class GateState(AppState):
             self._load_scans(db, actor)
 
     @rx.event
+    def reload_scans(self):
+        """The recent scans again: the phone has just sent the scans it queued offline."""
+        actor = self._authorize("gate.scan")
+        if actor is None:
+            return
+        with session_scope() as db:
+            self._load_scans(db, actor)
+
+    @rx.event
     def set_gate_name(self, value: str):
         self.gate_name = str(value or "").strip()[:20]
 

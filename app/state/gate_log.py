@@ -27,6 +27,24 @@ class ScanLine:
     guard: str
     worker: str
     household: str
+    offline: bool = False
+    phone_time: str = ""  # the phone's time of an offline scan (with the day when it differs)
+    shown_key: str = ""  # message key of what the phone showed offline
+    shown_valid: bool = False
+    clock_off: bool = False
+
+
+def _line(r: gate_log.LogRow) -> ScanLine:
+    phone = ""
+    if r.offline and r.phone_at is not None:
+        local = clock.local(r.phone_at)
+        same_day = local.date() == clock.local(r.at).date()
+        phone = local.strftime("%H:%M:%S" if same_day else "%m-%d %H:%M:%S")
+    shown = ("gate_offline.shown_stale" if r.offline_verdict == "stale"
+             else f"gate.verdict.{r.offline_verdict}" if r.offline_verdict else "")
+    return ScanLine(clock.local(r.at).strftime("%H:%M:%S"), r.gate, r.verdict, r.verdict == gate_log.VALID, r.guard,
+                    r.worker, r.household, offline=r.offline, phone_time=phone, shown_key=shown,
+                    shown_valid=r.offline_verdict == gate_log.VALID, clock_off=r.clock_off)
 
 
 @dataclass(frozen=True)
@@ -54,11 +72,7 @@ class GateLogState(AppState):
         self.day = day.isoformat()
         with session_scope() as db:
             log = gate_log.day_log(db, actor, day, refused_only=self.refused_only)
-        self.rows = [
-            ScanLine(clock.local(r.at).strftime("%H:%M:%S"), r.gate, r.verdict, r.verdict == gate_log.VALID, r.guard,
-                     r.worker, r.household)
-            for r in log.rows
-        ]
+        self.rows = [_line(r) for r in log.rows]
         self.counts = [VerdictCount(v, v == gate_log.VALID, n) for v, n in log.counts.items()]
         self.total, self.refused = log.total, log.refused
 

@@ -28,6 +28,20 @@ def _row(r) -> rx.Component:
             rx.cond(r.worker != "", rx.text(r.worker, " · ", r.household, size="2")),
             rx.text(r.guard, rx.cond(r.gate != "", " · " + r.gate, ""), size="1",
                     color_scheme="gray"),
+            # judged on the guard's phone without signal, logged when it came back
+            rx.cond(
+                r.offline,
+                rx.hstack(
+                    rx.badge(T["gate_offline.offline"], color_scheme="amber", class_name="gate-log-offline"),
+                    rx.text(T["gate_offline.phone_time"], " ", r.phone_time, size="1"),
+                    rx.cond(r.shown_key != "",
+                            rx.text(T["gate_offline.shown"], " ", T[r.shown_key], size="1",
+                                    color=rx.cond(r.shown_valid, "var(--green-11)", "var(--red-11)"))),
+                    rx.cond(r.clock_off, rx.badge(T["gate_offline.clock_off"], color_scheme="red",
+                                                  class_name="gate-log-clock-off")),
+                    spacing="2", align="center", flex_wrap="wrap",
+                ),
+            ),
             spacing="1",
             align="start",
         ),
