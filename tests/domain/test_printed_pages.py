@@ -124,3 +124,16 @@ def test_the_tag_sends_its_butler_into_todays_patrol(db, actor_of, wednesday):
     with pytest.raises(DomainError) as none:
         printed_pages.patrol_at_tag(db, butler, cp.id)
     assert none.value.key == "printed.tag_not_due"
+
+
+def test_the_printed_qrs_are_page_urls_the_gate_still_reads(db, people, community_id, tuesday):
+    from app.api.renovation_docs import pass_url, permit_url
+
+    app, made = under_way(db, people, community_id, workers=(("孙立新", "mason"),))
+    card, door = pass_url("https://gb.example", made[0][1]), permit_url("https://gb.example", app)
+    assert card == f"https://gb.example/w/{renovation_passes.pass_token(made[0][1])}"
+    assert door == f"https://gb.example/p/{renovation_passes.permit_token(app)}"
+    assert gate.verify_pass(db, people.guard, card).verdict == gate.VALID
+    assert gate.verify_pass(db, people.guard, door).verdict == gate.PERMIT_VALID
+    # and the old bare tokens still work
+    assert gate.verify_pass(db, people.guard, renovation_passes.pass_token(made[0][1])).verdict == gate.VALID

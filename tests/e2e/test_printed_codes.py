@@ -184,3 +184,30 @@ def test_a_tampered_token_is_refused_in_the_visitors_language_and_logged(served_
     expect(phone.locator("#pass-page")).not_to_contain_text(site["worker"])
     expect(phone.locator("#pass-page")).to_contain_text(site["worker"][0] + "*")
     expect(phone.locator("#pass-state")).to_have_text("Valid")
+
+
+def test_the_browsers_short_code_check_agrees_with_the_servers(browser):
+    """assets/js/short_codes.js (for screens without a connection) reads typed text as the domain does."""
+    import random
+    from pathlib import Path
+
+    rng = random.Random(11)
+    samples = [short_codes.new_code() for _ in range(60)]
+    texts = []
+    for code in samples:
+        i = rng.randrange(len(code))
+        texts += [code, short_codes.group(code).lower(), f" {code[:4]} {code[4:]} ",
+                  "".join(chr(ord(c) + 0xFEE0) for c in code),  # full width, as a Chinese input method types
+                  code[:i] + rng.choice(short_codes.ALPHABET) + code[i + 1:], code[:i] + code[i + 1:],
+                  code.replace("6", "G").replace("U", "v")]
+    texts += ["", "No.1-v1", "https://x/w/1AbCdEfGhIjKlMnOpQrStUvWxYz012", "K7QH-4MX0", "x" * 70]
+    page = browser.new_page()
+    try:
+        page.set_content("<html><body></body></html>")
+        page.add_script_tag(path=str(Path(__file__).resolve().parents[2] / "assets/js/short_codes.js"))
+        seen = page.evaluate("(texts) => texts.map((t) => window.gbShortCode.parse(t))", texts)
+    finally:
+        page.close()
+    expected = [{"outcome": p.outcome, "code": p.code} for p in map(short_codes.parse, texts)]
+    assert seen == expected
+    assert sum(e["outcome"] == "typo" for e in expected) > 30  # the sample holds typos, caught alike
