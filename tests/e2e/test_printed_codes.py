@@ -175,6 +175,12 @@ def test_a_tampered_token_is_refused_in_the_visitors_language_and_logged(served_
     phone.locator("#lang-switch").click()
     expect(phone.locator("#refusal-reason")).to_have_text(translate("en", "token.forged"))
     assert _refusals(served_app) == before + 1
+    # a flood of junk tokens from the same phone: each refused on the page, audited once a minute
+    for i, fill in ((-12, "AAAA"), (-16, "BBBB"), (-20, "CCCC")):
+        junk = token[:i] + (fill if token[i:i + 4] != fill else "DDDD") + token[i + 4:]
+        phone.goto(f"/p/{junk}")
+        expect(phone.locator("#refusal-reason")).to_have_text(translate("en", "token.forged"))
+    assert _refusals(served_app) == before + 1
     # a permit's QR opened as a pass card's page is the wrong kind, and says so
     phone.goto(f"/w/{token}")
     expect(phone.locator("#refusal-reason")).to_have_text(translate("en", "token.wrong_kind"))
