@@ -37,6 +37,7 @@ from app.domain import (
     audit,
     clock,
     gate_reading,
+    grids,
     patrols,
     rate_limits,
     renovation_checks,
@@ -47,6 +48,7 @@ from app.domain import (
 )
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
+from app.domain.renovation import views as renovation_views
 
 PERMIT = "permit"
 PASS = "pass"
@@ -96,6 +98,7 @@ def _community_name(session: Session, community_id: int) -> str:
 class PermitPage:
     application_id: int
     community_id: int
+    household_id: int
     community_name: str
     permit_no: str
     household: str
@@ -131,7 +134,7 @@ def permit_page(session: Session, raw: str, client: str = "") -> PermitPage | Re
             Rectification.application_id == app.id, Rectification.status == renovation_checks.OPEN)
     ).one()
     return PermitPage(
-        application_id=app.id or 0, community_id=app.community_id,
+        application_id=app.id or 0, community_id=app.community_id, household_id=app.household_id,
         community_name=_community_name(session, app.community_id), permit_no=app.permit_no,
         household=app.household_label,
         scope=tuple(s for s in renovations.SCOPES if getattr(app, f"scope_{s}")),
@@ -144,6 +147,17 @@ def permit_page(session: Session, raw: str, client: str = "") -> PermitPage | Re
         open_rectifications=int(open_rects or 0),
         short_code=short_codes.group(renovation_passes.permit_code(session, app)),
     )
+
+
+def may_site_check(session: Session, actor: Actor | None, page: PermitPage) -> bool:
+    """Whether the signed-in person may start a site check of this permit's renovation: who does site
+    checks in its community; a butler only in the grids they answer for today (as the site list shows)."""
+    if actor is None or actor.community_id != page.community_id or not actor.can("renovation.check"):
+        return False
+    if renovation_views.sees_only_own_grids(actor):
+        homes = grids.households_answered_for(session, actor.id, clock.today(), community_id=actor.community_id)
+        return page.household_id in homes
+    return True
 
 
 # --- a worker's pass ----------------------------------------------------------------------------

@@ -91,6 +91,8 @@ class PermitPageState(_PrintedPage):
         with session_scope() as db:  # commits the audit entry of a refused token
             page = printed_pages.permit_page(db, _path_tail(self, "/p/"), client.client_key(self))
             actor = auth.resolve(db, self.token) if self.token else None
+            # staff who may do site checks here get the button (the site page checks again)
+            may_check = isinstance(page, printed_pages.PermitPage) and printed_pages.may_site_check(db, actor, page)
         if self._refused(page):
             self.permit = PermitRow()
             return
@@ -105,9 +107,7 @@ class PermitPageState(_PrintedPage):
         )
         self.scope_keys = [f"renovation.scope.{s}" for s in page.scope]
         self.area_keys = [f"renovation.area.{a}" for a in page.waterproofing]
-        # staff who may do site checks here get the button (the site page checks again)
-        self.can_check = bool(actor is not None and actor.community_id == page.community_id
-                              and actor.can("renovation.check"))
+        self.can_check = may_check
 
 
 class PassPageState(_PrintedPage):

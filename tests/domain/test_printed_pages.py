@@ -137,3 +137,19 @@ def test_the_printed_qrs_are_page_urls_the_gate_still_reads(db, people, communit
     assert gate.verify_pass(db, people.guard, door).verdict == gate.PERMIT_VALID
     # and the old bare tokens still work
     assert gate.verify_pass(db, people.guard, renovation_passes.pass_token(made[0][1])).verdict == gate.VALID
+
+
+def test_the_site_check_button_is_for_who_may_check_that_renovation(db, people, community_id, tuesday,
+                                                                    actor_of):
+    app, _ = under_way(db, people, community_id, workers=(("孙立新", "mason"),))
+    page = printed_pages.permit_page(db, renovation_passes.permit_token(app), "client-5")
+    assert printed_pages.may_site_check(db, people.engineer, page)
+    assert not printed_pages.may_site_check(db, None, page)
+    assert not printed_pages.may_site_check(db, people.guard, page)  # a guard does no site checks
+    from app.db.models import Household, Staff
+
+    home = db.get(Household, app.household_id)
+    own = db.get(Staff, db.get(Grid, home.grid_id).butler_id)
+    other = next(b for b in (actor_of(BUTLER), actor_of(BUTLER_2)) if b.id != own.id)
+    assert printed_pages.may_site_check(db, actor_of(own.phone[-2:]), page)  # the household's butler
+    assert not printed_pages.may_site_check(db, other, page)  # another grid's
