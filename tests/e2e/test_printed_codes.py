@@ -31,6 +31,7 @@ pytestmark = pytest.mark.e2e
 GUARD = "13800000021"
 SUPERVISOR = "13800000002"
 BUTLER = "13800000011"
+FRONT_DESK = "13800000004"
 
 
 def _db(served_app) -> sqlite3.Connection:
@@ -82,6 +83,31 @@ def site(served_app):
                     (start, end, app_id))
 
 
+def _qr_texts_of_pdf(pdf: bytes) -> list[str]:
+    """What a phone camera reads off the printed page: the QR codes of the PDF's page images."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    texts, pos = [], 0
+    while (start := pdf.find(b"\xff\xd8\xff", pos)) != -1:  # each page is one JPEG stream
+        end = pdf.find(b"endstream", start)
+        page = Image.open(io.BytesIO(pdf[start:end]))
+        texts += [b.text for b in zxingcpp.read_barcodes(page, formats=zxingcpp.QRCode)]
+        pos = end
+    return texts
+
+
+def _printed(desk, app_id: int, doc: str) -> list[str]:
+    """The front desk downloads a document of the renovation; the QR texts printed on it."""
+    desk.goto(f"/desk/renovations/{app_id}")
+    href = desk.locator(doc).get_attribute("href")
+    r = desk.request.get(href)
+    assert r.status == 200 and r.body().startswith(b"%PDF")
+    return _qr_texts_of_pdf(r.body())
+
+
 def _type(page, text: str) -> None:
     page.locator("#scan-code").fill(text)
     page.locator("#scan-code-submit").click()
@@ -113,7 +139,15 @@ def test_the_guard_types_the_printed_codes(served_app, phone, site):
 
 def test_the_permit_qr_opens_the_permit_page_signed_out_and_offers_staff_the_site_check(
         served_app, phone, another, site):
-    url = f"/p/{site['permit_token']}"
+    # the permit and the pass cards as printed: their QRs are the pages' URLs
+    desk = another()
+    sign_in(desk, FRONT_DESK)
+    desk.wait_for_url("**/desk")
+    (url,) = _printed(desk, site["app_id"], "#doc-permit")
+    assert url == f"{served_app.url}/p/{site['permit_token']}"
+    cards = _printed(desk, site["app_id"], "#doc-passes")
+    assert cards and all(c.startswith(f"{served_app.url}/w/") for c in cards)
+    assert f"{served_app.url}/w/{site['pass_token']}" in cards
     phone.goto(url)
     expect(phone.locator("#permit-page")).to_be_visible()
     expect(phone.locator("#permit-page")).to_contain_text(site["household"])
