@@ -28,7 +28,7 @@ from app.db.models import (
     WorkerPass,
 )
 from app.db.session import session_scope
-from app.domain import evidence, renovation_checks, renovation_passes, renovations
+from app.domain import evidence, renovation_checks, renovation_passes, renovations, short_codes
 from app.domain.errors import DomainError
 from app.i18n import translate
 
@@ -60,14 +60,25 @@ def _photo_bytes(db, photo_id: int | None) -> bytes | None:
         return None
 
 
-def _render(kind: str, rid: int):
+def permit_url(base_url: str, app: RenovationApplication) -> str:
+    """What the permit's QR carries: its public page, `<base>/p/<token>` (the gate reads the token in it)."""
+    return f"{base_url}/p/{renovation_passes.permit_token(app)}"
+
+
+def pass_url(base_url: str, p: WorkerPass) -> str:
+    """What a pass card's QR carries: its public page, `<base>/w/<token>` (the gate reads the token in it)."""
+    return f"{base_url}/w/{renovation_passes.pass_token(p)}"
+
+
+def _render(kind: str, rid: int, base_url: str):
     from app.pdf import renovation_docs as docs
 
     with session_scope() as db:
         app, community = _load(db, rid)
         planned = f"{app.planned_start} 至 {app.planned_end}"
         if kind == "permit":
-            token = renovation_passes.permit_token(app)
+            token = permit_url(base_url, app)
+            code = short_codes.group(renovation_passes.permit_code(db, app))
             hold = renovation_checks.hold(db, app)
             data = docs.PermitData(
                 community_name=community.name, permit_no=app.permit_no, household=app.household_label,
@@ -79,7 +90,7 @@ def _render(kind: str, rid: int):
                 hot_work=app.hot_work, planned=planned, hours=_hours(app),
                 stage=_zh(f"renovation.stage.{app.stage}"), hold=_zh(hold) if hold else "", token=token,
                 issued_on=str(app.permit_issued_at.date() if app.permit_issued_at else ""),
-                front_desk_phone=community.front_desk_phone,
+                front_desk_phone=community.front_desk_phone, code=code,
             )
             return f"{app.household_label}-装修许可证.pdf", docs.render_permit(data)
         if kind == "letter":
@@ -103,8 +114,8 @@ def _render(kind: str, rid: int):
             cards.append(docs.PassCard(
                 name=w.name, trade=_zh(f"renovation.trade.{w.trade}"), household=app.household_label,
                 valid=f"{p.valid_from:%m-%d} 至 {p.valid_until:%m-%d}", hours=_hours(app),
-                token=renovation_passes.pass_token(p), photo=_photo_bytes(db, w.photo_id),
-                pass_no=f"No.{p.id}-v{p.version}",
+                token=pass_url(base_url, p), photo=_photo_bytes(db, w.photo_id),
+                pass_no=f"No.{p.id}-v{p.version}", code=short_codes.group(renovation_passes.pass_code(db, p)),
             ))
         return f"{app.household_label}-施工人员出入证.pdf", docs.render_pass_sheet(
             docs.PassSheetData(community.name, cards))
@@ -118,7 +129,8 @@ async def document(request: Request) -> Response:
     if kind not in ("permit", "letter", "passes"):
         return Response("not found", status_code=404, media_type="text/plain")
     try:
-        name, doc = await run_in_threadpool(_render, kind, rid)
+        base_url = f"{request.url.scheme}://{request.url.netloc}"
+        name, doc = await run_in_threadpool(_render, kind, rid, base_url)
     except DomainError:
         return Response("not found", status_code=404, media_type="text/plain")
     return Response(

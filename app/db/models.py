@@ -17,6 +17,7 @@ from app.db.renovation_tables import (  # noqa: F401  (one registry of tables)
     GateScan,
     GoodsPass,
     HotWorkPermission,
+    PrintedCode,
     Rectification,
     RenovationApplication,
     RenovationApproval,

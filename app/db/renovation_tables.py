@@ -7,7 +7,8 @@ refund); `RenovationApproval` one decision of the three-level approval;
 `SiteCheck` + `SiteCheckItem` a check on site with the handbook's list,
 `Rectification` what a violation leads to; `StageGate` the waterproofing and
 concealed-works inspections; `HotWorkPermission` a hot-work window.
-`GateScan`, `GoodsPass` and `Visitor` are the gate's records.
+`GateScan`, `GoodsPass` and `Visitor` are the gate's records; `PrintedCode` the short code
+printed beside a pass's or a permit's QR.
 
 Money is integer fen (1/100 yuan). Dates are the community's local calendar
 days; times are aware UTC datetimes from `app.domain.clock`. Rules about these
@@ -198,6 +199,30 @@ class GateScan(SQLModel, table=True):
     snapshot_age_s: int | None = None  # age of the phone's pass list at the scan, seconds
     clock_off: bool = Field(default=False)  # the phone's clock was off by more than the margin
     client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    # how the guard gave it: "qr" (scanned, or a QR's text), "typed" (the printed short code); "" before
+    method: str = Field(default="", max_length=8)
+
+
+class PrintedCode(SQLModel, table=True):
+    """The short code printed beside a card's QR (`app.domain.short_codes`): kind, subject, version.
+
+    Unique in the community; one per card (kind, subject, version), so a re-issued pass gets a new
+    code and the old card's code names the old version (refused as superseded).
+    """
+
+    __table_args__ = (
+        UniqueConstraint("community_id", "code", name="uq_printedcode_community_code"),
+        UniqueConstraint("kind", "subject_id", "version", name="uq_printedcode_card"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    code: str = Field(max_length=8)
+    # pass (a WorkerPass id) / permit (a RenovationApplication id)
+    kind: str = Field(max_length=8)
+    subject_id: int
+    version: int
+    issued_at: datetime
 
 
 class GoodsPass(SQLModel, table=True):

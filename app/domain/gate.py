@@ -15,6 +15,9 @@ gate, time, verdict, hash prefix of the text, never the text); a refusal is
 also audited (`tokens.log_refusal` for token refusals, `gate.refused` for the
 rest). Refusals are verdicts, not errors: the transaction commits.
 
+The guard's text (a QR's, or a short code typed) is read by `app.domain.gate_reading`; a permit
+shown instead of a pass gets its status (`permit_*`), never "forged".
+
 Goods moving out need the permit's or the owner's confirmation; visitors are
 registered in and out.
 """
@@ -47,23 +50,29 @@ from app.domain import (
 )
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
+
+# the verdicts and the reading of the guard's text live in gate_reading; all its names stay here for callers
+from app.domain.gate_reading import *  # noqa: F403,E402
+from app.domain.gate_reading import (  # noqa: E402
+    AWAITING_INSPECTION,
+    BAD_CODE,
+    EXPIRED,
+    HOT_WORK_NOT_PERMITTED,
+    NOT_YET_VALID,
+    ON_HOLD,
+    OTHER_COMMUNITY,
+    OUTSIDE_HOURS,
+    PERMIT_VERDICTS,
+    QR,
+    REVOKED,
+    UNKNOWN_OR_FORGED,
+    VALID,
+    judge_permit,
+    qr_text,
+    typed_code,
+)
 from app.domain.validation import clean_text, normalize_phone
 from app.domain.validation import client_id as check_client_id
-
-VALID = "valid"
-EXPIRED = "expired"
-NOT_YET_VALID = "not_yet_valid"
-REVOKED = "revoked"
-OUTSIDE_HOURS = "outside_hours"
-HOT_WORK_NOT_PERMITTED = "hot_work_not_permitted"
-ON_HOLD = "on_hold"  # the works wait for the waterproofing confirmation
-AWAITING_INSPECTION = "awaiting_inspection"  # an item is declared and waits for its inspection
-UNKNOWN_OR_FORGED = "unknown_or_forged"
-OTHER_COMMUNITY = "other_community"
-VERDICTS: tuple[str, ...] = (
-    VALID, EXPIRED, NOT_YET_VALID, REVOKED, OUTSIDE_HOURS, AWAITING_INSPECTION, ON_HOLD, HOT_WORK_NOT_PERMITTED,
-    UNKNOWN_OR_FORGED, OTHER_COMMUNITY,
-)
 
 IN = "in"
 OUT = "out"
@@ -88,10 +97,18 @@ class Verdict:
     valid_from: date | None = None
     valid_until: date | None = None
     hours: str = ""  # "08:00-18:00"
+    method: str = QR  # "qr" or "typed" (a short code)
+    # a permit shown instead of a pass: its number and renovation (valid_* are its planned dates)
+    permit_no: str = ""
+    application_id: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.verdict == VALID
+
+    @property
+    def is_permit(self) -> bool:
+        return self.verdict in PERMIT_VERDICTS
 
     @property
     def message_key(self) -> str:
@@ -198,7 +215,8 @@ def verify_pass(
 
     `hot_work`: the guard sees hot-work tools (a welder's trade implies it).
     One SELECT (the pass joined to its worker and renovation by primary keys)
-    and one INSERT (the scan) for a valid pass. A scan judged offline on the
+    and one INSERT (the scan) for a valid pass; a typed short code costs one index search more.
+    A permit's QR or code gives its status (`Verdict.is_permit`). A scan judged offline on the
     phone (`app.domain.gate_snapshot.record_offline`) is judged again here at
     the phone's time (`judged_at`) and logged at the receipt with `log_extra`
     (the offline columns of `GateScan`).
@@ -209,12 +227,14 @@ def verify_pass(
     logged_at = clock.now()
     now = judged_at if judged_at is not None else logged_at
     row: _Row | None = None
+    app: RenovationApplication | None = None
     session.flush()  # what this session changed (a pass just revoked) counts: the queries below bypass the ORM
-    try:
-        claims = tokens.verify(raw, expect_kind="pass", now=now)
-    except tokens.TokenError as err:
-        verdict = EXPIRED if err.key == tokens.EXPIRED else UNKNOWN_OR_FORGED
-        token_error: tokens.TokenError | None = err
+    given = typed_code(session, community_id, raw) or qr_text(raw, now)
+    claims = given.claims
+    if claims is None:
+        verdict, token_error = given.verdict, given.error
+    elif claims.kind == "permit":
+        verdict, app, token_error = judge_permit(session, community_id, claims, now)
     else:
         verdict, row, token_error = _judge(session, community_id, claims, now, hot_work)
     fingerprint = tokens.fingerprint(raw)
@@ -222,21 +242,30 @@ def verify_pass(
     scan_id = session.connection().execute(_SCAN, {
         "community_id": community_id, "guard_id": guard_actor.id, "gate": gate_name, "at": logged_at,
         "verdict": verdict, "pass_id": row.pass_id if row is not None else None, "token_hash": fingerprint,
+        "method": given.method,
         **(log_extra or {}),
     }).inserted_primary_key[0]
     if token_error is not None:
-        tokens.log_refusal(session, error=token_error, kind="pass", actor_id=guard_actor.id,
-                           community_id=community_id, raw=raw)
-    elif verdict != VALID:
+        tokens.log_refusal(session, error=token_error, kind=claims.kind if claims is not None else given.kind,
+                           actor_id=guard_actor.id, community_id=community_id, raw=raw)
+    elif verdict not in (VALID, BAD_CODE, *PERMIT_VERDICTS):  # a typo and a permit's status are no refusal
         audit.record(session, "gate.refused", actor_id=guard_actor.id, community_id=community_id,
                      subject=f"pass:{row.pass_id}" if row is not None else "pass", outcome="refused",
                      detail=f"{verdict} {fingerprint}")
+    if app is not None:
+        return Verdict(
+            verdict=verdict, scan_id=scan_id, at=now, household=app.household_label,
+            valid_from=app.planned_start, valid_until=app.planned_end,
+            hours=f"{app.hours_start}-{app.hours_end}", method=given.method, permit_no=app.permit_no,
+            application_id=app.id,
+        )
     if row is None:
-        return Verdict(verdict=verdict, scan_id=scan_id, at=now)
+        return Verdict(verdict=verdict, scan_id=scan_id, at=now, method=given.method)
     return Verdict(
         verdict=verdict, scan_id=scan_id, at=now, pass_id=row.pass_id, worker_name=row.worker_name,
         trade=row.trade, household=row.household, photo_id=row.photo_id,
         valid_from=row.valid_from, valid_until=row.valid_until, hours=f"{row.hours_start}-{row.hours_end}",
+        method=given.method,
     )
 
 

@@ -20,8 +20,9 @@ community a verdict without the server and without the signing key:
 No verdict rule is written twice in Python: every field comes from the rule
 functions the online gate uses (`gate._judge`, `work.work_allowed`, `work.hold`);
 the phone's copy of the order of checks is tested against `gate.verify_pass` on
-many generated cases (tests/domain/test_gate_offline_js.py). `code_hash` (the
-printed short code) is null until the short codes land.
+many generated cases (tests/domain/test_gate_offline_js.py). `code_hash` is the
+hash of the short code printed on the current card (`app.domain.short_codes`), so a
+typed code is judged offline as its QR is; an older card's code is not listed.
 
 `record_offline` takes a batch of queued scans: each is logged exactly once by
 its client id, judged again by the server at the phone's time (`verify_pass`
@@ -68,6 +69,12 @@ MAX_TEXT = 2048  # what tokens.extract reads at most
 def token_hash(token: str) -> str:
     """What the phone compares: the SHA-256 (hex) of the exact token text."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def code_hash(code: str) -> str:
+    """What the phone compares for a typed short code: the first 128 bits of its SHA-256 (hex),
+    enough to tell 23^7 codes apart and to keep a list of 2,000 passes small."""
+    return token_hash(code)[:32]
 
 
 def _ms(at: datetime) -> int:
@@ -144,7 +151,9 @@ def snapshot(session: Session, actor: Actor) -> dict[str, object]:
         entry = {
             "pass_id": p.id, "version": p.version, "name": name, "trade": trade,
             "site": str(p.application_id), "from": p.valid_from.isoformat(), "until": p.valid_until.isoformat(),
-            "revoked": p.revoked_at is not None, "code_hash": None,
+            "revoked": p.revoked_at is not None,
+            # the short code printed on the current card (issued now if it never was printed)
+            "code_hash": code_hash(renovation_passes.pass_code(session, p)),
         }
         expires = renovations.end_of_day(p.valid_until)
         passes.append({"hash": token_hash(renovation_passes.pass_token(p)), "expires": _ms(expires), **entry})

@@ -7,11 +7,11 @@ caller (`app.api.renovation_docs`); this module only draws.
 
 - `render_permit`: 装修许可证 — permit number, household, owner, contractor, scope, dates and
   daily hours, the stage (and a red "停工待验" band when the works are held) and a large QR of
-  the signed permit token.
+  the permit page's URL with the short code beside it.
 - `render_letter`: 装修安全责任书 — the clauses with household and parties filled in and
   signature lines for owner, contractor and the property company.
 - `render_pass_sheet`: 施工人员出入证 — 8 cards a page (2 x 4): photo, name, trade, household,
-  valid dates and hours, QR of the pass token; dashed cut lines.
+  valid dates and hours, the QR (the pass page's URL) with the short code beside it; dashed cut lines.
 """
 
 from __future__ import annotations
@@ -57,9 +57,10 @@ class PermitData:
     hours: str  # "08:00–18:00"
     stage: str  # Chinese label
     hold: str  # Chinese text of a hold, "" when none
-    token: str  # the signed permit QR text
+    token: str  # what the QR carries: the permit page's URL (<base>/p/<token>)
     issued_on: str
     front_desk_phone: str = ""
+    code: str = ""  # the short code printed beside the QR (K7QH-4MXP), typed when a camera fails
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,10 @@ class PassCard:
     household: str
     valid: str  # "05-01 至 06-30"
     hours: str
-    token: str
+    token: str  # what the QR carries: the pass page's URL (<base>/w/<token>)
     photo: bytes | None = None
     pass_no: str = ""
+    code: str = ""  # the short code printed beside the QR (K7QH-4MXP), typed when a camera fails
 
 
 @dataclass(frozen=True)
@@ -153,12 +155,25 @@ def draw_permit(p: PermitData) -> Image.Image:
         ("施工工期", p.planned), ("施工时间", f"每日 {p.hours}"), ("当前阶段", p.stage),
     ])
     qr = _qr_image(p.token, PERMIT_QR_PX)
-    qx = (PAGE_W - qr.width) // 2
-    qy = max(y + 30, PAGE_H - qr.height - 520)
+    # the QR on the left, the short code large beside it (typed at the gate when a camera fails)
+    qx = MARGIN + 30
+    qy = max(y + 30, PAGE_H - qr.height - 440)
     draw.rounded_rectangle((qx - 30, qy - 30, qx + qr.width + 30, qy + qr.height + 30), radius=30,
                            fill=PRIMARY_LIGHT)
     page.paste(qr.convert("RGB"), (qx, qy))
-    y = _center(draw, qy + qr.height + 60, "门岗及巡查人员扫码核验", 56, fill=MUTED)
+    cx = qx + qr.width + 90
+    cw = PAGE_W - MARGIN - cx
+    cy = qy + 60
+    for text, size, bold, fill in (("门岗及巡查人员扫码核验", 56, True, INK), ("手机扫码查看许可状态", 46, False, MUTED)):
+        font = _font(size, bold)
+        draw.text((cx, cy), _ellipsize(text, font, cw), font=font, fill=fill)
+        cy += int(size * 1.5)
+    if p.code:
+        cy += 80
+        font = _font(46)
+        draw.text((cx, cy), _ellipsize("无法扫码时输入此编码", font, cw), font=font, fill=MUTED)
+        cy += 80
+        draw.text((cx, cy), p.code, font=_font(_fit(p.code, 130, cw), True), fill=INK)
     draw.rectangle((MARGIN, PAGE_H - 300, PAGE_W - MARGIN, PAGE_H - 150), fill=AMBER_BG)
     note = "请张贴于入户门外显眼处，施工期间不得遮挡或损毁"
     if p.front_desk_phone:
@@ -167,6 +182,13 @@ def draw_permit(p: PermitData) -> Image.Image:
     draw.text((MARGIN + 40, PAGE_H - 260), _ellipsize(note, font, CONTENT_W - 80), font=font, fill=AMBER_INK)
     draw.text((MARGIN, PAGE_H - 120), f"签发日期 {p.issued_on}", font=_font(44), fill=MUTED)
     return page
+
+
+def _fit(text: str, size: int, width: int, bold: bool = True) -> int:
+    """The largest font size up to `size` at which `text` fits `width` pixels."""
+    while size > 24 and _font(size, bold).getlength(text) > width:
+        size -= 4
+    return size
 
 
 def render_permit(p: PermitData) -> RenderedDoc:
@@ -248,17 +270,23 @@ def _draw_card(page: Image.Image, draw: ImageDraw.ImageDraw, x: int, y: int, c: 
     draw.text((tx, ty), _ellipsize(c.name, name, tw), font=name, fill=INK)
     ty += 100
     small = _font(42)
-    draw.text((tx, ty), _ellipsize(c.trade, small, tw), font=small, fill=INK)
+    for line in (c.trade, c.household):
+        draw.text((tx, ty), _ellipsize(line, small, tw), font=small, fill=INK)
+        ty += 56
+    if c.pass_no:
+        draw.text((tx, ty + 6), c.pass_no, font=_font(32), fill=MUTED)
     qr = _qr_image(c.token, CARD_QR_PX)
     lw = CARD_W - 2 * pad - qr.width - 20
-    ly = y + pad + 120 + CARD_PHOTO_PX + 24
-    for line in (c.household, f"有效 {c.valid}", f"时间 {c.hours}"):
-        draw.text((x + pad, ly), _ellipsize(line, small, lw), font=small, fill=INK)
-        ly += 56
     qy = y + CARD_H - pad - qr.height
     page.paste(qr.convert("RGB"), (x + CARD_W - pad - qr.width, qy))
-    if c.pass_no:
-        draw.text((x + pad, y + CARD_H - pad - 60), c.pass_no, font=_font(36), fill=MUTED)
+    ly = y + pad + 120 + CARD_PHOTO_PX + 20
+    for line in (f"有效 {c.valid}", f"时间 {c.hours}"):
+        draw.text((x + pad, ly), _ellipsize(line, small, lw), font=small, fill=INK)
+        ly += 52
+    if c.code:  # the short code, large beside the QR: what a guard types when the camera fails
+        hint = _font(34)
+        draw.text((x + pad, ly + 8), _ellipsize("无法扫码时输入此编码", hint, lw), font=hint, fill=MUTED)
+        draw.text((x + pad, ly + 52), c.code, font=_font(_fit(c.code, 84, lw), True), fill=INK)
 
 
 def draw_pass_pages(d: PassSheetData) -> list[Image.Image]:

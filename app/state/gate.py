@@ -32,6 +32,7 @@ class VerdictCard:
     valid: str = ""
     hours: str = ""
     at: str = ""
+    permit: bool = False  # a permit's QR or code: its status, not a worker's verdict
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,8 @@ class GateState(AppState):
             return
         thumb, full = photo_links(v.photo_id) if v.photo_id else ("", "")
         self.verdict = VerdictCard(
-            verdict=v.verdict, ok=v.ok, words=self._msg(v.message_key), name=v.worker_name, trade=v.trade,
-            household=v.household, photo=full or thumb,
+            verdict=v.verdict, ok=v.ok, words=self._msg(v.message_key), name=v.worker_name or v.permit_no,
+            trade=v.trade, household=v.household, photo=full or thumb,
             valid=f"{v.valid_from} – {v.valid_until}" if v.valid_from and v.valid_until else "",
-            hours=v.hours, at=day_time(v.at),
+            hours=v.hours, at=day_time(v.at), permit=v.is_permit,
         )

@@ -129,6 +129,7 @@ class WorkerItem:
     revoked_reason: str
     live: bool
     has_photo: bool
+    code: str = ""  # the short code printed on the live card (read out to a guard whose camera fails)
 
 
 class RenovationsState(ReloadsRecord, AppState):
@@ -242,7 +243,7 @@ class RenovationsState(ReloadsRecord, AppState):
                         valid=f"{w.valid_from} ~ {w.valid_until}" if w.valid_from else "",
                         valid_from=str(w.valid_from or ""), valid_until=str(w.valid_until or ""),
                         revoked=w.revoked, revoked_reason=w.revoked_reason, live=bool(w.token),
-                        has_photo=w.photo_id is not None,
+                        has_photo=w.photo_id is not None, code=w.short_code,
                     )
                     for w in renovation_passes.workers_and_passes(db, actor, rid)
                 ]

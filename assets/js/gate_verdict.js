@@ -29,6 +29,7 @@
   var MAX_RAW = 2048;
   var ALPHABET = /^[A-Za-z0-9_-]+$/;
   var indexes = new WeakMap();
+  var codeIndexes = new WeakMap();
   var formats = {};
 
   // Python's str.strip(): whitespace at both ends
@@ -98,13 +99,15 @@
     return found;
   }
 
-  function judgeHash(snap, hashHex, nowMs, hotWork) {
+  // `typed`: judged from a typed short code, which (unlike a QR's token) carries no expiry of its
+  // own, so the card's record decides from its revocation on, as on the server
+  function judgeHash(snap, hashHex, nowMs, hotWork, typed) {
     var entry = index(snap).get(hashHex);
     if (!entry) return { verdict: "unknown_or_forged", entry: null, site: null };
     var site = (snap.sites || {})[entry.site] || null;
     var rules = snap.rules || {};
     var out = function (verdict) { return { verdict: verdict, entry: entry, site: site }; };
-    if (entry.expires && nowMs >= entry.expires) return out("expired");
+    if (!typed && entry.expires && nowMs >= entry.expires) return out("expired");
     if (entry.revoked || entry.superseded) return out("revoked");
     var here = local(nowMs, rules.zone || "Asia/Shanghai");
     if (here.date < entry.from) return out("not_yet_valid");
@@ -134,9 +137,42 @@
     return !snap || !snap.generated_at || nowMs - snap.generated_at > (snap.max_age_ms || 0);
   }
 
+  function byCode(snap) {
+    var found = codeIndexes.get(snap);
+    if (!found) {
+      found = new Map();
+      (snap.passes || []).forEach(function (p) { if (p.code_hash && !p.superseded) found.set(p.code_hash, p.hash); });
+      codeIndexes.set(snap, found);
+    }
+    return found;
+  }
+
+  // a typed short code (assets/js/short_codes.js): a typo is told apart before any lookup, as on
+  // the server; a well-formed code is judged as the QR of the card it is printed on
+  function judgeCode(snap, raw, nowMs, hotWork, isStale) {
+    var codes = root.gbShortCode;
+    if (!codes || typeof raw !== "string") return null;
+    var parsed = codes.parse(raw);
+    if (parsed.outcome === "typo") {
+      return Promise.resolve({ verdict: "bad_code", entry: null, site: null, stale: isStale, token: null });
+    }
+    if (parsed.outcome !== "code") return null;
+    return sha256(parsed.code).then(function (h) {
+      var cardHash = byCode(snap).get(h.slice(0, 32)); // gate_snapshot.code_hash: 128 bits
+      var v = cardHash ? judgeHash(snap, cardHash, nowMs, hotWork, true)
+        : { verdict: "unknown_code", entry: null, site: null };
+      v.stale = isStale;
+      v.token = null;
+      v.typed = true;
+      return v;
+    });
+  }
+
   function judge(snap, raw, nowMs, hotWork) {
-    var token = extract(raw);
     var isStale = stale(snap, nowMs);
+    var typed = judgeCode(snap, raw, nowMs, hotWork, isStale);
+    if (typed) return typed;
+    var token = extract(raw);
     if (token === null) {
       return Promise.resolve({ verdict: "unknown_or_forged", entry: null, site: null, stale: isStale, token: null });
     }
@@ -148,7 +184,7 @@
     });
   }
 
-  var api = { extract: extract, judgeHash: judgeHash, judge: judge, sha256: sha256, local: local, stale: stale };
+  var api = { judgeCode: judgeCode, extract: extract, judgeHash: judgeHash, judge: judge, sha256: sha256, local: local, stale: stale };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.gbGateVerdict = api;
 })(typeof window !== "undefined" ? window : globalThis);

@@ -39,7 +39,9 @@ def test_the_snapshot_lists_every_card_by_its_hash_and_never_the_key(db, people,
     live = by_hash[gate_snapshot.token_hash(renovation_passes.pass_token(mason))]
     assert (live["pass_id"], live["version"], live["name"], live["trade"], live["revoked"]) == (
         mason.id, 2, "孙立新", "mason", False)
-    assert live["code_hash"] is None and "photo" not in json.dumps(snap)
+    # the short code printed on the current card, hashed; no photo
+    assert live["code_hash"] == gate_snapshot.code_hash(renovation_passes.pass_code(db, mason))
+    assert "photo" not in json.dumps(snap)
     assert by_hash[gate_snapshot.token_hash(old)]["superseded"] is True  # the old card gives red
     assert by_hash[gate_snapshot.token_hash(renovation_passes.pass_token(welder))]["revoked"] is True
     site_row = snap["sites"][str(app.id)]

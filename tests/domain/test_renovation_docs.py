@@ -34,7 +34,8 @@ def _permit(hold: str = "") -> PermitData:
         community_name="幸福里小区", permit_no="ZX202600007", household="3栋 1单元 502", owner="王小明",
         contractor="安居装饰 李师傅 13800001111", scope=["墙体", "电路", "给排水"], waterproofing=["卫生间"],
         hot_work=True, planned="2026-05-01 至 2026-06-30", hours="08:00–18:00", stage="隐蔽工程",
-        hold=hold, token="permit.v1.AbCdEf0123456789-_xyz", issued_on="2026-04-28", front_desk_phone="0571-8888",
+        hold=hold, token="https://gb.example.cn/p/1AwEBAQjA_8mwBvZ4bOaGmW0hD0x8lQzK9aAbBcCdD",
+        issued_on="2026-04-28", front_desk_phone="0571-8888", code="K7QH-4MXP",
     )
 
 
@@ -67,7 +68,8 @@ def test_letter_is_one_a4_page():
 
 def _cards(n: int) -> list[PassCard]:
     return [PassCard(name=f"工人{i}", trade="电工", household="3栋 1单元 502", valid="05-01 至 06-30",
-                     hours="08:00–18:00", token=f"pass.v1.token-{i:02d}", pass_no=f"#{i}") for i in range(n)]
+                     hours="08:00–18:00", token=f"https://gb.example.cn/w/1BAQMBAQjA_8mwBvZ4bOaGmW0hD0x8lQzK9a{i:02d}",
+                     pass_no=f"No.{i}-v1", code="K7QH-4MXP") for i in range(n)]
 
 
 def test_pass_sheet_has_eight_cards_a_page_and_every_qr_decodes():
@@ -94,6 +96,21 @@ def test_pass_card_uses_the_worker_photo():
     page = draw_pass_pages(PassSheetData("幸福里小区", [card]))[0]
     r, g, b = page.getpixel((120 + 40 + 150, 120 + 40 + 120 + 150))
     assert r > 150 and g < 80
+
+
+def test_the_short_code_is_printed_beside_the_qr():
+    """The code's ink lies left of the QR under the photo, and leaves the QR readable (above)."""
+    with_code, without = _cards(1)[0], PassCard(**{**_cards(1)[0].__dict__, "code": ""})
+    region = (120 + 40, 120 + 40 + 120 + 300 + 135, 120 + 40 + 600, 120 + CARD_H - 40)
+
+    def ink(card: PassCard) -> int:
+        page = draw_pass_pages(PassSheetData("幸福里小区", [card]))[0].crop(region).convert("L")
+        return sum(page.point(lambda v: 255 if v < 100 else 0).histogram()[255:])
+
+    assert ink(with_code) > 5000 and ink(without) == 0
+    permit = draw_permit(_permit())
+    bare = draw_permit(PermitData(**{**_permit().__dict__, "code": ""}))
+    assert permit.tobytes() != bare.tobytes()
 
 
 def test_empty_pass_sheet_is_one_page():

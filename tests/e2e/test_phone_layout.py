@@ -2,7 +2,8 @@
 than the viewport, nothing running past its right edge) and every visible tap target (button, link, input,
 switch, radio, tab, checkbox; a control inside a <label> counts with its label) is at least 44x44 px.
 
-Walked as people use them: the sign-in page and the resident's poster page without an account; a butler's
+Walked as people use them: the sign-in page, the resident's poster page and the pages the printed QRs
+open (permit, pass card, checkpoint tag) without an account; a butler's
 grid, site renovations, a request with the resident's phone and the account page; the engineering manager's
 site page of a renovation with hot work (the hot-work form with its two dates); a guard's gate (the hot-work
 switch, the recent scans with every verdict's words), goods (out, so the confirmation shows) and visitors; a technician's repairs. Each person switches
@@ -107,6 +108,31 @@ def _ids(served_app) -> dict:
     return {"renovation": reno, "request": request}
 
 
+def _printed_pages(served_app) -> list[tuple[str, str]]:
+    """The public pages the printed QRs open: a permit with hot work, one of its pass cards, a checkpoint tag."""
+    from datetime import date
+
+    from app.domain import tokens
+    from app.domain.renovation.common import end_of_day
+    from tests.e2e.conftest import TEST_SECRET_KEY
+
+    key = TEST_SECRET_KEY.encode()
+    with sqlite_db(served_app) as con:
+        app_id, version, end, community = con.execute(
+            "select id, permit_version, planned_end, community_id from renovationapplication"
+            " where status = 'approved' and hot_work = 1 order by id limit 1").fetchone()
+        pid, pversion, until = con.execute(
+            "select id, version, valid_until from workerpass where application_id = ? and revoked_at is null"
+            " order by id limit 1", (app_id,)).fetchone()
+        cp, cversion = con.execute("select id, version from checkpoint where active = 1 order by id limit 1").fetchone()
+    permit = tokens.sign("permit", app_id, version=version, expires_at=end_of_day(date.fromisoformat(end[:10])),
+                         community_id=community, key=key)
+    card = tokens.sign("pass", pid, version=pversion, expires_at=end_of_day(date.fromisoformat(until[:10])),
+                       community_id=community, key=key)
+    tag = tokens.sign("checkpoint", cp, version=cversion, community_id=community, key=key)
+    return [(f"/p/{permit}", "#permit-code"), (f"/w/{card}", "#pass-state"), (f"/c/{tag}", "#tag-what")]
+
+
 def _every_verdict_scanned(served_app) -> None:
     """The gate's recent scans show every verdict's words (the longest are English): one scan of each."""
     from sqlmodel import select
@@ -163,7 +189,8 @@ def test_main_phone_pages_fit_390px_with_44px_tap_targets(served_app, another):
 
     problems = []
     problems += _person(another(), None, [("/login", "#sign-in"),
-                                          (poster_url(served_app, "2号网格"), "#rr-kind")])
+                                          (poster_url(served_app, "2号网格"), "#rr-kind"),
+                                          *_printed_pages(served_app)])
     problems += _person(another(), BUTLER, [("/grid", "#page-title"), ("/m/renovations", "#page-title"),
                                             (f"/m/requests/{ids['request']}", "#page-title"),
                                             ("/account", "#page-title")])

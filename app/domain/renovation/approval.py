@@ -120,6 +120,7 @@ def decide(
                  subject=f"renovation:{app.id}", before={"status": level, "round": app.round},
                  after={"status": status, "reasons": text})
     if status == APPROVED:
+        renovation_passes.permit_code(session, app)  # the short code printed on the permit
         renovation_passes.issue_all(session, actor, app)
     return app
 

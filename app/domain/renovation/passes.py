@@ -8,7 +8,8 @@ signed QR text of a pass (`pass_token`) carries its id, version, expiry (end
 of its last day) and community; of the permit (`permit_token`) the same for
 the application. Revoking a pass (worker left, violation, completion) takes
 effect on the next scan; reissuing it (lost card, new dates) bumps the
-version so the old card is refused. The deposit (amount in fen, receipt
+version so the old card is refused. Each card and the permit also carry a
+short code to type (`pass_code`, `permit_code`: app.domain.short_codes). The deposit (amount in fen, receipt
 number) and the responsibility letter (signing day, photo of the signed
 page) are recorded here too. Functions flush, never commit.
 """
@@ -27,7 +28,7 @@ from app.db.models import (
     RenovationWorker,
     WorkerPass,
 )
-from app.domain import audit, clock, evidence, tokens
+from app.domain import audit, clock, evidence, short_codes, tokens
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.renovation import common as renovations
@@ -112,6 +113,7 @@ def _issue(session: Session, actor: Actor, app: RenovationApplication, worker: R
     )
     session.add(p)
     session.flush()
+    pass_code(session, p)
     audit.record(session, "renovation.pass_issue", actor_id=actor.id, community_id=app.community_id,
                  subject=f"pass:{p.id}", after={"worker": worker.id, "until": p.valid_until})
     return p
@@ -150,6 +152,7 @@ def reissue_pass(session: Session, actor: Actor, pass_id: int, *, valid_from: da
     p.valid_from, p.valid_until = since, until
     session.add(p)
     session.flush()
+    pass_code(session, p)  # the new card's code; the old card's names the old version (superseded)
     audit.record(session, "renovation.pass_reissue", actor_id=actor.id, community_id=p.community_id,
                  subject=f"pass:{p.id}", before=before, after={"version": p.version, "from": since, "until": until})
     return p
@@ -216,6 +219,7 @@ class PassView:
     revoked: bool
     revoked_reason: str
     token: str  # the signed QR text; "" without a live pass
+    short_code: str = ""  # the code printed on the live card (grouped, K7QH-4MXP); "" without one
 
 def workers_and_passes(session: Session, actor: Actor, application_id: int) -> list[PassView]:
     """Every worker of a renovation with their newest pass (and its QR text while it is live)."""
@@ -237,6 +241,7 @@ def workers_and_passes(session: Session, actor: Actor, application_id: int) -> l
             valid_from=p.valid_from if p else None, valid_until=p.valid_until if p else None,
             revoked=p is not None and p.revoked_at is not None, revoked_reason=p.revoked_reason if p else "",
             token=pass_token(p) if live and p is not None else "",
+            short_code=short_codes.group(pass_code(session, p)) if live and p is not None else "",
         ))
     return out
 
@@ -244,6 +249,16 @@ def pass_token(p: WorkerPass) -> str:
     """The signed QR text of a pass: id, version, expiry (end of its last day), community."""
     return tokens.sign("pass", p.id or 0, version=p.version, expires_at=renovations.end_of_day(p.valid_until),
                        community_id=p.community_id)
+
+def pass_code(session: Session, p: WorkerPass) -> str:
+    """The short code printed on this card of the pass (its version), issued the first time."""
+    return short_codes.code_for(session, short_codes.PASS, p.id or 0, p.version, p.community_id)
+
+def permit_code(session: Session, app: RenovationApplication) -> str:
+    """The short code printed on the permit (its version), issued the first time; only once signed off."""
+    if app.permit_version < 1:
+        raise DomainError("renovation.no_permit")
+    return short_codes.code_for(session, short_codes.PERMIT, app.id or 0, app.permit_version, app.community_id)
 
 def permit_token(app: RenovationApplication) -> str:
     """The signed QR text of a permit (for the door); only once signed off."""

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.db.models import (
     RenovationApplication,
 )
-from app.domain import clock
+from app.domain import clock, short_codes
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 from app.domain.renovation import common as renovations
@@ -116,6 +116,7 @@ class PermitView:
     hold: str  # message key, "" when works may go on
     hot_work_today: bool
     token: str  # the signed QR text of the permit
+    short_code: str = ""  # the code printed beside the QR (grouped, K7QH-4MXP)
 
 def permit(session: Session, actor: Actor, application_id: int) -> PermitView:
     """The permit of a signed-off renovation, with its stage-gate hold (the permit shows it)."""
@@ -130,4 +131,5 @@ def permit(session: Session, actor: Actor, application_id: int) -> PermitView:
         hours=f"{app.hours_start}-{app.hours_end}", stage=app.stage, hold=hold(session, app),
         hot_work_today=hot_work_allowed(session, app.id or 0, clock.today()),
         token=renovation_passes.permit_token(app),
+        short_code=short_codes.group(renovation_passes.permit_code(session, app)),
     )

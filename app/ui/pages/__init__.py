@@ -20,6 +20,7 @@ def register(app: rx.App) -> None:
         notices,
         patrol,
         patrol_setup,
+        printed,
         renovation_kpis,
         renovation_site,
         renovations,
@@ -35,6 +36,6 @@ def register(app: rx.App) -> None:
     for module in (
         login, account, grid, gate, gate_register, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
-        notices, reports, renovation_site, renovation_kpis, renovations, gate_log,
+        notices, reports, renovation_site, renovation_kpis, renovations, gate_log, printed,
     ):
         module.add(app)

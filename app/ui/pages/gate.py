@@ -57,7 +57,8 @@ def _verdict() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            background=rx.cond(ok, "#15803d", "#b91c1c"),
+            # a permit scanned at the gate shows its status in amber: not a worker let in or refused
+            background=rx.cond(ok, "#15803d", rx.cond(v.permit, "#b45309", "#b91c1c")),
             padding="16px",
             border_radius="12px",
             width="100%",
@@ -100,7 +101,7 @@ _LOADER = (
     " if (window.__gbGateLoading) return; window.__gbGateLoading = true;"
     " const add = (src, then) => { const s = document.createElement('script'); s.src = src;"
     " s.onload = then; document.head.appendChild(s); };"
-    " add('/js/gate_verdict.js', () => add('/js/gate_offline.js')); })"
+    " add('/js/short_codes.js', () => add('/js/gate_verdict.js', () => add('/js/gate_offline.js'))); })"
 )
 
 

@@ -299,6 +299,8 @@ def _worker(w: rx.Var) -> rx.Component:
             ),
             rx.text(w.phone, " · ", w.id_number, size="2", color_scheme="gray"),
             rx.cond(w.valid != "", rx.text(T["reno.valid"], " ", w.valid, " · v", w.version, size="2")),
+            rx.cond(w.code != "", rx.text(T["reno.pass_code"], " ", rx.el.strong(w.code), size="2",
+                                          class_name="reno-pass-code")),
             rx.cond(w.revoked_reason != "", rx.text(T["reno.revoke_reason"], ": ", w.revoked_reason, size="2",
                                                       color="var(--red-11)")),
             rx.cond(
