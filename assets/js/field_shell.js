@@ -53,11 +53,7 @@
     },
   };
 
-  function lang() {
-    var raw = localStorage.getItem("gb_lang") || "zh";
-    try { raw = JSON.parse(raw); } catch (e) { /* raw string */ }
-    return raw === "en" ? "en" : "zh";
-  }
+  function lang() { return window.gbStore ? gbStore.lang() : "zh"; }
 
   function say(key, params) {
     var text = TEXT[lang()][key] || key;

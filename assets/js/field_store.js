@@ -28,6 +28,8 @@
  *   gbStore.wipe()                -> Promise
  *   gbStore.claim(owner)          -> Promise<bool> (true: the store was someone else's, wiped)
  *   gbStore.newId(prefix)         -> a client id ("w-..."), unique on this phone
+ *   gbStore.local(key)            -> a value Reflex keeps in localStorage ("gb_session", "gb_lang")
+ *   gbStore.lang()                -> "zh" or "en", the user's language
  * Every change fires a "gbstore:change" event on window, so any screen showing
  * the queue refreshes.
  */
@@ -139,6 +141,17 @@
         return api.wipe().then(function () { return api.put("owner", owner); }).then(function () { return true; });
       });
     },
+    // what Reflex keeps in localStorage (the raw string; a JSON string is accepted too):
+    // "gb_session" (the sign-in token) and "gb_lang" (zh / en)
+    local: function (key) {
+      var v = null;
+      try { v = window.localStorage.getItem(key); } catch (e) { v = null; }
+      if (v && v.length >= 2 && v.charAt(0) === '"' && v.charAt(v.length - 1) === '"') {
+        try { v = JSON.parse(v); } catch (e) { /* keep raw */ }
+      }
+      return v || "";
+    },
+    lang: function () { return api.local("gb_lang") === "en" ? "en" : "zh"; },
     newId: function (prefix) {
       var rand = (window.crypto && crypto.randomUUID) ? crypto.randomUUID().replace(/-/g, "")
         : (Date.now().toString(36) + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2));

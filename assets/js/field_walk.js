@@ -40,15 +40,8 @@
   };
 
   // ---- small helpers ----------------------------------------------------------------------
-  function stored(key) {
-    var v = null;
-    try { v = localStorage.getItem(key); } catch (e) { v = null; }
-    if (v === null) return "";
-    try { var parsed = JSON.parse(v); if (typeof parsed === "string") return parsed; } catch (e) { /* raw */ }
-    return v;
-  }
-  function token() { return stored("gb_session"); }
-  function lang() { return stored("gb_lang") === "en" ? "en" : "zh"; }
+  function token() { return gbStore.local("gb_session"); }
+  function lang() { return gbStore.lang(); }
   function t(key, params) {
     var cat = (S.texts && (S.texts[lang()] || S.texts.zh)) || {};
     var text = cat[key] || key;

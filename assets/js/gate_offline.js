@@ -47,15 +47,8 @@
   var retryTimer = null;
   var seq = 0;
 
-  function stored(key) {
-    var v = null;
-    try { v = window.localStorage.getItem(key); } catch (e) { v = null; }
-    if (v && v.length >= 2 && v.charAt(0) === '"' && v.charAt(v.length - 1) === '"') {
-      try { v = JSON.parse(v); } catch (e) { /* keep raw */ }
-    }
-    return v || "";
-  }
-  function lang() { return stored("gb_lang") === "en" ? "en" : "zh"; }
+  function stored(key) { return gbStore.local(key); }
+  function lang() { return gbStore.lang(); }
   function t(key, params) {
     var texts = snap && snap.texts ? snap.texts[lang()] : null;
     var text = (texts && texts[key]) || FALLBACK[lang()][key] || key;

@@ -147,6 +147,15 @@ def test_a_patrol_walked_offline_and_reopened_is_recorded_exactly_when_synced(br
         patrol = con.execute("select status, missed, offline, finished_phone_at from patrol where id = ?",
                              (patrol_id,)).fetchone()
         assert patrol[:3] == ("finished", 0, 1) and patrol[3]
+
+    # signing out leaves none of her walk on the phone
+    assert page.evaluate(f"gbStore.get('walk:{patrol_id}').then(v => !!v)")
+    page.goto("/account")
+    page.locator("#sign-out").click()
+    page.wait_for_url("**/login")
+    page.wait_for_function("() => gbStore.get('walk:index').then(v => v === undefined)")
+    assert page.evaluate(f"gbStore.get('walk:{patrol_id}').then(v => v === undefined)")
+    assert page.evaluate("gbStore.entries('walk').then(e => e.length)") == 0
     ctx.close()
 
 

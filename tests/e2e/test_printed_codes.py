@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 
 GUARD = "13800000021"
 SUPERVISOR = "13800000002"
-BUTLER = "13800000011"
+BUTLER = "13800000014"  # 陈静: test_patrol_offline finishes 王芳's patrol of the day; hers stays open
 FRONT_DESK = "13800000004"
 
 
