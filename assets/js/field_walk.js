@@ -697,7 +697,9 @@
     state: S,
   };
   new MutationObserver(check).observe(document.documentElement, { childList: true, subtree: true });
-  window.addEventListener("online", function () { render(); pump(); });
+  // back online: send now, and if the first try still fails, try again soon rather than after the
+  // long wait the offline retries grew to
+  window.addEventListener("online", function () { S.retryMs = 0; render(); pump(); });
   window.addEventListener("offline", render);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) pump(); });
   check();
