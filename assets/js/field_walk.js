@@ -194,7 +194,8 @@
     pump();
   }
 
-  function say(text, bad) { S.message = text; S.messageBad = !!bad; }
+  // `queued`: the message is about something kept on the phone; it goes once all is sent
+  function say(text, bad, queued) { S.message = text; S.messageBad = !!bad; S.messageQueued = !!queued; }
 
   async function scan(raw) {
     var m = model();
@@ -220,7 +221,7 @@
     var cid = gbStore.newId("v");
     if (stop) {
       S.current = stop.checkpoint_id;
-      say(t("field.queued_scan", { name: stop.name, time: hhmm(Date.now()) }));
+      say(t("field.queued_scan", { name: stop.name, time: hhmm(Date.now()) }), false, true);
     } else {
       say(t("field.unknown_here", { code: CODE_RE.test(typed) ? typed : "…" + text.slice(-6) }), true);
     }
@@ -243,7 +244,7 @@
         checkpoint_id: stop.checkpoint_id, blob: data, name: file.name || "photo.jpg",
         claimed_at: file.lastModified || Date.now(),
       });
-      say(t("field.photo_saved"));
+      say(t("field.photo_saved"), false, true);
     }
     render();
   }
@@ -285,7 +286,7 @@
   async function finish() {
     S.confirmFinish = false;
     await add({ kind: "finish", cid: gbStore.newId("f") });
-    say(t("field.finish_queued"));
+    say(t("field.finish_queued"), false, true);
     render();
   }
 
@@ -473,7 +474,10 @@
       for (var j = 0; j < left.length; j++) await gbStore.update(left[j].seq, { offline: true });
       scheduleRetry();
     }
-    if (outcome === "next" && online()) await fetchSnapshot();
+    if (outcome === "next" && online()) {
+      await fetchSnapshot();
+      if (S.messageQueued && !waiting().length) say(t("field.all_sent"));
+    }
     render();
   }
 

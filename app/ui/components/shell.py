@@ -106,6 +106,11 @@ def refused_panel() -> rx.Component:
     )
 
 
+def refused_only() -> rx.Component:
+    """A page drawn entirely by the browser still says so when the server refuses it."""
+    return rx.cond(AppState.page_refused, refused_panel(), rx.fragment())
+
+
 def guarded(*content: rx.Component) -> rx.Component:
     """Content only once the server has let this person in; a refusal otherwise."""
     return rx.cond(
@@ -197,7 +202,7 @@ def phone_shell(title: rx.Var | str, *content: rx.Component, field: rx.Component
         rx.vstack(
             flash(),
             rx.cond(AppState.page_refused, rx.fragment(), field) if field is not None else rx.fragment(),
-            guarded(*content),
+            guarded(*content) if content or field is None else refused_only(),
             spacing="4",
             padding="16px",
             padding_bottom=f"calc({TAB_BAR_H} + 24px)",
