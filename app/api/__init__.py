@@ -20,6 +20,7 @@ def build() -> Starlette:
         documents,
         evidence,
         field,
+        gate_registers,
         renew,
         renovation_docs,
         reports,
