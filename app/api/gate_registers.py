@@ -10,6 +10,8 @@
   (`app.domain.gate_registers_field`); a refused one is answered with its reason in the user's
   language and the rest go on. The answer: `{results: [{cid, ok, kind, id, disputed, message,
   key}], snapshot, clock_off}`.
+- `GET /api/gate/registers/household?text=3-1-502`: while online, the typed household's label and
+  permit (or why it cannot be found, in the user's language), as the screen showed before.
 
 Both need `Authorization: Bearer <session token>` of someone who may keep the gate's registers
 (guards, the front desk); each action is authorized again for its own register. A refusal of the
@@ -31,7 +33,7 @@ from app.api.evidence import _error, _lang, photo_links
 from app.api.field import _keep, _ms, _refusal, _token
 from app.api.routes import ROUTES
 from app.db.session import session_scope
-from app.domain import auth, clock
+from app.domain import auth, clock, gate, households
 from app.domain import gate_registers_field as registers
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
@@ -107,6 +109,39 @@ async def registers_snapshot(request: Request) -> Response:
     return JSONResponse(body, headers=_NO_STORE)
 
 
+def _look(token: str | None, text: str) -> tuple[dict[str, Any] | None, DomainError | None, str]:
+    refusal: DomainError | None = None
+    with session_scope() as db:
+        try:
+            actor = auth.authorize(db, token, ACTION)
+        except Refused as err:
+            refusal = err
+        else:
+            lang = actor.language if actor.language in CATALOGS else "zh"
+            try:
+                home = households.find(db, actor.community_id or 0, text)
+            except DomainError as err:
+                return None, err, lang
+            permit = gate.permit_for(db, actor, home.id or 0)
+            return {"label": households.label(db, home.id), "permit": None if permit is None else {
+                "permit_no": permit.permit_no, "owner": permit.owner_name, "until": permit.planned_end.isoformat(),
+                "label": households.label(db, home.id)}}, None, lang
+    return None, refusal, ""
+
+
+async def household(request: Request) -> Response:
+    """The typed household while online: its label and permit, or why it cannot be found (as the server
+    will say at sync); offline the phone checks against its permit list instead."""
+    lang = _lang(request)
+    text = request.query_params.get("text", "")[:80]
+    body, err, actor_lang = await run_in_threadpool(_look, _token(request), text)
+    if err is not None:
+        if isinstance(err, Refused):
+            return _refusal(actor_lang or lang, err)
+        return _error(actor_lang or lang, 404, err.key, **err.params)
+    return JSONResponse(body, headers=_NO_STORE)
+
+
 def _apply_batch(token: str | None, payload: dict[str, Any], lang: str) -> tuple[dict[str, Any] | None, DomainError | None]:
     actions = payload.get("actions")
     if not isinstance(actions, list) or len(actions) > MAX_BATCH:
@@ -172,5 +207,6 @@ ROUTES.extend(
     [
         Route("/api/gate/registers", registers_snapshot, methods=["GET"]),
         Route("/api/gate/registers/sync", sync, methods=["POST"]),
+        Route("/api/gate/registers/household", household, methods=["GET"]),
     ]
 )

@@ -197,7 +197,7 @@
   async function submitGoods(ev) {
     ev.preventDefault();
     var text = value("goods-household").trim();
-    var hh = household(text);
+    var hh = S.hint && S.hint.checked && S.hint.text.trim() === text ? S.hint : household(text);
     var items = value("goods-items").trim();
     var carrier = value("goods-carrier-name").trim();
     var phone = value("goods-carrier-phone");
@@ -475,16 +475,39 @@
           hh.permit.owner + " · " + t("gate_reg.until") + " " + hh.permit.until));
     }
     return h("div", { id: "no-permit-hint", "class": "walk-muted", style: "color:var(--orange-11)" },
-      hh.label + " · " + (S.snap && S.snap.permits ? t("gate_reg.no_permit") : t("gate_regf.no_permits_kept")) +
-      " · " + t("gate_regf.household_checked_later"));
+      hh.label + " · " + (hh.checked || (S.snap && S.snap.permits) ? t("gate_reg.no_permit") : t("gate_regf.no_permits_kept")) +
+      (hh.checked ? "" : " · " + t("gate_regf.household_checked_later")));
   }
 
-  function lookHousehold() {
-    S.hint = household(value("goods-household"));
+  function preselect() {
     // the permit the green hint offers is the confirmation picked (the guard may still pick the owner)
     if (S.direction === "out" && S.hint && S.hint.permit && !S.confirm) S.confirm = "permit";
     else if (!(S.hint && S.hint.permit) && S.confirm === "permit") S.confirm = "";
+  }
+
+  var lookSeq = 0;
+  function lookHousehold(remote) {
+    var text = value("goods-household");
+    var hh = household(text);
+    // typed again: the server's answer for the earlier text no longer holds
+    if (!(S.hint && S.hint.checked && S.hint.text === text)) S.hint = hh ? Object.assign({ text: text }, hh) : null;
+    preselect();
     drawDynamic();
+    if (remote !== true || !hh || hh.error || !online() || !token() || (S.hint && S.hint.checked)) return;
+    // online: the server says at once what it will say at sync (the household exists? its permit?)
+    var n = ++lookSeq;
+    fetch("/api/gate/registers/household?lang=" + lang() + "&text=" + encodeURIComponent(norm(text)), {
+      headers: { Authorization: "Bearer " + token() }, cache: "no-store",
+    }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (body) {
+        if (n !== lookSeq || value("goods-household") !== text || !body) return;
+        if (res.ok) S.hint = { text: text, label: body.label, permit: body.permit, checked: true };
+        else if (res.status === 404) S.hint = { text: text, error: body.error, checked: true };
+        else return;
+        preselect();
+        drawDynamic();
+      });
+    }).catch(function () { /* offline meanwhile: the phone's list stands */ });
   }
 
   function goodsForm() {
@@ -492,7 +515,7 @@
       h("div", { "class": "reg-label" }, t("gate_reg.direction")),
       h("div", { id: "goods-direction-box" }),
       label("goods-household", "gate_reg.household"),
-      input("goods-household", "household", { maxlength: "40", required: true, on: { blur: lookHousehold, input: function () { if (S.hint) lookHousehold(); } } }),
+      input("goods-household", "household", { maxlength: "40", required: true, on: { blur: function () { lookHousehold(true); }, input: function () { if (S.hint) { S.hint = null; lookHousehold(false); } } } }),
       h("div", { id: "goods-hint" }),
       label("goods-items", "gate_reg.items"),
       h("textarea", { id: "goods-items", name: "items", "class": "walk-input", rows: "2", maxlength: "300", required: true }),
