@@ -7,6 +7,7 @@ the user's language without signal.
 """
 
 ZH: dict[str, str] = {
+    "audit.action.gate.goods_permit_disputed": "离线凭许可证放行，服务器未找到有效许可证（待主管核查）",
     "gate_regf.queued_goods": "已保存在本机（待发送）：{what}",
     "gate_regf.queued_visitor": "已保存在本机（待发送）：访客 {name}",
     "gate_regf.queued_left": "已保存在本机（待发送）：访客 {name} 离开",
@@ -24,6 +25,8 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "audit.action.gate.goods_permit_disputed": "Goods let out offline by a permit the server did not find (for the "
+                                               "supervisor)",
     "gate_regf.queued_goods": "Kept on this phone (waiting to be sent): {what}",
     "gate_regf.queued_visitor": "Kept on this phone (waiting to be sent): visitor {name}",
     "gate_regf.queued_left": "Kept on this phone (waiting to be sent): visitor {name} left",
