@@ -76,7 +76,7 @@ def snapshot(db, actor: Actor) -> dict[str, Any]:
     visitors = [
         {"id": v.id, "cid": v.client_id, "name": v.name, "phone": v.phone, "purpose": v.purpose,
          "household": v.household, "gate": v.gate, "at": _ms(v.arrived_at), "phone_at": _ms(v.phone_at),
-         "offline": v.offline}
+         "offline": v.offline, "clock_off": v.clock_off}
         for v in registers.visitors_inside(db, actor)
     ] if actor.can("gate.visitor") else []
     permits = [

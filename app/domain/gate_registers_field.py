@@ -30,7 +30,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from app.db.models import Building, Entrance, GoodsPass, Household, RenovationApplication, Visitor
-from app.domain import clock, gate, households, renovations
+from app.domain import gate, households, renovations
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 from app.domain.patrols.field import PhoneClock
@@ -87,6 +87,7 @@ class VisitorEntry:
     arrived_at: datetime
     phone_at: datetime | None
     offline: bool
+    clock_off: bool
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ def visitors_inside(session: Session, actor: Actor, *, limit: int = 50) -> list[
     return [
         VisitorEntry(id=v.id or 0, client_id=v.client_id or "", name=v.name, phone=v.phone, purpose=v.purpose,
                      household=names.get(v.household_id, "") if v.household_id is not None else "", gate=v.gate,
-                     arrived_at=v.arrived_at, phone_at=v.phone_at, offline=v.offline)
+                     arrived_at=v.arrived_at, phone_at=v.phone_at, offline=v.offline,
+                     clock_off=v.clock_off)
         for v in rows
     ]
 
@@ -269,7 +271,3 @@ def apply(session: Session, actor: Actor, action: object, pc: PhoneClock) -> App
     if kind == VISITOR_LEFT:
         return _visitor_left(session, actor, action, pc, cid)
     raise DomainError("form.invalid")
-
-
-def server_now() -> datetime:
-    return clock.now()

@@ -589,6 +589,14 @@
         pendingThumbs(g.photosWaiting)));
   }
 
+  // a record made offline: the phone's time of the tap beside the server's receipt time
+  function times(r) {
+    if (r.pending || !r.offline || !r.phone_at) return null;
+    return h("div", { "class": "walk-muted reg-times" },
+      t("field.phone_time") + " " + hhmm(r.phone_at) + " · " + t("field.server_time") + " " + hhmm(r.at) +
+      (r.clock_off ? " · " + t("field.clock_off") : ""));
+  }
+
   function goodsRow(g) {
     var out = g.direction === "out";
     return h("div", { "class": "goods-row", "data-goods": g.id ? String(g.id) : g.cid, "data-direction": g.direction,
@@ -603,7 +611,8 @@
           g.disputed ? badge("amber", t("gate_regf.disputed"), "walk-small goods-disputed") : null),
         h("div", {}, g.items),
         h("div", { "class": "walk-muted" }, g.carrier),
-        g.confirmed_by ? h("div", { "class": "walk-muted goods-confirmed" }, t("gate.confirmed." + g.confirmed_by) + " " + (g.confirmed_name || "")) : null),
+        g.confirmed_by ? h("div", { "class": "walk-muted goods-confirmed" }, t("gate.confirmed." + g.confirmed_by) + " " + (g.confirmed_name || "")) : null,
+        times(g)),
       g.thumb ? h("img", { src: g.thumb, "class": "goods-thumb", alt: t("gate_reg.has_photo"), style: "width:56px;height:56px;object-fit:cover;border-radius:6px" }) : null,
       g.photosWaiting.length ? h("div", { "class": "walk-photos" }, pendingThumbs(g.photosWaiting)) : null);
   }
@@ -618,7 +627,8 @@
           v.pending ? badge("amber", t("field.pending"), "reg-pending") : null,
           v.offline ? badge("gray", t("field.offline_mark"), "walk-small") : null),
         h("div", {}, (v.household || t("gate_reg.office")) + (v.purpose ? " · " + v.purpose : "")),
-        h("div", { "class": "walk-muted" }, t("gate_reg.arrived") + " " + hhmm(v.at) + " " + (v.gate || ""))),
+        h("div", { "class": "walk-muted" }, t("gate_reg.arrived") + " " + hhmm(v.at) + " " + (v.gate || "")),
+        times(v)),
       v.leaving ? badge("amber", t("gate_regf.left_pending"), "visitor-leaving")
         : h("button", { type: "button", id: "visitor-left-" + key, "class": "walk-btn walk-soft visitor-left",
           on: { click: function () { visitorLeft(v).catch(function (e) { console.warn(e); }); } } }, t("gate_reg.left")));

@@ -152,4 +152,6 @@ def test_registers_kept_offline_reopened_and_synced_exactly_once(browser, served
     row = page.locator("#goods-today .goods-row", has_text=boards)
     expect(row).to_have_attribute("data-pending", "0")
     expect(row.locator("img.goods-thumb")).to_be_visible()
+    expect(row.locator(".reg-times")).to_contain_text("手机时间")  # made offline: both times shown
+    shot(page, "gate-offline-4-goods-recorded")
     ctx.close()
