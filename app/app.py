@@ -30,6 +30,8 @@ HEAD = [
     rx.script(src="/js/field_shell.js", defer=True),
     # the patrol walk: drawn by the browser from the phone's store, sent through its outbox
     rx.script(src="/js/field_walk.js", defer=True),
+    # the gate's goods and visitor registers: drawn by the browser, sent through the same outbox
+    rx.script(src="/js/field_registers.js", defer=True),
 ]
 
 

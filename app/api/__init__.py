@@ -21,6 +21,7 @@ def build() -> Starlette:
         evidence,
         field,
         gate_offline,
+        gate_registers,
         renew,
         renovation_docs,
         reports,

@@ -248,6 +248,12 @@ class GoodsPass(SQLModel, table=True):
     gate: str = Field(default="", max_length=40)
     at: datetime
     client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    # sent later from the phone's outbox: the phone's time of the tap beside `at` (the server's receipt)
+    phone_at: datetime | None = None
+    offline: bool = False  # made without a connection (queued on the phone)
+    clock_off: bool = False  # the phone's clock was off by more than APP_CLOCK_MARGIN_MINUTES
+    # let out by the permit the phone's snapshot showed, and the server found none at sync: for the supervisor
+    permit_disputed: bool = False
 
 
 class Visitor(SQLModel, table=True):
@@ -266,6 +272,11 @@ class Visitor(SQLModel, table=True):
     arrived_at: datetime
     left_at: datetime | None = None
     client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    # sent later from the phone's outbox: the phone's times of the taps beside the server's receipt times
+    phone_at: datetime | None = None
+    left_phone_at: datetime | None = None
+    offline: bool = False  # arrival or leaving made without a connection
+    clock_off: bool = False  # the phone's clock was off by more than APP_CLOCK_MARGIN_MINUTES
 
 
 class SiteCheck(SQLModel, table=True):

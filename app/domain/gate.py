@@ -315,9 +315,14 @@ def register_goods(
     confirmed_name: str = "",
     gate: str = "",
     client_id: str | None = None,
+    permit_seen: bool = False,
 ) -> GoodsPass:
     """Register goods through the gate. Out needs confirmation: the household's permit (a
-    renovation under way) or the owner (named, e.g. reached by phone)."""
+    renovation under way) or the owner (named, e.g. reached by phone).
+
+    `permit_seen`: the guard let the goods out offline by the permit the phone's snapshot showed
+    (`app.domain.gate_registers_field`); if the server finds no renovation under way now, the goods
+    are gone already: they are recorded, flagged `permit_disputed` for the supervisor, not refused."""
     community_id = actor.community_for("gate.goods")
     cid = check_client_id(client_id) if client_id else None
     if cid is not None:
@@ -331,10 +336,12 @@ def register_goods(
         raise DomainError("form.invalid")
     app = _under_way_of(session, community_id, household_id)
     name = ""
+    disputed = False
     if direction == OUT:
         if confirmed_by == BY_PERMIT:
-            if app is None:
+            if app is None and not permit_seen:
                 raise DomainError("gate.no_permit")
+            disputed = app is None
         elif confirmed_by == BY_OWNER:
             name = clean_text(confirmed_name, field="confirmed_name", max_length=40)
         else:
@@ -349,13 +356,16 @@ def register_goods(
         carrier_name=clean_text(carrier_name, field="name", max_length=40),
         carrier_phone=normalize_phone(phone) if phone else "",
         guard_id=actor.id, gate=clean_text(gate, field="gate", max_length=40, required=False),
-        at=clock.now(), client_id=cid,
+        at=clock.now(), client_id=cid, permit_disputed=disputed,
     )
     session.add(goods)
     session.flush()
     audit.record(session, "gate.goods", actor_id=actor.id, community_id=community_id,
                  subject=f"goods:{goods.id}",
                  after={"household": household_id, "direction": direction, "confirmed_by": goods.confirmed_by})
+    if disputed:
+        audit.record(session, "gate.goods_permit_disputed", actor_id=actor.id, community_id=community_id,
+                     subject=f"goods:{goods.id}", after={"household": household_id})
     return goods
 
 

@@ -16,6 +16,7 @@ from app.i18n import (
     field_walk_ui,
     gate_log_ui,
     gate_offline_ui,
+    gate_register_field_ui,
     gate_register_ui,
     gate_ui,
     grid_planning,
@@ -35,7 +36,7 @@ from app.i18n.zh_CN import ZH
 # Each screen family keeps its messages in its own module; the catalogs are their union.
 _FEATURES = (accounts, grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
              renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, gate_offline_ui, errors_ui,
-             inputs, field_walk_ui, printed)
+             inputs, field_walk_ui, printed, gate_register_field_ui)
 
 DEFAULT = "zh"
 

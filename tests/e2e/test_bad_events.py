@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from app.state.base import AppState
 from app.state.gate_log import GateLogState
-from app.state.gate_register import GateRegisterState
 from app.state.grid_planning import GridPlanningState
 from app.state.notices import NoticesState
 from app.state.patrol_setup import PatrolSetupState
@@ -58,7 +57,6 @@ FORGED = [
     (GridPlanningState, "cancel_cover", {"cover_id": "²"}),
     (GridPlanningState, "select", {"grid_id": "abc"}),
     (GateLogState, "shift_day", {"days": "abc"}),
-    (GateRegisterState, "visitor_left", {"visitor_id": "abc"}),
 ]
 
 
