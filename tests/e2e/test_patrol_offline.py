@@ -1,7 +1,7 @@
 """The patrol walk without signal, at phone size (issue "Field-proof").
 
-- A patrol walked with the network down from the first check-in to the finish, the page closed
-  and reopened offline in between (the service worker serves the app; the walk comes from the
+- A patrol walked with the network down from the first check-in to the finish, the browser closed
+  and started again offline in between (the service worker serves the app; the walk comes from the
   phone's IndexedDB), then synced: each visit has exactly its own photos and ticks, the phone's
   time and the server's receipt time are both recorded, offline marked.
 - The network dropping in the middle of a photo upload (the server stored it, the phone never
@@ -18,7 +18,16 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, checkpoint_token, route_checkpoints, shot, sign_in, sqlite_db
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    checkpoint_token,
+    route_checkpoints,
+    shot,
+    sign_in,
+    sqlite_db,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -67,11 +76,21 @@ def _synced(page, timeout: float = 40_000) -> None:
     page.wait_for_function("() => document.querySelector('#walk-net')?.dataset.waiting === '0'", timeout=timeout)
 
 
-def test_a_patrol_walked_offline_and_reopened_is_recorded_exactly_when_synced(browser, served_app, photos):
-    cps = route_checkpoints(served_app, WALKER)
-    ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", **PHONE)
-    page = ctx.new_page()
+def _phone_browser(browser, served_app, profile: Path):
+    """A browser of its own with a profile on disk, as a phone's: closing it ends the browser, and
+    what it kept (service worker, cache, IndexedDB) is there when it is started again."""
+    ctx = browser.browser_type.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        base_url=served_app.url, locale="zh-CN", **PHONE)
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
     page.set_default_timeout(15_000)
+    return ctx, page
+
+
+def test_a_patrol_walked_offline_and_reopened_is_recorded_exactly_when_synced(browser, served_app, photos,
+                                                                              tmp_path):
+    cps = route_checkpoints(served_app, WALKER)
+    ctx, page = _phone_browser(browser, served_app, tmp_path / "profile")
     patrol_id = _open_walk(page, WALKER)
     assert page.locator("#patrol-progress").inner_text() == "0/5"
 
@@ -79,10 +98,10 @@ def test_a_patrol_walked_offline_and_reopened_is_recorded_exactly_when_synced(br
     expect(page.locator("#walk-offline")).to_be_visible()
     for n, cp in enumerate(cps):
         if n == 2:
-            # the phone closes the page (and the browser) in the car park; reopened without signal
-            page.close()
-            page = ctx.new_page()
-            page.set_default_timeout(15_000)
+            # in the car park the browser is closed (its process ends); started again without signal
+            ctx.close()
+            ctx, page = _phone_browser(browser, served_app, tmp_path / "profile")
+            ctx.set_offline(True)
             page.goto(f"/patrol/{patrol_id}")
             page.locator("#walk-net").wait_for()
             expect(page.locator("#walk-offline")).to_be_visible()
