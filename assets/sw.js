@@ -55,6 +55,23 @@ async function plain(res) {
   return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
+// a few at a time: the page that registered the worker needs the server (and a phone's weak
+// link) for itself while the shell is being fetched
+const AT_ONCE = 4;
+
+async function limited(items, work) {
+  const out = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await work(items[k]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(AT_ONCE, items.length) }, lane));
+  return out;
+}
+
 async function precache() {
   const cache = await caches.open(CACHE);
   const put = async (url) => {
@@ -62,7 +79,7 @@ async function precache() {
     if (res.ok) await cache.put(url, await plain(res.clone()));
     return res;
   };
-  const pages = await Promise.all(PAGES.concat(STATIC).map((u) => put(u).catch(() => null)));
+  const pages = await limited(PAGES.concat(STATIC), (u) => put(u).catch(() => null));
   // what the documents load themselves (the global stylesheet, preloads)
   const linked = new Set();
   await Promise.all(pages.slice(0, PAGES.length).map(async (res) => {
@@ -70,20 +87,20 @@ async function precache() {
     const html = await res.clone().text();
     (html.match(/\/assets\/[A-Za-z0-9_.-]+\.(?:css|js)/g) || []).forEach((f) => linked.add(f));
   }));
-  await Promise.all(Array.from(linked).map((f) => put(f).catch(() => null)));
+  await limited(Array.from(linked), (f) => put(f).catch(() => null));
   if (!MANIFEST) return;
   const text = await (await put(MANIFEST)).text();
   const json = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1));
   const files = routeFiles(json);
   const wasm = new Set();
-  await Promise.all(files.map(async (f) => {
+  await limited(files, async (f) => {
     const res = await put(f).catch(() => null);
     if (res && res.ok && f.endsWith(".js")) {
       const body = await res.clone().text();
       (body.match(/\/assets\/[A-Za-z0-9_.-]+\.wasm/g) || []).forEach((w) => wasm.add(w));
       (body.match(/"[A-Za-z0-9_.-]+\.wasm"/g) || []).forEach((w) => wasm.add("/assets/" + w.slice(1, -1)));
     }
-  }));
+  });
   await Promise.all(Array.from(wasm).map((w) => put(w).catch(() => null)));
 }
 

@@ -2,9 +2,10 @@
  * The app shell for the field (no build step; loaded from the page head as
  * /js/field_shell.js, see app/app.py).
  *
- * 1. Registers the service worker on every page load. The inline script it
- *    replaces waited for window "load", which has already fired when React
- *    inserts head scripts, so the worker never registered. The worker's URL
+ * 1. Registers the service worker on every page load, a second after the page
+ *    has loaded. The inline script it replaces waited for window "load", which
+ *    has already fired when React inserts head scripts, so the worker never
+ *    registered; here readyState is checked first. The worker's URL
  *    carries the build's react-router manifest path (/sw.js?m=...), so a new
  *    build is a new worker that precaches its own files (assets/sw.js).
  * 2. Fills every element [data-field-status] (the butler's home) with the
@@ -105,7 +106,10 @@
     return window.gbStore ? gbStore.wipe() : Promise.resolve();
   };
 
-  register();
+  // on every page load, once the page itself has what it needs: the worker's install fetches
+  // the shell, which should not compete with the page's first requests
+  if (document.readyState === "complete") setTimeout(register, 1000);
+  else window.addEventListener("load", function () { setTimeout(register, 1000); }, { once: true });
   var seen = new WeakSet();
   function scan() {
     document.querySelectorAll("[data-field-status]").forEach(function (box) {
