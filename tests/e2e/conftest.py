@@ -172,10 +172,18 @@ def browser():
         b.close()
 
 
+def _workers(request) -> str:
+    """The service worker precaches the field shell (100+ files) at every fresh context's first
+    page: a test that does not go offline blocks it, so that ninety contexts do not each fetch the
+    shell while the served app answers the test. Tests of the offline shell are marked
+    `service_worker` (or open contexts of their own, as the walk's offline test does)."""
+    return "allow" if request.node.get_closest_marker("service_worker") else "block"
+
+
 @pytest.fixture
 def phone(browser, served_app, request):
     """A fresh phone-sized browser context (no stored sign-in) and its page."""
-    ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", **PHONE)
+    ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", service_workers=_workers(request), **PHONE)
     page = ctx.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -186,12 +194,13 @@ def phone(browser, served_app, request):
 
 
 @pytest.fixture
-def another(browser, served_app):
+def another(browser, served_app, request):
     """Open more phones (separate people) in one test: `page = another()`."""
     made = []
 
     def open_phone():
-        ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", **PHONE)
+        ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", service_workers=_workers(request),
+                                  **PHONE)
         page = ctx.new_page()
         page.set_default_timeout(15_000)
         made.append(ctx)

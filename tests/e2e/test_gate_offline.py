@@ -49,6 +49,7 @@ def _guard_scans(served_app) -> list[tuple]:
         ).fetchall()
 
 
+@pytest.mark.service_worker
 def test_the_gate_judges_offline_and_logs_each_scan_once_when_back(served_app, phone, another, live_pass,  # noqa: F811
                                                                    revoked_pass):
     valid = _token(live_pass["id"], live_pass["version"], live_pass["until"], live_pass["community"])
