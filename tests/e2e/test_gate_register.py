@@ -74,6 +74,13 @@ def _fill_goods(page, household: str, items: str, carrier: str) -> None:
     page.locator("#goods-carrier-name").fill(carrier)
 
 
+
+def _recorded(phone, items: str) -> None:
+    """Wait until the goods row is recorded by the server (its row no longer waiting on the phone):
+    the message of the entry before may still be on screen for a moment after the tap."""
+    row = phone.locator("#goods-today .goods-row[data-pending='0']", has_text=items)
+    expect(row).to_have_count(1, timeout=15_000)
+
 def test_guard_registers_goods_in_and_out(served_app, phone, homes, photo):
     tag = uuid.uuid4().hex[:6]
     sign_in(phone, GUARD)
@@ -89,6 +96,7 @@ def test_guard_registers_goods_in_and_out(served_app, phone, homes, photo):
     expect(phone.locator("#no-permit-hint")).to_contain_text("搬出须业主确认")
     phone.locator("#goods-carrier-phone").fill("135 0000 1111")
     phone.locator("#goods-submit").click()
+    _recorded(phone, tiles)
     expect(phone.locator("#reg-flash")).to_contain_text("已登记放行")
     expect(phone.locator("#goods-today .goods-row").first).to_contain_text(tiles)
     assert _goods(served_app, tiles) == [("in", "", "", None, None, "东门")]
@@ -118,6 +126,7 @@ def test_guard_registers_goods_in_and_out(served_app, phone, homes, photo):
     phone.get_by_role("radio", name="业主确认").click()
     phone.locator("#goods-confirmed-name").fill("业主王先生（电话确认）")
     phone.locator("#goods-submit").click()
+    _recorded(phone, sofa)
     expect(phone.locator("#reg-flash")).to_contain_text("已登记放行")
     expect(refusal).to_have_count(0)
     row = phone.locator("#goods-today .goods-row[data-direction=out]").first
@@ -134,6 +143,7 @@ def test_guard_registers_goods_in_and_out(served_app, phone, homes, photo):
     expect(phone.get_by_role("radio", name="凭装修许可证")).to_be_checked()
     shot(phone, "gate-register-3-permit-shown")
     phone.locator("#goods-submit").click()
+    _recorded(phone, boards)
     expect(phone.locator("#reg-flash")).to_contain_text("已登记放行")
     expect(phone.locator("#goods-today .goods-row").first).to_contain_text(boards)
     (direction, by, _name, application, _photo, _gate), = _goods(served_app, boards)

@@ -54,7 +54,8 @@ def test_several_phones_on_several_workers(browser, scaled_app):
     try:
         pages = []
         for number, path, _ in people:
-            ctx = browser.new_context(base_url=scaled_app.url, **PHONE)
+            # the service worker's shell is the offline tests' concern; here it would only add load
+            ctx = browser.new_context(base_url=scaled_app.url, service_workers="block", **PHONE)
             contexts.append(ctx)
             page = ctx.new_page()
             page.set_default_timeout(20_000)
