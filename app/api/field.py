@@ -16,7 +16,6 @@ patrol must be the caller's own (the domain checks it). A refusal of the role is
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -25,7 +24,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.api.evidence import BEARER, _credential, _error, _lang, photo_items
+from app.api.evidence import _lang, photo_items
+from app.api.outbox import NO_STORE as _NO_STORE
+from app.api.outbox import refusal, sync_handler, token_of
 from app.api.routes import ROUTES
 from app.db.session import session_scope
 from app.domain import auth, clock, evidence, patrols, work_orders
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 ACTION = "patrol.walk"
 MAX_BATCH = 200  # actions per request; the phone sends the rest in the next one
 MAX_BODY = 256 * 1024
-_NO_STORE = {"Cache-Control": "no-store"}
 # the messages the phone's walk screen uses, sent with the snapshot in both languages
 _PREFIXES = ("field.", "patrol.", "workorder.dept.", "net.", "common.cancel")
 
@@ -82,16 +82,6 @@ def _actor(db, token: str | None) -> Actor:
     return auth.authorize(db, token, ACTION)
 
 
-def _token(request: Request) -> str | None:
-    cred = _credential(request)
-    return cred[1] if cred and cred[0] == BEARER else None
-
-
-def _refusal(lang: str, err: DomainError) -> JSONResponse:
-    status = 401 if err.key == "auth.signed_out" else 403 if isinstance(err, Refused) else 404
-    return _error(lang, status, err.key, **err.params)
-
-
 def _read_patrol(token: str | None, patrol_id: int) -> tuple[dict[str, Any] | None, DomainError | None, str]:
     refusal: DomainError | None = None
     with session_scope() as db:
@@ -111,9 +101,9 @@ def _read_patrol(token: str | None, patrol_id: int) -> tuple[dict[str, Any] | No
 async def patrol_snapshot(request: Request) -> Response:
     lang = _lang(request)
     patrol_id: int = request.path_params["patrol_id"]
-    body, err, actor_lang = await run_in_threadpool(_read_patrol, _token(request), patrol_id)
+    body, err, actor_lang = await run_in_threadpool(_read_patrol, token_of(request), patrol_id)
     if err is not None:
-        return _refusal(actor_lang or lang, err)
+        return refusal(actor_lang or lang, err)
     return JSONResponse(body, headers=_NO_STORE)
 
 
@@ -158,34 +148,7 @@ def _apply_batch(token: str | None, payload: dict[str, Any], lang: str) -> tuple
     return {"results": results, "clock_off": pc.off}, None
 
 
-async def sync(request: Request) -> Response:
-    lang = _lang(request)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return _error(lang, 413, "form.invalid")
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return _error(lang, 413, "form.invalid")
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return _error(lang, 400, "form.invalid")
-    if not isinstance(payload, dict):
-        return _error(lang, 400, "form.invalid")
-    if payload.get("lang") in CATALOGS:
-        lang = payload["lang"]
-    try:
-        answer, err = await run_in_threadpool(_apply_batch, _token(request), payload, lang)
-    except DomainError as err:  # a bad batch (the phone's clock not a number, ...)
-        return _error(lang, 422, err.key, **err.params)
-    except Exception:  # noqa: BLE001 - logged; the phone keeps its queue and retries
-        log.exception("field sync failed")
-        return _error(lang, 500, "field.server_error")
-    if err is not None:
-        if isinstance(err, Refused):
-            return _refusal(lang, err)
-        return _error(lang, 400, err.key, **err.params)
-    return JSONResponse(answer, headers=_NO_STORE)
+sync = sync_handler(_apply_batch, max_body=MAX_BODY, what="field")
 
 
 ROUTES.extend(

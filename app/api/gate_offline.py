@@ -20,16 +20,16 @@ the user's language, as `{error, key}`.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.api import errors
+from app.api.outbox import BadBody, read_json
 from app.api.routes import ROUTES
 from app.db.session import session_scope
 from app.domain import auth, gate_snapshot
@@ -134,23 +134,10 @@ async def post_scans(request: Request) -> JSONResponse:
     token = _bearer(request)
     if token is None:
         return _error(lang, 401, "auth.signed_out")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return _error(lang, 413, "err.bad_request.body")
-    body = bytearray()
     try:
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY:
-                return _error(lang, 413, "err.bad_request.body")
-    except ClientDisconnect:
-        return _error(lang, 400, "err.bad_request.body")
-    try:
-        data = json.loads(bytes(body).decode("utf-8"))
-    except (ValueError, UnicodeError):
-        return _error(lang, 400, "err.bad_request.body")
-    if not isinstance(data, dict):
-        return _error(lang, 400, "err.bad_request.body")
+        data = await read_json(request, MAX_BODY)
+    except BadBody as bad:
+        return _error(lang, bad.status, "err.bad_request.body")
     try:
         answer = await run_in_threadpool(_record, token, data)
     except _Answer as refused:

@@ -20,7 +20,6 @@ role is audited.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -30,7 +29,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.api.evidence import _error, _lang, photo_links
-from app.api.field import _keep, _ms, _refusal, _token
+from app.api.field import _keep, _ms
+from app.api.outbox import refusal as _refusal
+from app.api.outbox import sync_handler
+from app.api.outbox import token_of as _token
 from app.api.routes import ROUTES
 from app.db.session import session_scope
 from app.domain import auth, clock, gate, households
@@ -173,34 +175,7 @@ def _apply_batch(token: str | None, payload: dict[str, Any], lang: str) -> tuple
     return {"results": results, "snapshot": state, "clock_off": pc.off}, None
 
 
-async def sync(request: Request) -> Response:
-    lang = _lang(request)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return _error(lang, 413, "form.invalid")
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return _error(lang, 413, "form.invalid")
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return _error(lang, 400, "form.invalid")
-    if not isinstance(payload, dict):
-        return _error(lang, 400, "form.invalid")
-    if payload.get("lang") in CATALOGS:
-        lang = payload["lang"]
-    try:
-        answer, err = await run_in_threadpool(_apply_batch, _token(request), payload, lang)
-    except DomainError as err:  # a bad batch (the phone's clock not a number, ...)
-        return _error(lang, 422, err.key, **err.params)
-    except Exception:  # noqa: BLE001 - logged; the phone keeps its queue and retries
-        log.exception("gate registers sync failed")
-        return _error(lang, 500, "field.server_error")
-    if err is not None:
-        if isinstance(err, Refused):
-            return _refusal(lang, err)
-        return _error(lang, 400, err.key, **err.params)
-    return JSONResponse(answer, headers=_NO_STORE)
+sync = sync_handler(_apply_batch, max_body=MAX_BODY, what="gate registers")
 
 
 ROUTES.extend(
