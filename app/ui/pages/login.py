@@ -55,6 +55,9 @@ def login() -> rx.Component:
                         size="4",
                         width="100%",
                         loading=SignInState.busy,
+                        # a tap before the page is connected to the server would be lost: the
+                        # button waits until it is (a slow phone, a busy server)
+                        disabled=~rx.State.is_hydrated,
                     ),
                     spacing="3",
                     width="100%",
