@@ -145,9 +145,19 @@ class StaffAlert(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id")
     staff_id: int = Field(foreign_key="staff.id")
-    # overdue / major / dispatched / reopened
-    kind: str = Field(max_length=16)
+    # one of app.domain.alerts.KINDS (what happened); app.domain.notify says who is told of which
+    kind: str = Field(max_length=32)
     request_id: int | None = Field(default=None, foreign_key="servicerequest.id", index=True)
+    # the grid of the record (a grid's WeCom robot is told of its records), when it has one
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    # what it is about when not a request: "renovation:12", "rectification:7" ("" for a request)
+    subject: str = Field(default="", max_length=40)
+    # a few words of the record ("3-1-502 · 厨房漏水"), data not language: the message texts add the kind
+    summary: str = Field(default="", max_length=140)
+    # urgent repairs and major complaints: delivered in quiet hours too
+    urgent: bool = False
+    # one occurrence told to several people shares the key (a group robot is told once per key)
+    event_key: str = Field(default="", max_length=16, index=True)
     created_at: datetime
     read_at: datetime | None = None
 

@@ -6,11 +6,13 @@ read or not. The steps that raise them (app.domain.requests) call `send`; a
 person reads their own with `listing`. Not the notice board
 (app.domain.notices), which is announcements to residents.
 
-Kinds today: overdue, major, dispatched, reopened, resident_note.
+Who is told of which kind is decided in one place, `app.domain.notify` (the
+who-is-told table); this module only stores and reads the alerts.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +25,18 @@ from app.domain import clock
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 
-KINDS: tuple[str, ...] = ("overdue", "major", "dispatched", "reopened", "resident_note")
+KINDS: tuple[str, ...] = (
+    "new_request",  # a resident's new request, to the grid's butler (or today's cover) and the desk
+    "overdue",  # a missed deadline
+    "major",  # a major complaint
+    "dispatched",  # a job to a technician
+    "reopened",  # a request back to its technician
+    "resident_note",  # a resident added information on their link
+    "not_fixed",  # the resident says the repair did not fix it
+    "unsatisfied",  # a follow-up below "satisfied"
+    "renovation_waiting",  # a renovation application waiting for a level's decision
+    "rectification_overdue",  # a renovation rectification past its deadline
+)
 
 
 @dataclass(frozen=True)
@@ -33,17 +46,31 @@ class AlertRow:
     request_id: int | None
     created_at: datetime
     read: bool
+    subject: str = ""
+    summary: str = ""
+    urgent: bool = False
 
 
 def send(session: Session, *, community_id: int, staff_ids: Iterable[int], kind: str,
-         request_id: int | None = None) -> None:
-    """Alert each of `staff_ids` of `kind` (about a request, if any)."""
+         request_id: int | None = None, subject: str = "", summary: str = "", urgent: bool = False,
+         event_key: str = "", grid_id: int | None = None) -> list[StaffAlert]:
+    """Alert each of `staff_ids` (each once) of `kind` about a request or another `subject`.
+
+    Callers decide who through `app.domain.notify.tell`; the rows are flushed, so their ids exist."""
     if kind not in KINDS:
         raise ValueError(f"unknown alert kind {kind!r}")
     now = clock.now()
-    for staff_id in staff_ids:
-        session.add(StaffAlert(community_id=community_id, staff_id=staff_id, kind=kind,
-                               request_id=request_id, created_at=now))
+    key = event_key or secrets.token_hex(8)
+    rows = []
+    for staff_id in dict.fromkeys(staff_ids):
+        row = StaffAlert(community_id=community_id, staff_id=staff_id, kind=kind, request_id=request_id,
+                         grid_id=grid_id, subject=subject[:40], summary=summary[:140], urgent=urgent, event_key=key,
+                         created_at=now)
+        session.add(row)
+        rows.append(row)
+    if rows:
+        session.flush()
+    return rows
 
 
 def listing(session: Session, actor: Actor, *, unread_only: bool = False, limit: int = 30) -> list[AlertRow]:
@@ -52,7 +79,8 @@ def listing(session: Session, actor: Actor, *, unread_only: bool = False, limit:
     if unread_only:
         stmt = stmt.where(col(StaffAlert.read_at).is_(None))
     rows = session.exec(stmt.order_by(col(StaffAlert.id).desc()).limit(limit)).all()
-    return [AlertRow(a.id or 0, a.kind, a.request_id, a.created_at, a.read_at is not None) for a in rows]
+    return [AlertRow(a.id or 0, a.kind, a.request_id, a.created_at, a.read_at is not None, a.subject, a.summary,
+                     a.urgent) for a in rows]
 
 
 def unread_count(session: Session, actor: Actor) -> int:

@@ -169,6 +169,30 @@ def grids_answered_for(session: Session, staff_id: int, day: date, *, community_
     return sorted(mine)
 
 
+def cover_on(session: Session, grid_id: int, day: date) -> GridCover | None:
+    """The cover of a grid in force on `day` (local date), if any (the latest, should two overlap)."""
+    return session.exec(
+        select(GridCover)
+        .where(
+            GridCover.grid_id == grid_id,
+            col(GridCover.cancelled_at).is_(None),
+            col(GridCover.starts_on) <= day,
+            col(GridCover.ends_on) >= day,
+        )
+        .order_by(col(GridCover.id).desc())
+    ).first()
+
+
+def answerer(session: Session, grid_id: int, day: date) -> int | None:
+    """Who answers for a grid on `day`: the deputy covering it that day, else its butler; None for a
+    grid with neither. The reverse of `grids_answered_for`."""
+    cover = cover_on(session, grid_id, day)
+    if cover is not None:
+        return cover.deputy_id
+    grid = session.get(Grid, grid_id)
+    return grid.butler_id if grid is not None else None
+
+
 def households_answered_for(session: Session, staff_id: int, day: date, *,
                             community_id: int | None = None) -> set[int]:
     """The households of the grids this person answers for on `day` (see `grids_answered_for`)."""

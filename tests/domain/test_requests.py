@@ -183,7 +183,9 @@ def test_unsatisfied_follow_up_reopens_to_the_same_person(db, desk, tech, home, 
     assert req.status == requests.DISPATCHED and req.reopened == 1
     assert req.assignee_id == tech.id and req.arrived_at is None
     assert len(_notices(db, tech.id, "reopened")) == 1
-    assert len(_notices(db, actor_of(SUPERVISOR).id, "reopened")) == 1
+    # the supervisor is told the resident is unsatisfied; the butler who recorded it is not told
+    assert len(_notices(db, actor_of(SUPERVISOR).id, "unsatisfied")) == 1
+    assert _notices(db, actor_of(BUTLER).id, "unsatisfied") == []
 
 
 def test_complaint_with_agreed_reply_time_and_desk_resolution(db, desk, home, actor_of, morning):

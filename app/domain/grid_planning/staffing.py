@@ -18,6 +18,7 @@ from app.domain import staff as staff_rules
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 from app.domain.grid_planning.common import MAX_COVER_DAYS, _check, _grid, _grid_staff, grid_size
+from app.domain.grids import cover_on  # noqa: F401  (re-exported: the package's cover reading)
 from app.domain.validation import clean_text
 
 
@@ -199,20 +200,6 @@ def covers_of(session: Session, actor: Actor, grid_id: int, limit: int = 20) -> 
         )
         for c, name in rows
     ]
-
-
-def cover_on(session: Session, grid_id: int, day: date) -> GridCover | None:
-    """The cover of a grid in force on `day` (local date), if any."""
-    return session.exec(
-        select(GridCover)
-        .where(
-            GridCover.grid_id == grid_id,
-            col(GridCover.cancelled_at).is_(None),
-            GridCover.starts_on <= day,
-            GridCover.ends_on >= day,
-        )
-        .order_by(col(GridCover.id).desc())
-    ).first()
 
 
 # --- the poster QR ---------------------------------------------------------------------

@@ -167,7 +167,6 @@ def from_work_order(session: Session, actor: Actor, work_order_id: int) -> Filed
         received_by=actor.id,
         source_kind="work_order",
         source_id=work_order_id,
+        grid_id=order.grid_id,
     )
-    req_filed.request.grid_id = order.grid_id
-    session.add(req_filed.request)
     return req_filed

@@ -15,7 +15,7 @@ from app.db.models import (
 from app.domain import alerts, audit, clock, roles
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
-from app.domain.requests.register import _event, _get, _move, _notify, _staff_with_role
+from app.domain.requests.register import _event, _get, _move, _tell
 from app.domain.requests.time_limits import needs_follow_up
 from app.domain.requests.vocabulary import (
     ACCEPTED,
@@ -84,8 +84,7 @@ def classify(
 
 def escalate_major(session: Session, actor: Actor | None, req: ServiceRequest) -> None:
     """Report a major complaint to the assistant managers (重大投诉)."""
-    managers = _staff_with_role(session, req.community_id, roles.ASSISTANT_MANAGER)
-    _notify(session, req, managers, "major")
+    _tell(session, req, "major", actor_id=actor.id if actor else None)
     _event(session, req, "escalated_major", actor.id if actor else None, req.status, req.status)
 
 
@@ -149,8 +148,7 @@ def dispatch(
     req.assignee_id = assignee_id
     req.dispatched_at = clock.now()
     _move(session, actor, req, DISPATCHED, "dispatched", note=department, expect=(CLASSIFIED,))
-    if assignee_id is not None:
-        _notify(session, req, [assignee_id], "dispatched")
+    _tell(session, req, "dispatched", actor_id=actor.id)
     return req
 
 
@@ -258,10 +256,8 @@ def follow_up(
     req.accepted_at = None
     req.dispatched_at = clock.now()
     _move(session, actor, req, DISPATCHED, "reopened", note=text, expect=(RESOLVED,))
-    targets = _staff_with_role(session, req.community_id, roles.SUPERVISOR)
-    if req.assignee_id is not None:
-        targets = [req.assignee_id, *[t for t in targets if t != req.assignee_id]]
-    _notify(session, req, targets, "reopened")
+    _tell(session, req, "reopened", actor_id=actor.id)
+    _tell(session, req, "unsatisfied", actor_id=actor.id)
     return req
 
 

@@ -1,4 +1,4 @@
-"""The overdue sweep: a missed deadline escalates to the supervisors once."""
+"""The overdue sweep: a missed deadline is told to the grid's butler and the supervisors once."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from sqlmodel import Session, col, select
 from app.db.models import (
     ServiceRequest,
 )
-from app.domain import audit, clock, roles
-from app.domain.requests.register import _event, _notify, _staff_with_role
+from app.domain import audit, clock
+from app.domain.requests.register import _event, _tell
 
 # --- overdue -------------------------------------------------------------------------------------
 
 
 def sweep_overdue(session: Session, community_id: int | None = None) -> int:
-    """Escalate every open request past its deadline to the supervisors, once per deadline.
+    """Tell of every open request past its deadline (its grid's butler or today's cover, and the
+    supervisors: app.domain.notify), once per deadline.
 
     Safe to run from several workers at once: each row is claimed with a
     conditional UPDATE, so only one of them notifies. Returns how many were escalated.
@@ -32,7 +33,6 @@ def sweep_overdue(session: Session, community_id: int | None = None) -> int:
     if community_id is not None:
         stmt = stmt.where(ServiceRequest.community_id == community_id)
     n = 0
-    supervisors: dict[int, list[int]] = {}
     for req in session.exec(stmt.limit(500)).all():
         claimed = session.execute(
             update(ServiceRequest)
@@ -49,11 +49,7 @@ def sweep_overdue(session: Session, community_id: int | None = None) -> int:
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue
-        if req.community_id not in supervisors:
-            supervisors[req.community_id] = _staff_with_role(
-                session, req.community_id, roles.SUPERVISOR
-            )
-        _notify(session, req, supervisors[req.community_id], "overdue")
+        _tell(session, req, "overdue")
         _event(session, req, "overdue", None, req.status, req.status)
         audit.record(session, "request.overdue", community_id=req.community_id,
                      subject=f"request:{req.id}", after={"due_at": req.due_at})

@@ -13,14 +13,12 @@ from app.db.models import (
     Household,
     RequestEvent,
     ServiceRequest,
-    Staff,
-    StaffRole,
 )
-from app.domain import alerts, audit, clock, request_terms
+from app.domain import audit, clock, households, notify, request_terms
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
 from app.domain.requests.time_limits import deadline, limits
-from app.domain.requests.vocabulary import CLOSED
+from app.domain.requests.vocabulary import CLOSED, REPAIR_URGENT, TOLD_TO_DESK
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -108,18 +106,20 @@ def _move(
     )
 
 
-def _staff_with_role(session: Session, community_id: int, role: str) -> list[int]:
-    rows = session.exec(
-        select(Staff.id)
-        .join(StaffRole, col(StaffRole.staff_id) == col(Staff.id))
-        .where(Staff.community_id == community_id, Staff.active == True, StaffRole.role == role)  # noqa: E712
-        .order_by(col(Staff.id))
-    ).all()
-    return [r for r in rows if r is not None]
+def summary(session: Session, req: ServiceRequest) -> str:
+    """A few words of a request for alerts and messages: the household and the start of the text."""
+    text = " ".join(req.content.split())
+    text = text if len(text) <= 60 else text[:59] + "…"
+    home = households.label(session, req.household_id)
+    return f"{home} · {text}" if home else text
 
 
-def _notify(session: Session, req: ServiceRequest, staff_ids: list[int], kind: str) -> None:
-    alerts.send(session, community_id=req.community_id, staff_ids=staff_ids, kind=kind, request_id=req.id)
+def _tell(session: Session, req: ServiceRequest, event: str, *, actor_id: int | None = None,
+          only: tuple[str, ...] | None = None) -> None:
+    """Tell whoever the who-is-told table names for `event` about this request (app.domain.notify)."""
+    notify.tell(session, event, community_id=req.community_id, grid_id=req.grid_id, request_id=req.id,
+                summary=summary(session, req), assignee_id=req.assignee_id, actor_id=actor_id, only=only,
+                urgent=req.major or req.category == REPAIR_URGENT)
 
 
 def _household(session: Session, community_id: int, household_id: int | None) -> Household | None:
@@ -171,12 +171,15 @@ def _register(
     source_id: int | None = None,
     client_key: str = "",
     client_id: str | None = None,
+    grid_id: int | None = None,
 ) -> Filed:
+    """Write the register line, its first event and audit, and tell its grid's butler (or today's
+    cover); a request the desk did not take itself (the resident page, a butler) the desk too."""
     link, hashed = _new_link()
     req = ServiceRequest(
         community_id=community_id,
         household_id=household.id if household else None,
-        grid_id=household.grid_id if household else None,
+        grid_id=household.grid_id if household else grid_id,
         channel=channel,
         recording_ref=recording_ref,
         received_at=clock.now(),
@@ -204,4 +207,6 @@ def _register(
         subject=f"request:{req.id}",
         after={"channel": channel, "household_id": req.household_id, "category": category},
     )
+    _tell(session, req, "new_request", actor_id=received_by,
+          only=None if channel in TOLD_TO_DESK else (notify.GRID_BUTLER,))
     return Filed(req, link)

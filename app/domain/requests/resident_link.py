@@ -10,7 +10,7 @@ from app.db.models import (
 from app.domain import audit
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
-from app.domain.requests.register import _event, _notify, link_hash
+from app.domain.requests.register import _event, _tell, link_hash
 from app.domain.requests.vocabulary import RESIDENT_NOTE_MAX
 from app.domain.validation import clean_text
 
@@ -37,8 +37,7 @@ def resident_note(session: Session, link: str, text: str) -> ServiceRequest:
     _event(session, req, "resident_note", None, req.status, note)
     audit.record(session, "request.resident_note", community_id=req.community_id,
                  subject=f"request:{req.id}")
-    if req.assignee_id is not None:
-        _notify(session, req, [req.assignee_id], "resident_note")
+    _tell(session, req, "resident_note")
     return req
 
 

@@ -12,8 +12,9 @@ LETTER = "letter"
 RESIDENT_PAGE = "resident_page"
 PATROL = "patrol"
 OTHER = "other"
-CHANNELS: tuple[str, ...] = (PHONE, VISIT, LETTER, RESIDENT_PAGE, PATROL, OTHER)
-# what the front desk may pick on its form (the resident page and patrols have their own paths)
+BUTLER = "butler"  # what a resident told the butler on her walk, registered on her phone
+CHANNELS: tuple[str, ...] = (PHONE, VISIT, LETTER, RESIDENT_PAGE, PATROL, OTHER, BUTLER)
+# what the front desk may pick on its form (the resident page, patrols and butlers have their own paths)
 DESK_CHANNELS: tuple[str, ...] = (PHONE, VISIT, LETTER, OTHER)
 
 REPAIR_MINOR = "repair_minor"
@@ -55,6 +56,9 @@ DEPARTMENTS: tuple[str, ...] = ("technician", "engineering", "cleaning", "securi
 REPAIR_DEPARTMENTS = frozenset({"technician", "engineering"})
 
 FOLLOW_UP_METHODS: tuple[str, ...] = ("phone", "visit")
+
+# the channels whose new request the front desk does not hold yet: the desk is told as well as the butler
+TOLD_TO_DESK: frozenset[str] = frozenset({RESIDENT_PAGE, BUTLER})
 
 CONTENT_MAX = 1000
 RESIDENT_NOTE_MAX = 500
