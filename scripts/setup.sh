@@ -7,15 +7,22 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 WITH_TEST=0
+APT_PLAN=0
 [ "${1:-}" = "--test" ] && WITH_TEST=1
+# --apt-plan: print the Debian packages step 1 would install (none when all is there) and stop
+[ "${1:-}" = "--apt-plan" ] && { WITH_TEST=1; APT_PLAN=1; }
 
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 # 1. Debian packages: CJK fonts for the app (printed posters and tags, photo watermarks),
 #    Chromium and poppler-utils for the tests only. apt runs only when something is missing.
+#    The font list is read whole before it is searched: `fc-list | grep -q` under pipefail fails
+#    whenever grep stops early and fc-list dies of SIGPIPE (most runs), which sent every start to apt.
 apt_pkgs=()
-if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+fonts=""
+command -v fc-list >/dev/null 2>&1 && fonts="$(fc-list : family 2>/dev/null || true)"
+if ! grep -qi "Noto Sans CJK" <<<"$fonts"; then
   apt_pkgs+=(fontconfig fonts-noto-cjk)
 fi
 if [ "$WITH_TEST" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
@@ -23,6 +30,10 @@ if [ "$WITH_TEST" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
 fi
 if [ "$WITH_TEST" = 1 ] && ! command -v pdftotext >/dev/null 2>&1; then
   apt_pkgs+=(poppler-utils)  # pdftotext/pdffonts: the report tests read the PDFs' text
+fi
+if [ "$APT_PLAN" = 1 ]; then
+  echo "${apt_pkgs[*]}"
+  exit 0
 fi
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   echo "==> installing ${apt_pkgs[*]} (apt)"
