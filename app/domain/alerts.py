@@ -36,6 +36,7 @@ KINDS: tuple[str, ...] = (
     "unsatisfied",  # a follow-up below "satisfied"
     "renovation_waiting",  # a renovation application waiting for a level's decision
     "rectification_overdue",  # a renovation rectification past its deadline
+    "handed_to_desk",  # the grid's butler hands a request to the front desk for dispatch
 )
 
 

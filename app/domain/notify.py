@@ -66,6 +66,7 @@ RULES: tuple[Rule, ...] = (
     Rule("unsatisfied", (SUPERVISORS, GRID_BUTLER)),
     Rule("renovation_waiting", (LEVEL_APPROVERS,)),
     Rule("rectification_overdue", (GRID_BUTLER,)),
+    Rule("handed_to_desk", (FRONT_DESK,)),
 )
 _BY_EVENT = {r.event: r for r in RULES}
 

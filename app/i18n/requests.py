@@ -101,6 +101,7 @@ ZH: dict[str, str] = {
     "alert.kind.unsatisfied": "回访不满意",
     "alert.kind.renovation_waiting": "装修待审批",
     "alert.kind.rectification_overdue": "整改已逾期",
+    "alert.kind.handed_to_desk": "管家转交前台派单",
     # screens
     "workorder.to_register": "登记到登记表",
     "request.limits_title": "时限设置",
@@ -285,6 +286,7 @@ EN: dict[str, str] = {
     "alert.kind.unsatisfied": "Follow-up: not satisfied",
     "alert.kind.renovation_waiting": "Renovation awaiting approval",
     "alert.kind.rectification_overdue": "Rectification overdue",
+    "alert.kind.handed_to_desk": "Handed to the desk for dispatch",
     "workorder.to_register": "Put on the register",
     "request.limits_title": "Time limits",
     "request.limits_hint": "Defaults are the handbook's: a technician on site in 5 minutes, minor repairs at once, urgent repairs not left overnight.",
