@@ -18,6 +18,8 @@ and Reflex's own endpoints.
 - An `/api/...` error answered in plain text (403/404/400/500...) to a browser
   opening it as a page becomes the error page in the user's language
   (`app.api.errors`).
+- Frontend files get their cache lifetime (`app.api.static_files.cache_control`:
+  hashed `/assets/` immutable, the rest revalidated) unless the response set one.
 - CORS: same origin only, unless `APP_CORS_ORIGINS` lists origins (rxconfig's
   `cors_allowed_origins` is that list; Reflex's own CORS middleware applies it to
   HTTP); `socket_origin_allowed` is the websocket's check (Reflex would pass an
@@ -35,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app import settings
-from app.api import errors
+from app.api import errors, static_files
 from app.db.session import session_scope
 from app.domain import auth, evidence
 from app.i18n import translate
@@ -66,9 +68,13 @@ _PAGE_FOR_STATUS = {400: "bad_request", 403: "forbidden", 404: "not_found", 405:
 SessionTokenOf = Callable[[str], Awaitable[str | None]]
 
 
-def _with_headers(message: dict[str, Any]) -> dict[str, Any]:
+def _with_headers(message: dict[str, Any], cache: bytes | None = None) -> dict[str, Any]:
+    """The response start with our security headers, and `cache` as Cache-Control unless it chose one."""
     kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _HEADER_NAMES]
-    return {**message, "headers": kept + HEADERS}
+    extra = list(HEADERS)
+    if cache is not None and not any(k.lower() == b"cache-control" for k, _ in kept):
+        extra.append((b"cache-control", cache))
+    return {**message, "headers": kept + extra}
 
 
 def _signed_in(session_token: str | None) -> bool:
@@ -148,7 +154,8 @@ def hardening(session_token_of: SessionTokenOf) -> Callable[[ASGIApp], ASGIApp]:
 
             async def send_secured(message: dict[str, Any]) -> None:
                 if message["type"] == "http.response.start":
-                    message = _with_headers(message)
+                    cache = static_files.cache_control(path, scope.get("method", ""), message.get("status", 200))
+                    message = _with_headers(message, cache)
                 await send(message)
 
             if path == UPLOAD_PATH or path.startswith(UPLOAD_PATH + "/"):

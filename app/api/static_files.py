@@ -1,0 +1,70 @@
+"""How the compiled frontend's files travel to a phone: compressed, and cached as long as they can be.
+
+- **Compression.** Reflex's build writes `.gz`/`.br` sidecars of the JS, CSS and HTML
+  it emits and serves the best one the browser accepts (`frontend_compression_formats`
+  in rxconfig). It skips every other type, and the biggest file of the app is one of
+  them: the gate's QR decoder `zxing_reader.wasm` (1.1 MB raw, about 0.46 MB gzipped).
+  `CompressRest`, a build plugin, writes the same sidecars for those types
+  (`EXTRA_SUFFIXES`) before Reflex's own pass, so they are served the same way.
+- **Cache lifetimes** (`cache_control`), set on the way out by
+  `app.api.security.hardening` when the response did not choose its own: files under
+  `/assets/` carry a content hash in their names (Vite), so they are `immutable` for a
+  year and a repeat visit asks for none of them; everything else of the frontend
+  (pages, our unhashed `/js/*.js`, `/field.css`, icons, manifest, the service worker)
+  is `no-cache`: kept, but revalidated (a 304 when unchanged), so a new version is
+  seen at the next load. The API routes set their own (`no-store`, private) and keep it.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import brotli
+import reflex as rx
+
+# file types Reflex's compressor leaves raw that are worth compressing
+EXTRA_SUFFIXES = (".wasm", ".webmanifest", ".ttf", ".otf", ".ico")
+MIN_BYTES = 1024
+
+HASHED_PREFIX = "/assets/"
+IMMUTABLE = b"public, max-age=31536000, immutable"
+REVALIDATE = b"no-cache"
+
+
+def cache_control(path: str, method: str, status: int) -> bytes | None:
+    """The Cache-Control a frontend response should carry (None: leave the response as it is)."""
+    if method not in ("GET", "HEAD") or status not in (200, 304):
+        return None
+    if path.startswith("/api/") or path.startswith("/_"):
+        return None  # the routes with their own access checks, Reflex's own endpoints
+    return IMMUTABLE if path.startswith(HASHED_PREFIX) else REVALIDATE
+
+
+def compress_file(path: Path) -> list[Path]:
+    """Write `path.gz` and `path.br` beside `path` (the smallest settings' output; deterministic)."""
+    raw = path.read_bytes()
+    written = []
+    gz = path.with_name(path.name + ".gz")
+    gz.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    written.append(gz)
+    br = path.with_name(path.name + ".br")
+    br.write_bytes(brotli.compress(raw, quality=11))
+    written.append(br)
+    return written
+
+
+def compress_rest(static_dir: Path) -> list[Path]:
+    """Sidecars for every file of `EXTRA_SUFFIXES` of at least `MIN_BYTES` under `static_dir`."""
+    written: list[Path] = []
+    for path in sorted(static_dir.rglob("*")):
+        if path.is_file() and path.suffix.lower() in EXTRA_SUFFIXES and path.stat().st_size >= MIN_BYTES:
+            written += compress_file(path)
+    return written
+
+
+class CompressRest(rx.plugins.Plugin):
+    """Build plugin: sidecars for the file types Reflex's compressor skips (see the module)."""
+
+    def post_build(self, **context) -> None:
+        compress_rest(Path(context["static_dir"]))
