@@ -5,6 +5,7 @@ from reflex.app import default_error_boundary
 
 from app.api import build as build_api
 from app.api import security
+from app.api.static_files import versioned
 from app.background import orphan_sweeper, overdue_sweeper
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
 from app.state.base import on_backend_exception
@@ -18,20 +19,20 @@ HEAD = [
     rx.el.meta(name="mobile-web-app-capable", content="yes"),
     rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
     rx.el.meta(name="apple-mobile-web-app-title", content="网格管家"),
-    rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
-    rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
+    rx.el.link(rel="apple-touch-icon", href=versioned("/icons/icon-192.png")),
+    rx.el.link(rel="icon", href=versioned("/icons/icon-192.png"), type="image/png"),
     # the field screens the browser draws itself (the walk)
-    rx.el.link(rel="stylesheet", href="/field.css"),
+    rx.el.link(rel="stylesheet", href=versioned("/field.css")),
     # photo evidence: shrinks and uploads picked photos (app/ui/components/evidence.py)
-    rx.script(src="/js/photo_upload.js", defer=True),
+    rx.script(src=versioned("/js/photo_upload.js"), defer=True),
     # the phone's own store for work that must survive without signal (IndexedDB outbox)
-    rx.script(src="/js/field_store.js", defer=True),
+    rx.script(src=versioned("/js/field_store.js"), defer=True),
     # the service worker registered on every load (the offline shell) and the phone's waiting work
-    rx.script(src="/js/field_shell.js", defer=True),
+    rx.script(src=versioned("/js/field_shell.js"), defer=True),
     # the patrol walk: drawn by the browser from the phone's store, sent through its outbox
-    rx.script(src="/js/field_walk.js", defer=True),
+    rx.script(src=versioned("/js/field_walk.js"), defer=True),
     # the gate's goods and visitor registers: drawn by the browser, sent through the same outbox
-    rx.script(src="/js/field_registers.js", defer=True),
+    rx.script(src=versioned("/js/field_registers.js"), defer=True),
 ]
 
 

@@ -154,7 +154,8 @@ def hardening(session_token_of: SessionTokenOf) -> Callable[[ASGIApp], ASGIApp]:
 
             async def send_secured(message: dict[str, Any]) -> None:
                 if message["type"] == "http.response.start":
-                    cache = static_files.cache_control(path, scope.get("method", ""), message.get("status", 200))
+                    cache = static_files.cache_control(path, scope.get("method", ""), message.get("status", 200),
+                                                      scope.get("query_string", b""))
                     message = _with_headers(message, cache)
                 await send(message)
 

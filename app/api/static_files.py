@@ -8,16 +8,20 @@
   (`EXTRA_SUFFIXES`) before Reflex's own pass, so they are served the same way.
 - **Cache lifetimes** (`cache_control`), set on the way out by
   `app.api.security.hardening` when the response did not choose its own: files under
-  `/assets/` carry a content hash in their names (Vite), so they are `immutable` for a
-  year and a repeat visit asks for none of them; everything else of the frontend
-  (pages, our unhashed `/js/*.js`, `/field.css`, icons, manifest, the service worker)
-  is `no-cache`: kept, but revalidated (a 304 when unchanged), so a new version is
-  seen at the next load. The API routes set their own (`no-store`, private) and keep it.
+  `/assets/` carry a content hash in their names (Vite), and the pages name our own
+  files of `assets/` (`/js/*.js`, `/field.css`, icons) as `versioned(path)`, with
+  `?v=<their content hash>`: both are `immutable` for a year, so a repeat visit asks
+  for none of them. Everything else of the frontend (pages, the service worker, the
+  manifest, an unversioned path) is `no-cache`: kept, but revalidated (a 304 when
+  unchanged), so a new version is seen at the next load. The API routes set their own
+  (`no-store`, private) and keep it.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+from functools import cache
 from pathlib import Path
 
 import brotli
@@ -27,18 +31,35 @@ import reflex as rx
 EXTRA_SUFFIXES = (".wasm", ".webmanifest", ".ttf", ".otf", ".ico")
 MIN_BYTES = 1024
 
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 HASHED_PREFIX = "/assets/"
 IMMUTABLE = b"public, max-age=31536000, immutable"
 REVALIDATE = b"no-cache"
 
 
-def cache_control(path: str, method: str, status: int) -> bytes | None:
+@cache
+def versioned(path: str) -> str:
+    """`path` of a file in the project's `assets/` with `?v=` its content hash (10 hex digits):
+    a new version of the file is a new URL, so the old one can be cached for good."""
+    digest = hashlib.sha256((ASSETS / path.lstrip("/")).read_bytes()).hexdigest()[:10]
+    return f"{path}?v={digest}"
+
+
+def _is_versioned(query: bytes) -> bool:
+    return any(part.startswith(b"v=") and len(part) > 2 for part in query.split(b"&"))
+
+
+def cache_control(path: str, method: str, status: int, query: bytes = b"") -> bytes | None:
     """The Cache-Control a frontend response should carry (None: leave the response as it is)."""
     if method not in ("GET", "HEAD") or status not in (200, 304):
         return None
     if path.startswith("/api/") or path.startswith("/_"):
         return None  # the routes with their own access checks, Reflex's own endpoints
-    return IMMUTABLE if path.startswith(HASHED_PREFIX) else REVALIDATE
+    if path.startswith(HASHED_PREFIX):
+        return IMMUTABLE
+    if _is_versioned(query) and path != "/sw.js":
+        return IMMUTABLE
+    return REVALIDATE
 
 
 def compress_file(path: Path) -> list[Path]:

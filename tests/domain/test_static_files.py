@@ -40,3 +40,19 @@ def test_sidecars_for_the_skipped_types_only(tmp_path):
     first = wasm.with_name(wasm.name + ".gz").read_bytes()
     static_files.compress_file(wasm)
     assert wasm.with_name(wasm.name + ".gz").read_bytes() == first
+
+
+def test_versioned_names_our_own_files_by_content(tmp_path, monkeypatch):
+    monkeypatch.setattr(static_files, "ASSETS", tmp_path)
+    static_files.versioned.cache_clear()
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "a.js").write_text("one")
+    first = static_files.versioned("/js/a.js")
+    static_files.versioned.cache_clear()
+    (tmp_path / "js" / "a.js").write_text("two")
+    second = static_files.versioned("/js/a.js")
+    static_files.versioned.cache_clear()
+    assert first.startswith("/js/a.js?v=") and second.startswith("/js/a.js?v=") and first != second
+    assert cache_control("/js/a.js", "GET", 200, first.split("?")[1].encode()) == IMMUTABLE
+    assert cache_control("/js/a.js", "GET", 200, b"") == REVALIDATE
+    assert cache_control("/sw.js", "GET", 200, b"v=abc") == REVALIDATE  # the worker always revalidates

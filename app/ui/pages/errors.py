@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.api.static_files import versioned
 from app.state.base import AppState
 from app.ui.components.shell import language_button
 
@@ -21,7 +22,7 @@ def not_found() -> rx.Component:
     return rx.box(
         rx.hstack(rx.spacer(), language_button(), padding="12px", width="100%"),
         rx.vstack(
-            rx.image(src="/icons/icon-192.png", width="64px", height="64px", alt=""),
+            rx.image(src=versioned("/icons/icon-192.png"), width="64px", height="64px", alt=""),
             rx.heading(T["err.404.title"], size="6", id="error-title"),
             rx.text(T["err.404.body"], size="3", color_scheme="gray", text_align="center"),
             rx.link(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.function import FunctionStringVar
 
+from app.api.static_files import versioned
 from app.state.base import AppState
 from app.state.gate import GateState
 from app.ui.components.cards import empty, section
@@ -101,7 +102,8 @@ _LOADER = (
     " if (window.__gbGateLoading) return; window.__gbGateLoading = true;"
     " const add = (src, then) => { const s = document.createElement('script'); s.src = src;"
     " s.onload = then; document.head.appendChild(s); };"
-    " add('/js/short_codes.js', () => add('/js/gate_verdict.js', () => add('/js/gate_offline.js'))); })"
+    f" add('{versioned('/js/short_codes.js')}', () => add('{versioned('/js/gate_verdict.js')}',"
+    f" () => add('{versioned('/js/gate_offline.js')}'))); }})"
 )
 
 

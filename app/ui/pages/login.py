@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.api.static_files import versioned
 from app.state.account import SignInState
 from app.state.base import AppState
 from app.ui.components.forms import form_error, labelled_input
@@ -33,7 +34,7 @@ def login() -> rx.Component:
     return rx.box(
         rx.hstack(rx.spacer(), _language_switch(), padding="12px", width="100%"),
         rx.vstack(
-            rx.image(src="/icons/icon-192.png", width="72px", height="72px", alt=""),
+            rx.image(src=versioned("/icons/icon-192.png"), width="72px", height="72px", alt=""),
             rx.heading(T["app.name"], size="7"),
             rx.text(T["app.tagline"], size="2", color_scheme="gray"),
             rx.form(
