@@ -4,6 +4,7 @@ import reflex as rx
 
 from app import settings
 from app.api.static_files import CompressRest
+from app.i18n.bundle import CatalogBundle
 
 # Without Redis, state lives in the one worker's memory (Reflex would otherwise write
 # every session's state to disk after each event); the sign-in token is in the
@@ -25,5 +26,7 @@ config = rx.Config(
     plugins=[
         rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="large")),
         CompressRest(),
+        # the catalogs as one content-hashed script (app.i18n.bundle)
+        CatalogBundle(),
     ],
 )

@@ -1,7 +1,8 @@
 """The message catalogs (zh default, en) and the one lookup.
 
-Components read `AppState.t["key"]` (the active catalog is state, so the
-lookup happens in the browser); server-side messages use `translate()`.
+Components read `T["key"]` (`app.ui.texts`: the catalogs travel once, as a
+content-hashed script, `app.i18n.bundle`, and the lookup happens in the browser);
+server-side messages use `translate()`.
 The handbook's numbers (`app.domain.constants`) are catalog parameters filled in
 when the catalogs are built.
 """
@@ -51,7 +52,7 @@ def with_constants(text: str, values: dict[str, object]) -> str:
 
 def build_catalogs() -> dict[str, dict[str, str]]:
     """The catalogs of every language, with `app.domain.constants.catalog_params()` filled in:
-    the UI reads them as they are (`AppState.t["grid.band"]`), so the numbers go in here."""
+    the UI reads them as they are (`T["grid.band"]`), so the numbers go in here."""
     values = constants.catalog_params()
     merged = {
         "zh": {**ZH, **{k: v for m in _FEATURES for k, v in m.ZH.items()}},

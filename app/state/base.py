@@ -22,7 +22,7 @@ from app.domain import auth, roles
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
 from app.domain.validation import as_id, as_int, int_or, optional_id
-from app.i18n import CATALOGS, DEFAULT, catalog, translate
+from app.i18n import CATALOGS, DEFAULT, translate
 
 log = logging.getLogger("app.state")
 T = TypeVar("T")
@@ -101,11 +101,6 @@ class AppState(rx.State):
     flash_field: str = ""
     # backend-only: the action this page load was refused for (audited once)
     _refused_action: str = ""
-
-    @rx.var
-    def t(self) -> dict[str, str]:
-        """The active message catalog; components index it by key."""
-        return catalog(self.lang)
 
     @rx.var
     def signed_in(self) -> bool:

@@ -1,7 +1,7 @@
 """Guard: the message catalogs are complete in both languages, and every key the code uses exists.
 
 How the code looks keys up (found by reading app/): components index the active catalog,
-`T = AppState.t` then `T["key"]` (or `State.t[...]`), often through small helpers whose
+`T["key"]` (`app.ui.texts.T`), often through small helpers whose
 parameter it looks up (`T[label_key]`); states call `self._msg(key)` /
 `self._say(key)`; the domain raises `DomainError(key)` / `Refused(key)` / `TokenError(key)`
 with a message key; server-side text uses `translate(lang, key)` (and `_zh(key)` in the PDFs).

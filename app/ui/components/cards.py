@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.state.base import AppState
-
-T = AppState.t
+from app.ui.texts import T
 
 BAND_COLORS = {"ok": "green", "gold": "amber", "under": "orange", "over": "red", "no_butler": "red"}
 

@@ -23,9 +23,7 @@ from typing import Any
 
 import reflex as rx
 
-from app.state.base import AppState
-
-T = AppState.t
+from app.ui.texts import T
 
 # hidden from sight but not display:none, so every phone browser opens it from its label
 _VISUALLY_HIDDEN = {

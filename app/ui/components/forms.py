@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.state.base import AppState
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def labelled_input(label_key: str, input_id: str, **props) -> rx.Component:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.state.base import AppState
 from app.state.notice_board import NoticeBoardState as B
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _item(n) -> rx.Component:

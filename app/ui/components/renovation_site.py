@@ -16,8 +16,7 @@ from app.state.renovation_site import RenovationSiteState as S
 from app.ui.components.cards import empty, section
 from app.ui.components.evidence import photo_picker, photo_strip
 from app.ui.components.shell import field_error
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _label(text: rx.Var | str, html_for: str) -> rx.Component:

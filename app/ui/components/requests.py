@@ -13,8 +13,8 @@ from app.state.base import AppState
 from app.state.requests import RequestState
 from app.ui.components.cards import empty, section
 from app.ui.components.evidence import photo_picker, photo_strip
+from app.ui.texts import T
 
-T = AppState.t
 R = RequestState
 
 STATUS_COLORS = (

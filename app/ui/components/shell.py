@@ -6,8 +6,8 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from app.state.base import AppState
+from app.ui.texts import T
 
-T = AppState.t
 TOP_BAR_H = "52px"
 TAB_BAR_H = "60px"
 

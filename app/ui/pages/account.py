@@ -9,8 +9,7 @@ from app.state.base import AppState
 from app.ui.components.cards import role_badges, section
 from app.ui.components.forms import form_error, labelled_input
 from app.ui.components.shell import phone_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _password_input(name: str, label_key: str, autocomplete: str) -> rx.Component:

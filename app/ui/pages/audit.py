@@ -9,8 +9,7 @@ from app.state.audit_log import AuditLogState as L
 from app.state.base import AppState
 from app.ui.components.cards import data_table
 from app.ui.components.shell import desk_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _row(e) -> rx.Component:

@@ -9,8 +9,8 @@ from app.state.patrols import CoverageState, PatrolDetailState
 from app.ui.components.cards import data_table, empty, section
 from app.ui.components.evidence import photo_strip
 from app.ui.components.shell import desk_shell
+from app.ui.texts import T
 
-T = AppState.t
 C = CoverageState
 D = PatrolDetailState
 

@@ -16,8 +16,8 @@ from app.ui.components.requests import (
     status_badge,
 )
 from app.ui.components.shell import desk_shell
+from app.ui.texts import T
 
-T = AppState.t
 D = RequestDeskState
 
 

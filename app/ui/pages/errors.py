@@ -12,10 +12,8 @@ from __future__ import annotations
 import reflex as rx
 
 from app.api.static_files import versioned
-from app.state.base import AppState
 from app.ui.components.shell import language_button
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def not_found() -> rx.Component:

@@ -12,8 +12,8 @@ from app.ui.components.cards import empty, section
 from app.ui.components.scanner import qr_scanner
 from app.ui.components.shell import phone_shell
 from app.ui.pages.gate_register import register_links
+from app.ui.texts import T
 
-T = AppState.t
 G = GateState
 
 

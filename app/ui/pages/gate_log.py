@@ -9,8 +9,7 @@ from app.state.base import AppState
 from app.state.gate_log import GateLogState as L
 from app.ui.components.cards import empty, section, stat
 from app.ui.components.shell import desk_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _count(c) -> rx.Component:

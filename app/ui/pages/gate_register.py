@@ -20,8 +20,7 @@ import reflex as rx
 from app.state.base import AppState
 from app.state.gate import GateState
 from app.ui.components.shell import phone_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def register_links(current: str = "") -> rx.Component:

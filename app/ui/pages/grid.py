@@ -12,8 +12,7 @@ from app.ui.components.cards import band_badge, empty, section, stat
 from app.ui.components.requests import alert_list, request_card
 from app.ui.components.shell import phone_shell
 from app.ui.pages.patrol import due_list
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _grid_card(g) -> rx.Component:

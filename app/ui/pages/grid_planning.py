@@ -8,8 +8,8 @@ from app.state.base import AppState
 from app.state.grid_planning import GridPlanningState as S
 from app.ui.components.cards import band_badge, data_table, empty, section
 from app.ui.components.shell import desk_shell
+from app.ui.texts import T
 
-T = AppState.t
 UPLOAD_ID = "butler-photo"
 
 

@@ -9,8 +9,7 @@ from app.state.account import SignInState
 from app.state.base import AppState
 from app.ui.components.forms import form_error, labelled_input
 from app.ui.components.shell import phone_style
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def landing() -> rx.Component:

@@ -8,8 +8,7 @@ from app.state.base import AppState
 from app.state.notices import NoticesState as S
 from app.ui.components.cards import empty, section
 from app.ui.components.shell import desk_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _field(label: rx.Var, control: rx.Component, **props) -> rx.Component:

@@ -10,8 +10,7 @@ from app.state.patrols import CLIENT_ID, PatrolTodayState
 from app.ui.components.cards import empty, section
 from app.ui.components.scanner import qr_scanner
 from app.ui.components.shell import phone_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def due_card(d) -> rx.Component:

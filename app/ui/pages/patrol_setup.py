@@ -9,8 +9,8 @@ from app.state.base import AppState
 from app.state.patrol_setup import PatrolSetupState
 from app.ui.components.cards import data_table, empty, section
 from app.ui.components.shell import desk_shell
+from app.ui.texts import T
 
-T = AppState.t
 S = PatrolSetupState
 
 

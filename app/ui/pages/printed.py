@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.state.base import AppState
 from app.state.printed import PassPageState as W
 from app.state.printed import PermitPageState as P
 from app.state.printed import TagPageState as C
 from app.ui.components.shell import language_button, phone_style, reconnect_banner
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _frame(title: rx.Var | str, body: rx.Component) -> rx.Component:

@@ -10,8 +10,8 @@ from app.state.base import AppState
 from app.state.renovation_site import RenovationKpiState as K
 from app.ui.components.cards import section, stat
 from app.ui.components.shell import desk_shell
+from app.ui.texts import T
 
-T = AppState.t
 F = K.figures
 
 

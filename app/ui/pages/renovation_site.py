@@ -9,8 +9,7 @@ from app.state.renovation_site import RenovationSiteState as S
 from app.ui.components.cards import empty
 from app.ui.components.renovation_site import site_sections
 from app.ui.components.shell import phone_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _row(r: rx.Var) -> rx.Component:

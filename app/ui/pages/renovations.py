@@ -18,8 +18,7 @@ from app.ui.components.cards import empty, section
 from app.ui.components.evidence import photo_picker, photo_strip
 from app.ui.components.renovation_site import site_sections
 from app.ui.components.shell import desk_shell, field_error
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _field(label_key: str, name: str, **props) -> rx.Component:

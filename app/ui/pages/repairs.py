@@ -10,8 +10,8 @@ from app.state.requests import MyJobsState
 from app.ui.components.cards import empty, section
 from app.ui.components.requests import alert_list, request_card
 from app.ui.components.shell import phone_shell
+from app.ui.texts import T
 
-T = AppState.t
 J = MyJobsState
 
 

@@ -9,8 +9,7 @@ from app.state.base import AppState
 from app.state.reports import ReportsState as S
 from app.ui.components.cards import data_table, empty, section, stat
 from app.ui.components.shell import desk_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _picker(value: rx.Var, options, on_change, picker_id: str, label_of, key_of) -> rx.Component:

@@ -9,13 +9,11 @@ from __future__ import annotations
 import reflex as rx
 
 from app.domain.resident_requests import STEPS
-from app.state.base import AppState
 from app.state.resident import RequestLinkState as L
 from app.ui.components.evidence import photo_picker, photo_strip
 from app.ui.components.forms import form_error
 from app.ui.components.shell import language_button
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _card(*children: rx.Component, **props) -> rx.Component:

@@ -9,8 +9,8 @@ from app.state.base import AppState
 from app.state.requests import LIMIT_FIELDS, RequestIntakeState, RequestLimitsState, RequestState
 from app.ui.components.requests import request_detail
 from app.ui.components.shell import desk_shell, phone_shell
+from app.ui.texts import T
 
-T = AppState.t
 I = RequestIntakeState  # noqa: E741
 
 

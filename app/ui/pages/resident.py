@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.state.base import AppState
 from app.state.grid_planning import ResidentState as S
 from app.state.notice_board import NoticeBoardState as NB
 from app.state.resident import UPLOAD_STATUS_ID
@@ -12,8 +11,7 @@ from app.state.resident import ResidentRequestState as R
 from app.ui.components.forms import form_error
 from app.ui.components.notice_board import notice_board
 from app.ui.components.shell import language_button, phone_style
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _call(phone: rx.Var, label: rx.Var, link_id: str, **props) -> rx.Component:

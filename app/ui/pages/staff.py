@@ -9,8 +9,7 @@ from app.state.staff_admin import StaffAdminState as S
 from app.ui.components.cards import role_badges
 from app.ui.components.forms import form_error, labelled_input
 from app.ui.components.shell import desk_shell
-
-T = AppState.t
+from app.ui.texts import T
 
 
 def _staff_card(r) -> rx.Component:
