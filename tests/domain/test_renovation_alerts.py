@@ -266,3 +266,11 @@ def test_how_long_an_application_waited():
 
 def test_the_inbox_permission_is_the_levels_roles():
     assert roles.PERMISSIONS["renovation.inbox"] == frozenset(renovations.LEVEL_ROLE.values())
+
+
+def test_an_alert_names_the_application_its_screen_opens(db, people, community_id, tuesday):
+    app, rect, _ = _overdue_setup(db, people, community_id, 5)
+    assert alerting.application_of(db, f"renovation:{app.id}") == app.id
+    assert alerting.application_of(db, f"rectification:{rect.id}") == app.id
+    for other in ("", "request:3", "renovation:", "renovation:x1", "rectification:999999", "renovation:１２"):
+        assert alerting.application_of(db, other) is None, other

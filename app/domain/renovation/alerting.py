@@ -11,7 +11,8 @@
   conditional UPDATE on `overdue_noticed_for`, so several workers sweeping at once tell once.
   Re-checking the notice settles that alert.
 
-The alerts' subject names the record: "renovation:<application id>", "rectification:<id>".
+The alerts' subject names the record: "renovation:<application id>", "rectification:<id>";
+`application_of` reads the application back from it (what tapping the alert opens).
 Functions flush, never commit.
 """
 
@@ -104,3 +105,18 @@ def sweep_rectifications(session: Session, community_id: int | None = None) -> i
 def rectification_closed(session: Session, rect: Rectification) -> None:
     """A re-check answered the notice: its overdue alert is settled."""
     alerts.settle_subject(session, rectification_subject(rect.id), RECTIFICATION_OVERDUE)
+
+
+def application_of(session: Session, alert_subject: str) -> int | None:
+    """The application an alert of this module is about, for the screen that opens it (the desk's
+    /desk/renovations/<id>, the butler's /m/renovations/<id>): "renovation:12" → 12,
+    "rectification:7" → its application; None for any other subject."""
+    kind, _, raw = (alert_subject or "").partition(":")
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+        return None
+    if kind == "renovation":
+        return int(raw)
+    if kind == "rectification":
+        rect = session.get(Rectification, int(raw))
+        return rect.application_id if rect is not None else None
+    return None
