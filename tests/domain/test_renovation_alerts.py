@@ -274,3 +274,21 @@ def test_an_alert_names_the_application_its_screen_opens(db, people, community_i
     assert alerting.application_of(db, f"rectification:{rect.id}") == app.id
     for other in ("", "request:3", "renovation:", "renovation:x1", "rectification:999999", "renovation:１２"):
         assert alerting.application_of(db, other) is None, other
+
+
+def test_the_periodic_sweep_tells_of_overdue_rectifications(committed_rectification, db_url, monkeypatch):
+    from app import background
+    from app.db.session import get_engine
+
+    engine, (_, _, rect_id) = committed_rectification
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    get_engine.cache_clear()
+    try:
+        assert background.sweep_once() >= 1
+        background.sweep_once()
+    finally:
+        get_engine.cache_clear()
+    with Session(engine) as s:
+        told = s.exec(select(StaffAlert).where(StaffAlert.subject == f"rectification:{rect_id}")).all()
+        assert len(told) == 1
+        assert s.get(Rectification, rect_id).overdue_noticed_for is not None
