@@ -5,18 +5,22 @@ lists it in 待我审批 with the sidebar's count up by one; she taps it, lands 
 approves; it leaves her inbox and is in the engineering manager's (desktop width), who was told of
 it. The front desk (a desk role deciding no level), a butler and a guard have no inbox. The test makes
 its own application on a household without one.
+
+Last, the served app's clock moves past the deadline of the demo's open rectification: the periodic
+sweep tells the grid's butler once, and her phone home lists the alert (the clock is put back).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import advance_clock, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -166,3 +170,36 @@ def test_a_butler_or_guard_has_no_inbox(phone, who, home):
     expect(phone.locator("#refused")).to_be_visible()
     expect(phone.locator("#inbox")).to_have_count(0)
     expect(phone.locator("#nav-inbox-count")).to_have_count(0)
+
+
+def test_a_rectification_past_its_deadline_reaches_the_grids_butler_once(served_app, phone):
+    with _db(served_app) as con:
+        rect_id, = con.execute("select id from rectification where status = 'open' and overdue_noticed_for is null "
+                               "order by due_at limit 1").fetchone()
+    subject = f"rectification:{rect_id}"
+
+    def told() -> list[tuple[str, str]]:
+        with _db(served_app) as con:
+            return con.execute(
+                "select s.phone, r.role from staffalert a join staff s on s.id = a.staff_id "
+                "join staffrole r on r.staff_id = s.id where a.kind = 'rectification_overdue' and a.subject = ?",
+                (subject,)).fetchall()
+
+    assert told() == []
+    advance_clock(served_app, 3 * 24 * 60)  # the demo's notice gives two days
+    try:
+        deadline = time.monotonic() + 90  # the sweep runs every 30 s
+        while not told() and time.monotonic() < deadline:
+            time.sleep(1)
+        rows = told()
+        assert len(rows) == 1 and rows[0][1] == "butler", rows
+        sign_in(phone, rows[0][0])
+        phone.wait_for_url("**/grid")
+        expect(phone.locator(".staff-alert[data-kind='rectification_overdue']").first).to_be_visible()
+        expect(phone.locator(".staff-alert[data-kind='rectification_overdue']").first).to_contain_text("整改已逾期")
+        shot(phone, "approver-inbox-3-butler-rectification-overdue")
+        # a later sweep does not tell her again
+        time.sleep(35)
+        assert len(told()) == 1
+    finally:
+        advance_clock(served_app, 0, reset=True)
