@@ -2,7 +2,9 @@
 
 Every `SWEEP_SECONDS` each worker escalates what went overdue (supervisor
 notices, once per missed deadline: `app.domain.requests.sweep_overdue` claims
-each row with a conditional UPDATE, so several workers never notify twice).
+each row with a conditional UPDATE, so several workers never notify twice), and
+tells the grid's butler of each renovation rectification past its deadline, the
+same way (`app.domain.renovation.alerting.sweep_rectifications`).
 The desk dashboard and request pages also sweep when they load, so a notice
 never waits for the timer when someone is looking.
 
@@ -21,6 +23,7 @@ from datetime import timedelta
 
 from app.db.session import session_scope
 from app.domain import evidence, requests
+from app.domain.renovation import alerting as renovation_alerting
 
 log = logging.getLogger("app.background")
 
@@ -30,8 +33,11 @@ ORPHAN_MIN_AGE = timedelta(hours=1)
 
 
 def sweep_once() -> int:
+    """One overdue sweep: requests past their deadline, then rectifications past theirs; how many told."""
     with session_scope() as db:
-        return requests.sweep_overdue(db)
+        n = requests.sweep_overdue(db)
+    with session_scope() as db:
+        return n + renovation_alerting.sweep_rectifications(db)
 
 
 async def _every(seconds: float, sweep, done: str, failed: str) -> None:
@@ -48,7 +54,7 @@ async def _every(seconds: float, sweep, done: str, failed: str) -> None:
 
 async def overdue_sweeper() -> None:
     """Lifespan task: sweep, sleep, repeat."""
-    await _every(SWEEP_SECONDS, lambda: sweep_once(), "escalated %d overdue requests", "overdue sweep failed")
+    await _every(SWEEP_SECONDS, lambda: sweep_once(), "told of %d overdue requests and rectifications", "overdue sweep failed")
 
 
 def orphan_sweep_once() -> int:

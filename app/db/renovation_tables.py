@@ -339,6 +339,9 @@ class Rectification(SQLModel, table=True):
     deduction_cents: int = 0
     deduction_reason: str = Field(default="", max_length=200)
     escalated_at: datetime | None = None
+    # the deadline whose passing its grid's butler was told of (once per missed deadline:
+    # app.domain.renovation.alerting claims it with a conditional UPDATE)
+    overdue_noticed_for: datetime | None = None
 
 
 class StageGate(SQLModel, table=True):

@@ -151,7 +151,7 @@ class StaffAlert(SQLModel, table=True):
     # the grid of the record (a grid's WeCom robot is told of its records), when it has one
     grid_id: int | None = Field(default=None, foreign_key="grid.id")
     # what it is about when not a request: "renovation:12", "rectification:7" ("" for a request)
-    subject: str = Field(default="", max_length=40)
+    subject: str = Field(default="", max_length=40, index=True)
     # a few words of the record ("3-1-502 · 厨房漏水"), data not language: the message texts add the kind
     summary: str = Field(default="", max_length=140)
     # urgent repairs and major complaints: delivered in quiet hours too

@@ -116,3 +116,19 @@ def settle(session: Session, staff_id: int, request_id: int | None, kind: str) -
         .values(read_at=clock.now())
         .execution_options(synchronize_session=False)
     )
+
+
+def settle_subject(session: Session, subject: str, kind: str) -> int:
+    """Mark read everyone's unread alerts of `kind` about a `subject` ("renovation:12"): what they
+    were told of is done, whoever did it (one holder deciding a level settles the others'). How many."""
+    result = session.execute(
+        update(StaffAlert)
+        .where(
+            col(StaffAlert.subject) == subject,
+            col(StaffAlert.kind) == kind,
+            col(StaffAlert.read_at).is_(None),
+        )
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]

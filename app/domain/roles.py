@@ -88,6 +88,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "renovation.first_review": frozenset({SUPERVISOR}),
     "renovation.second_review": frozenset({ENGINEERING_MANAGER}),
     "renovation.sign_off": frozenset({GENERAL_MANAGER}),
+    # the approver's inbox (待我审批) on the desk home: whoever decides a level (renovation.common.LEVEL_ROLE)
+    "renovation.inbox": frozenset({SUPERVISOR, ENGINEERING_MANAGER, GENERAL_MANAGER}),
     # deposit, responsibility letter, workers and their passes (issue, revoke)
     "renovation.documents": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR}),
     # site checks, re-checks, stage-gate declarations and inspections

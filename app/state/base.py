@@ -46,6 +46,7 @@ NAV_ACTIONS = (
     "request.limits",
     "renovation.kpi",
     "renovation.view",
+    "renovation.inbox",
     "renovation.check",
     "gate.goods",
     "gate.log",

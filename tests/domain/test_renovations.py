@@ -17,6 +17,7 @@ from app.db.models import (
     RenovationApproval,
     RenovationWorker,
     Staff,
+    StaffAlert,
     WorkerPass,
 )
 from app.domain import (
@@ -313,8 +314,9 @@ def committed(db_url, people):
                 for row in s.exec(select(model).where(model.application_id == app_id)):
                     s.delete(row)
             s.flush()
-            for row in s.exec(select(AuditEntry).where(AuditEntry.subject == f"renovation:{app_id}")):
-                s.delete(row)
+            for model in (AuditEntry, StaffAlert):  # what it wrote about itself (audit, who was told)
+                for row in s.exec(select(model).where(model.subject == f"renovation:{app_id}")):
+                    s.delete(row)
             s.delete(s.get(RenovationApplication, app_id))
         s.commit()
 

@@ -12,16 +12,15 @@ from sqlmodel import Session, col, select
 from app.db.models import (
     Household,
     RenovationApplication,
-    RenovationApproval,
 )
 from app.domain import audit, clock, constants, evidence, households
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
+from app.domain.renovation import alerting, inbox
 from app.domain.renovation.common import (
     _HHMM,
     DRAWING_KIND,
     FIRST_REVIEW,
-    LEVEL_ROLE,
     OPEN_STATUSES,
     RETURNED,
     SCOPES,
@@ -152,6 +151,7 @@ def apply(
     audit.record(session, "renovation.apply", actor_id=actor.id, community_id=app.community_id,
                  subject=f"renovation:{app.id}",
                  after={"household": app.household_label, "start": app.planned_start, "end": app.planned_end})
+    alerting.waiting(session, app, actor_id=actor.id)  # first review's holders
     return app
 
 def resubmit(session: Session, actor: Actor, application_id: int, **changes: object) -> RenovationApplication:
@@ -176,6 +176,7 @@ def resubmit(session: Session, actor: Actor, application_id: int, **changes: obj
     audit.record(session, "renovation.resubmit", actor_id=actor.id, community_id=app.community_id,
                  subject=f"renovation:{app.id}", before={"round": before_round},
                  after={"round": app.round, "changed": changed})
+    alerting.waiting(session, app, actor_id=actor.id)  # a new round: first review's holders again
     return app
 
 def _comparable(value: object) -> object:
@@ -219,21 +220,12 @@ def listing(session: Session, actor: Actor, *, statuses: Iterable[str] | None = 
     ]
 
 def awaiting(session: Session, actor: Actor) -> list[ApplicationRow]:
-    """Applications waiting for a level this actor decides (their approval inbox), less those where
-    they decided another level already (one person, one level: `approval.decide` refuses it)."""
-    mine = [level for level, role in LEVEL_ROLE.items() if role in actor.roles]
-    if not mine:
+    """Applications waiting for a level this actor decides (their approval inbox, `inbox.waiting_for`),
+    newest first as the desk's list shows them."""
+    ids = {r.id for r in inbox.waiting_for(session, actor)}
+    if not ids:
         return []
-    rows = listing(session, actor, statuses=mine)
-    if len(mine) == 1 or not rows:
-        return rows
-    decided = session.exec(select(RenovationApproval.application_id, RenovationApproval.level).where(
-        RenovationApproval.by_id == actor.id,
-        col(RenovationApproval.application_id).in_([r.id for r in rows]))).all()
-    other = {app_id for app_id, level in decided
-             if level != next(r.status for r in rows if r.id == app_id)}
-    return [r for r in rows if r.id not in other]
-
+    return [r for r in listing(session, actor, statuses=inbox.levels_of(actor)) if r.id in ids]
 
 
 evidence.register_subject(DRAWING_KIND, app_resolver("renovation.apply"))

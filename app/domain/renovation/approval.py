@@ -32,6 +32,7 @@ from app.db.models import (
 from app.domain import audit, clock
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
+from app.domain.renovation import alerting
 from app.domain.renovation import passes as renovation_passes
 from app.domain.renovation.common import (
     APPROVE,
@@ -119,6 +120,8 @@ def decide(
     audit.record(session, f"renovation.{decision}", actor_id=actor.id, community_id=app.community_id,
                  subject=f"renovation:{app.id}", before={"status": level, "round": app.round},
                  after={"status": status, "reasons": text})
+    # the level is done for all its holders; the next level's holders are told
+    alerting.level_decided(session, app, actor_id=actor.id)
     if status == APPROVED:
         renovation_passes.permit_code(session, app)  # the short code printed on the permit
         renovation_passes.issue_all(session, actor, app)

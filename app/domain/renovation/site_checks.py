@@ -16,6 +16,7 @@ from app.db.models import (
 from app.domain import audit, clock, evidence
 from app.domain.auth import Actor
 from app.domain.errors import DomainError, Refused
+from app.domain.renovation import alerting
 from app.domain.renovation import common as renovations
 from app.domain.renovation.common import (
     CHECK_ITEMS,
@@ -142,6 +143,7 @@ def recheck(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError("renovation.changed")
     session.refresh(rect)
+    alerting.rectification_closed(session, rect)
     audit.record(session, "renovation.recheck", actor_id=actor.id, community_id=rect.community_id,
                  subject=f"renovation:{app.id}",
                  after={"rectification": rect.id, "status": rect.status, "deduction": rect.deduction_cents})

@@ -6,6 +6,7 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from app.state.base import AppState
+from app.ui.components.inbox import inbox_link
 from app.ui.texts import T
 
 TOP_BAR_H = "52px"
@@ -243,6 +244,7 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             AppState.perms.contains("home.desk"),
             _side_link("layout-dashboard", T["nav.desk"], "/desk", "nav-desk"),
         ),
+        rx.cond(AppState.perms.contains("renovation.inbox"), inbox_link()),
         rx.cond(
             AppState.perms.contains("workorder.view"),
             _side_link("wrench", T["nav.work_orders"], "/desk/work-orders", "nav-work-orders"),

@@ -6,8 +6,10 @@ import reflex as rx
 
 from app.state.base import AppState
 from app.state.homes import DeskHomeState
+from app.state.inbox import InboxState
 from app.state.requests import RequestDeskState
 from app.ui.components.cards import band_badge, data_table, empty, section, stat
+from app.ui.components.inbox import inbox_panel
 from app.ui.components.requests import (
     alert_list,
     category_badge,
@@ -130,6 +132,7 @@ def desk_home() -> rx.Component:
     return desk_shell(
         T["home.desk.title"],
         alert_list(D.alerts, D.open_alert),
+        inbox_panel(),
         rx.flex(
             stat(T["request.count.today"], n.today, id="count-today"),
             stat(T["request.count.open"], n.open, id="count-open"),
@@ -203,5 +206,5 @@ def add(app: rx.App) -> None:
         desk_home,
         route="/desk",
         title="工作台 · 网格管家",
-        on_load=[AppState.guard("home.desk"), DeskHomeState.load, RequestDeskState.load],
+        on_load=[AppState.guard("home.desk"), DeskHomeState.load, RequestDeskState.load, InboxState.load],
     )
