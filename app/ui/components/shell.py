@@ -6,6 +6,7 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from app.state.base import AppState
+from app.ui.components.live import alert_badge, alert_banner
 
 T = AppState.t
 TOP_BAR_H = "52px"
@@ -135,7 +136,9 @@ def _top_bar(title: rx.Var | str) -> rx.Component:
         rx.heading(title, size="4", id="page-title", trim="both"),
         rx.spacer(),
         rx.cond(AppState.user_name != "", rx.text(AppState.user_name, size="2", color_scheme="gray")),
+        alert_badge(),
         language_button(),
+        alert_banner(),
         align="center",
         height=TOP_BAR_H,
         padding_x="16px",
