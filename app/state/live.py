@@ -39,7 +39,7 @@ log = logging.getLogger("app.state.live")
 POLL_SECONDS = 1.0  # the watcher's look at the newest alert id
 TICK_SECONDS = 1.0  # a listener checks its tab's connection this often
 RECHECK_SECONDS = 10.0  # ... and that she is still signed in this often (a sign-out ends it)
-GRACE_SECONDS = 30.0  # a tab disconnected this long has its listener ended
+GRACE_SECONDS = 15.0  # a tab disconnected this long has its listener ended
 BANNER_SECONDS = 10.0  # a banner goes away by itself after this long
 BEEP = "window.gbAlertBeep && window.gbAlertBeep()"
 

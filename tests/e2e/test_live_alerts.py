@@ -154,3 +154,60 @@ def test_the_banner_speaks_english_and_opens_the_desk_request(served_app, phone)
     desk.wait_for_url(f"**/desk/requests/{rid}")
     expect(desk.locator("#alert-badge")).to_have_attribute("data-count", "0")
     desk.locator("#lang-switch").click()  # back to Chinese for the tests after
+
+
+def _listening(served_app) -> int:
+    import json
+    import urllib.request
+
+    from tests.e2e.conftest import TEST_SECRET_KEY
+
+    req = urllib.request.Request(f"{served_app.url}/api/test/live", headers={"X-Test-Key": TEST_SECRET_KEY})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())["listening"]
+
+
+def _until(served_app, expected: int, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        n = _listening(served_app)
+        if n == expected or time.monotonic() > deadline:
+            return n
+        time.sleep(0.5)
+
+
+def test_one_listener_per_tab_and_none_once_the_tab_is_gone_or_signed_out(served_app, browser):
+    from tests.e2e.conftest import PHONE
+
+    # the tabs of the tests before have gone: their listeners end within the grace period
+    assert _until(served_app, 0, 40) == 0
+    ctx = browser.new_context(base_url=served_app.url, locale="zh-CN", service_workers="block", **PHONE)
+    try:
+        page = ctx.new_page()
+        sign_in(page, TECHNICIAN)
+        page.wait_for_url("**/repairs")
+        expect(page.locator("#alert-badge")).to_be_visible()
+        assert _until(served_app, 1, 10) == 1
+        # other screens of the same tab, and a reload, keep the one listener
+        page.locator("#alert-badge").click()
+        page.wait_for_url("**/alerts")
+        page.locator("#tab-home").click()
+        page.wait_for_url("**/repairs")
+        page.reload()
+        expect(page.locator("#alert-badge")).to_be_visible()
+        time.sleep(2)
+        assert _listening(served_app) == 1
+        # a second tab has its own; closing it ends that one
+        second = ctx.new_page()
+        second.goto("/repairs")
+        expect(second.locator("#alert-badge")).to_be_visible()
+        assert _until(served_app, 2, 10) == 2
+        second.close()
+        assert _until(served_app, 1, 25) == 1
+        # signing out ends the last one
+        page.goto("/account")
+        page.locator("#sign-out").click()
+        page.wait_for_url("**/login")
+        assert _until(served_app, 0, 20) == 0
+    finally:
+        ctx.close()
