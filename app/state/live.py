@@ -149,9 +149,11 @@ def _connected(client_token: str) -> bool:
         return False
 
 
-def _actor(token: str) -> Actor | None:
+def _actor(token: str, *, slide: bool = True) -> Actor | None:
+    """Who is signed in with `token`; `slide=False` for the listener's own looks, which must not
+    keep an idle session alive."""
     with session_scope() as db:
-        actor = auth.resolve(db, token)
+        actor = auth.resolve(db, token, slide=slide)
     return actor if actor is not None and actor.id is not None else None
 
 
@@ -255,7 +257,7 @@ async def _serve(state: LiveState, client: str, listener: _Listener):
             continue
         checked, behind = now, False
         async with state:
-            actor = _actor(state.token)
+            actor = _actor(state.token, slide=False)
             if actor is None or actor.id != listener.staff_id:  # signed out (or someone else)
                 state.unread, state.banner_id = 0, 0
                 return
