@@ -294,6 +294,7 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             AppState.perms.contains("audit.view"),
             _side_link("scroll-text", T["nav.audit"], "/admin/audit", "nav-audit"),
         ),
+        _side_link("bell", T["live.badge"], "/alerts", "nav-alerts"),
         _side_link("user", T["nav.account"], "/account", "nav-account"),
         direction=rx.breakpoints(initial="row", md="column"),
         gap="1",
