@@ -33,6 +33,8 @@ HEAD = [
     rx.script(src=versioned("/js/field_walk.js"), defer=True),
     # the gate's goods and visitor registers: drawn by the browser, sent through the same outbox
     rx.script(src=versioned("/js/field_registers.js"), defer=True),
+    # a short beep when a new alert arrives (app.state.live), unlocked by the first tap
+    rx.script(src=versioned("/js/alert_sound.js"), defer=True),
 ]
 
 

@@ -30,7 +30,7 @@ const ROUTES = ["routes/[grid]._index", "routes/[gate]._index", "routes/[gate].[
   "routes/[gate].[visitors]._index", "routes/[login]._index", "routes/[patrol].$[patrol_id]._index",
   "routes/_index", "routes/[404]._index"];
 const STATIC = ["/js/field_store.js", "/js/field_shell.js", "/js/field_walk.js", "/js/photo_upload.js",
-  "/js/short_codes.js", "/js/gate_verdict.js", "/js/gate_offline.js", "/js/field_registers.js",
+  "/js/short_codes.js", "/js/gate_verdict.js", "/js/gate_offline.js", "/js/field_registers.js", "/js/alert_sound.js",
   "/field.css", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png"];
 
 function routeFiles(manifest) {

@@ -132,3 +132,33 @@ def settle_subject(session: Session, subject: str, kind: str) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def mark_all_read(session: Session, actor: Actor) -> int:
+    """The actor has seen all her alerts (全部已读); how many were unread."""
+    result = session.execute(
+        update(StaffAlert)
+        .where(col(StaffAlert.staff_id) == actor.id, col(StaffAlert.read_at).is_(None))
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def newest_id(session: Session) -> int:
+    """The id of the newest alert to anyone (0 when none): the live watcher's one cheap look."""
+    return session.exec(select(func.max(StaffAlert.id))).one() or 0
+
+
+def told_since(session: Session, after_id: int) -> set[int]:
+    """The people with an alert newer than `after_id`."""
+    return {s for s in session.exec(select(StaffAlert.staff_id).where(col(StaffAlert.id) > after_id).distinct())}
+
+
+def get_own(session: Session, actor: Actor, alert_id: int) -> AlertRow:
+    """One of the actor's alerts; someone else's reads as absent."""
+    a = session.get(StaffAlert, alert_id)
+    if a is None or a.staff_id != actor.id:
+        raise DomainError("request.not_found")
+    return AlertRow(a.id or 0, a.kind, a.request_id, a.created_at, a.read_at is not None, a.subject, a.summary,
+                    a.urgent)

@@ -207,10 +207,11 @@ def sign_in(session: Session, phone: str, password: str, client: str = "") -> tu
     return token, actor_for(session, staff)
 
 
-def resolve(session: Session, token: str | None) -> Actor | None:
+def resolve(session: Session, token: str | None, *, slide: bool = True) -> Actor | None:
     """The actor behind a session token, or None if missing, expired, revoked or inactive.
 
-    Slides the idle limit forward (written at most once a minute).
+    Slides the idle limit forward (written at most once a minute), unless `slide` is False: a
+    look that is not the person's own doing (the live alerts' periodic check) keeps no one signed in.
     """
     if not token or len(token) > 100:
         return None
@@ -224,7 +225,7 @@ def resolve(session: Session, token: str | None) -> Actor | None:
     staff = session.get(Staff, row.staff_id)
     if staff is None or not staff.active:
         return None
-    if now - row.last_seen_at > timedelta(minutes=1):
+    if slide and now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
         session.add(row)
     return actor_for(session, staff)

@@ -18,6 +18,7 @@ from app.domain import alerts, clock, households, notices, reports, request_sear
 from app.domain.errors import DomainError
 from app.domain.request_search import RequestRow
 from app.state.base import AppState, as_id, form_day, form_text, int_or, optional_id
+from app.state.live import refresh_on_alert
 from app.state.patrols import day_time, photo_rows, route_int
 
 
@@ -558,3 +559,7 @@ class RequestLimitsState(AppState):
         saved = self._run("request.limits", requests.set_limits, ok_key="request.limits_saved", **values)
         if saved is not None:
             self._show(saved)
+
+
+# the technician's job list shows a job dispatched to her as soon as its alert reaches her
+refresh_on_alert(MyJobsState.load_jobs, paths=("/repairs",))

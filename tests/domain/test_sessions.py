@@ -52,6 +52,16 @@ class TestResolve:
         clock.advance(timedelta(hours=settings.SESSION_IDLE_HOURS))
         assert auth.resolve(db, token) is None
 
+    def test_a_look_that_does_not_slide_keeps_no_one_signed_in(self, db, signed_in):
+        """The live alerts' periodic check (slide=False) does not move the idle limit."""
+        token, _ = signed_in
+        idle = timedelta(hours=settings.SESSION_IDLE_HOURS)
+        clock.advance(idle - timedelta(seconds=1))
+        assert auth.resolve(db, token, slide=False) is not None
+        clock.advance(timedelta(seconds=2))
+        assert auth.resolve(db, token, slide=False) is None
+        assert auth.resolve(db, token) is None
+
     def test_use_within_a_minute_is_not_written(self, db, signed_in, frozen):
         token, actor = signed_in
         row = db.exec(select(AuthSession).where(AuthSession.staff_id == actor.id)).one()

@@ -197,5 +197,5 @@ def test_main_phone_pages_fit_390px_with_44px_tap_targets(served_app, another):
     problems += _person(another(), ENGINEER, [(f"/m/renovations/{ids['renovation']}", "#hot-work-submit")])
     problems += _person(another(), GUARD, [("/gate", "#hot-work"), ("/gate/goods", "#goods-submit"),
                                            ("/gate/visitors", "#visitor-submit")], before=goods_out)
-    problems += _person(another(), TECHNICIAN, [("/repairs", "#page-title")])
+    problems += _person(another(), TECHNICIAN, [("/repairs", "#page-title"), ("/alerts", "#page-title")])
     assert not problems, "\n".join(problems)

@@ -7,6 +7,7 @@ from reflex_components_core.core.banner import has_connection_errors
 
 from app.state.base import AppState
 from app.ui.components.inbox import inbox_link
+from app.ui.components.live import alert_badge, alert_banner
 from app.ui.texts import T
 
 TOP_BAR_H = "52px"
@@ -136,7 +137,9 @@ def _top_bar(title: rx.Var | str) -> rx.Component:
         rx.heading(title, size="4", id="page-title", trim="both"),
         rx.spacer(),
         rx.cond(AppState.user_name != "", rx.text(AppState.user_name, size="2", color_scheme="gray")),
+        alert_badge(),
         language_button(),
+        alert_banner(),
         align="center",
         height=TOP_BAR_H,
         padding_x="16px",
@@ -293,6 +296,7 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             AppState.perms.contains("audit.view"),
             _side_link("scroll-text", T["nav.audit"], "/admin/audit", "nav-audit"),
         ),
+        _side_link("bell", T["live.badge"], "/alerts", "nav-alerts"),
         _side_link("user", T["nav.account"], "/account", "nav-account"),
         direction=rx.breakpoints(initial="row", md="column"),
         gap="1",
