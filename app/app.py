@@ -32,6 +32,8 @@ HEAD = [
     rx.script(src="/js/field_walk.js", defer=True),
     # the gate's goods and visitor registers: drawn by the browser, sent through the same outbox
     rx.script(src="/js/field_registers.js", defer=True),
+    # forms that must not be queued without a connection (the resident's 已修好 / 没修好)
+    rx.script(src="/js/online_only.js", defer=True),
 ]
 
 

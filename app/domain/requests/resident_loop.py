@@ -40,6 +40,7 @@ from app.domain.validation import client_id as check_client_id
 RESIDENT_METHOD = "resident"  # FollowUp.method of the resident's own confirmation
 # the resident's three words -> the follow-up scale (4-5 satisfied, as lifecycle.follow_up)
 RATINGS: dict[str, int] = {"satisfied": 5, "mostly_satisfied": 4, "unsatisfied": 2}
+RATING_OF: dict[int, str] = {n: word for word, n in RATINGS.items()}
 NOT_FIXED_NOTE_MAX = 200
 # the statuses in which the resident may answer (after a resolution)
 ANSWERABLE: tuple[str, ...] = (RESOLVED, CLOSED)

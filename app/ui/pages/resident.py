@@ -119,7 +119,16 @@ def _body() -> rx.Component:
                 width="100%",
             ),
         ),
-        ("invalid", _notice(T["res.invalid"], "triangle-alert", "res-invalid", "red")),
+        (
+            "invalid",
+            rx.vstack(
+                _notice(T["res.invalid"], "triangle-alert", "res-invalid", "red"),
+                # not a dead end: the front desk answers (the only / first community's phone)
+                rx.cond(S.front_desk_phone != "", _desk_card()),
+                spacing="4",
+                width="100%",
+            ),
+        ),
         rx.center(rx.spinner(size="3"), padding_y="20vh", width="100%"),
     )
 
