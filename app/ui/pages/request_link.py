@@ -13,7 +13,7 @@ from app.state.base import AppState
 from app.state.resident import RequestLinkState as L
 from app.ui.components.evidence import photo_picker, photo_strip
 from app.ui.components.forms import form_error
-from app.ui.components.shell import language_button, reconnect_banner
+from app.ui.components.shell import language_button
 
 T = AppState.t
 
@@ -325,7 +325,6 @@ def _body() -> rx.Component:
 
 def request_link_page() -> rx.Component:
     return rx.box(
-        reconnect_banner(),
         rx.hstack(
             rx.heading(T["rr.page_title"], size="4", id="page-title", trim="both"),
             rx.spacer(),
