@@ -99,6 +99,7 @@ class ResidentRequestState(_Resident):
     error: str = ""
     household_note: str = ""
     household_other: bool = False
+    household_prefill: str = ""
     filed_id: int = 0
     filed_link: str = ""
     filed_url: str = ""
@@ -128,9 +129,20 @@ class ResidentRequestState(_Resident):
         self.filed_note = ""
         self.copied = False
         self.form_id = secrets.token_urlsafe(15)
+        # 提交新问题 on a request's private page opens this form with its household (?home=3-2-1601)
+        self.household_prefill = str(self.router.url.query_parameters.get("home", "") or "")[:40]
         with session_scope() as db:
-            self.form_ready = self._poster(db) is not None
+            poster = self._poster(db)
+            self.form_ready = poster is not None
             self._load_mine(db)
+            if poster is None or not self.household_prefill:
+                return
+            try:
+                pick = rr.find_household(db, poster, self.household_prefill)
+            except DomainError:
+                self.household_prefill = ""
+                return
+        self._show_pick(pick)
 
     @rx.event
     def set_kind(self, value: str | list[str]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from sqlmodel import select
@@ -17,7 +18,7 @@ from app.db.models import (
     ServiceRequest,
     StaffAlert,
 )
-from app.domain import clock, grid_planning, requests
+from app.domain import clock, grid_planning, households, requests
 from app.domain import resident_requests as rr
 from app.domain.errors import DomainError
 from app.domain.requests import resident_loop as loop
@@ -221,6 +222,11 @@ def test_contacts_and_the_desk_phone_of_unknown_pages(db, resolved, staff_of, co
     community = db.get(Community, community_id)
     assert (card.butler_name, card.butler_phone, card.covering) == (butler.name, butler.phone, False)
     assert card.desk_phone == community.front_desk_phone != ""
-    assert rr.poster_grid(db, card.new_request_path.removeprefix("/r/")).grid_id == req.grid_id
+    path, _, query = card.new_request_path.partition("?")
+    assert rr.poster_grid(db, path.removeprefix("/r/")).grid_id == req.grid_id
+    # the form opens with the request's household, as the resident would type it
+    assert query.startswith("home=")
+    home = query.removeprefix("home=")
+    assert households.find(db, community_id, unquote(home)).id == req.household_id
     first = db.exec(select(Community).where(Community.front_desk_phone != "").order_by(Community.id)).first()
     assert loop.fallback_desk_phone(db) == first.front_desk_phone

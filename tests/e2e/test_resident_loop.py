@@ -10,6 +10,7 @@ calls today's butler and the front desk and files a new problem on the grid's po
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 
@@ -141,6 +142,9 @@ def test_resident_says_not_fixed_then_confirms_fixed(served_app, phone, another)
     phone.wait_for_url("**/r/**")
     expect(phone.locator("#res-butler-name")).to_have_text("王芳")
     expect(phone.locator("#rr-card")).to_be_visible()
+    # with the same household filled in and checked
+    expect(phone.locator("#rr-household")).to_have_value(re.compile(r"^\d+-\d+-\d+$"))
+    expect(phone.locator("#rr-household-note")).to_contain_text("2号网格")
 
 
 def test_bad_poster_and_link_pages_show_the_front_desk(served_app, phone):

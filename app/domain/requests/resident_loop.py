@@ -24,11 +24,22 @@ token that cannot be read (then the only, or first, community's).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from sqlmodel import Session, col, select
 
-from app.db.models import Community, FollowUp, Grid, RequestEvent, ServiceRequest, Staff
-from app.domain import audit, clock, grids
+from app.db.models import (
+    Building,
+    Community,
+    Entrance,
+    FollowUp,
+    Grid,
+    Household,
+    RequestEvent,
+    ServiceRequest,
+    Staff,
+)
+from app.domain import audit, clock, grids, households
 from app.domain.errors import DomainError
 from app.domain.grid_planning import poster
 from app.domain.requests.register import _event, _move, _tell
@@ -174,7 +185,9 @@ class Contacts:
     butler_phone: str
     covering: bool  # a deputy answers today (leave cover)
     desk_phone: str
-    new_request_path: str  # "/r/<token>" of the request's grid ("" without a grid)
+    # "/r/<token>?home=3-2-1601": the grid's poster page, its form filled with the household
+    # ("" without a grid)
+    new_request_path: str
 
 
 def contacts(session: Session, req: ServiceRequest) -> Contacts:
@@ -190,7 +203,31 @@ def contacts(session: Session, req: ServiceRequest) -> Contacts:
             name, phone = person.name, person.phone
             covering = who != grid.butler_id
         path = poster.resident_path(poster.poster_token(session, grid))
+        home = typed_household(session, req.household_id)
+        if home:
+            path += "?" + urlencode({"home": home})
     return Contacts(name, phone, covering, desk, path)
+
+
+def typed_household(session: Session, household_id: int | None) -> str:
+    """The household as a resident types it on the poster form ("3-2-1601"), "" if it cannot be."""
+    if household_id is None:
+        return ""
+    row = session.exec(
+        select(Building.name, Entrance.number, Household.room)
+        .join(Building, col(Building.id) == col(Household.building_id))
+        .join(Entrance, col(Entrance.id) == col(Household.entrance_id))
+        .where(Household.id == household_id)
+    ).first()
+    if row is None:
+        return ""
+    building, entrance, room = row
+    typed = f"{building.removesuffix('栋')}-{entrance}-{room}"
+    try:
+        households.parse(typed)
+    except DomainError:
+        return ""
+    return typed
 
 
 def fallback_desk_phone(session: Session) -> str:

@@ -194,7 +194,7 @@ def _request_form() -> rx.Component:
                          width="100%", size="3", required=True),
             _label("rr.household", "rr-household"),
             rx.input(id="rr-household", name="household", placeholder=T["rr.household_ph"],
-                     on_blur=R.check_household, required=True, **_FIELD),
+                     default_value=R.household_prefill, on_blur=R.check_household, required=True, **_FIELD),
             rx.cond(
                 R.household_note != "",
                 rx.text(R.household_note, id="rr-household-note", size="2",
