@@ -31,6 +31,8 @@ ZH: dict[str, str] = {
     "request.event.resident_confirmed": "业主确认已修好",
     "request.event.not_fixed": "业主反馈没修好，重新处理",
     "request.method.resident": "业主自行确认",
+    "audit.action.request.resident_confirmed": "业主确认已修好",
+    "audit.action.request.not_fixed": "业主反馈没修好",
 }
 
 EN: dict[str, str] = {
@@ -62,4 +64,6 @@ EN: dict[str, str] = {
     "request.event.resident_confirmed": "Resident confirmed it is fixed",
     "request.event.not_fixed": "Resident says not fixed; reopened",
     "request.method.resident": "Resident's own confirmation",
+    "audit.action.request.resident_confirmed": "Resident confirmed it is fixed",
+    "audit.action.request.not_fixed": "Resident said it is not fixed",
 }
