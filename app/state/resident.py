@@ -379,6 +379,9 @@ class RequestLinkState(_Resident):
             with session_scope() as db:
                 answer = record(db, link, client_id)
         except DomainError as err:
+            if err.key == "request.link_unknown":  # a forged or stale link: audited as on load
+                with session_scope() as db:
+                    rr.refuse_link(db, link, self._client_key())
             self.answer_error = self._msg(err.key, **err.params)
             return
         if answer.again:

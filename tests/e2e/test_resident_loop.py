@@ -159,3 +159,30 @@ def test_bad_poster_and_link_pages_show_the_front_desk(served_app, phone):
     expect(phone.locator("#rq-call-desk")).to_have_attribute("href", f"tel:{desk_phone}")
     expect(phone.locator("#rq-call-desk")).to_contain_text(desk_phone)
     shot(phone, "resident-loop-bad-link")
+
+
+def test_an_answer_before_the_technician_has_finished_is_refused(served_app, phone):
+    """No answer card while the request is open; a tampered browser sending 没修好 anyway is refused."""
+    from app.state.base import AppState
+    from app.state.resident import RequestLinkState
+    from tests.e2e.conftest import forge_next_event
+
+    with session_scope(served_app.db_url) as db:
+        grid = db.exec(select(Grid).where(Grid.name == "2号网格")).one()
+        home = db.exec(select(Household).where(Household.grid_id == grid.id).order_by(Household.id)).first()
+        filed = requests.public_intake(db, community_id=grid.community_id, household_id=home.id, kind="repair",
+                                       content="阳台灯不亮", contact_phone="13912340001",
+                                       client_key="e2e-resident-loop-early")
+        number, link = filed.request.id, filed.link
+    forged = forge_next_event(phone, f"{AppState.get_full_name()}.toggle_language",
+                              f"{RequestLinkState.get_full_name()}.report_not_fixed",
+                              {"form": {"note": "没修好", "answer_id": "forged-early-1"}})
+    phone.goto(f"/q/{link}")
+    expect(phone.locator("#rq-status")).to_have_text("已受理")
+    expect(phone.locator("#rq-answer")).to_have_count(0)
+    expect(phone.locator("#rq-contacts")).to_be_visible()
+    phone.locator("#lang-switch").click()
+    expect(phone.locator("#rq-answer-error")).to_have_text("技师处理完成后才能确认")
+    assert forged
+    assert _events(served_app, number, "not_fixed") == []
+    assert _sql(served_app, "select status from servicerequest where id = ?", number) == [("received",)]
