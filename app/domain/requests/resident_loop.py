@@ -39,7 +39,7 @@ from app.db.models import (
     ServiceRequest,
     Staff,
 )
-from app.domain import audit, clock, grids, households
+from app.domain import audit, clock, evidence, grids, households
 from app.domain.errors import DomainError
 from app.domain.grid_planning import poster
 from app.domain.requests.register import _event, _move, _tell
@@ -71,9 +71,13 @@ class Answer:
 
 
 def _request(session: Session, link: str) -> ServiceRequest:
+    """The link's request, held for the rest of the transaction: two answers sent at once (two
+    tabs, a tap and its replay) are decided one after the other, the second seeing the first."""
     req = by_link(session, link)
     if req is None or req.id is None:
         raise DomainError("request.link_unknown")
+    evidence.lock_row(session, ServiceRequest, req.id)
+    session.refresh(req)
     return req
 
 
