@@ -35,6 +35,8 @@ HEAD = [
     rx.script(src=versioned("/js/field_registers.js"), defer=True),
     # a short beep when a new alert arrives (app.state.live), unlocked by the first tap
     rx.script(src=versioned("/js/alert_sound.js"), defer=True),
+    # forms that must not be queued without a connection (the resident's 已修好 / 没修好)
+    rx.script(src=versioned("/js/online_only.js"), defer=True),
 ]
 
 

@@ -117,6 +117,9 @@ class RequestEvent(SQLModel, table=True):
     from_status: str = Field(default="", max_length=12)
     to_status: str = Field(default="", max_length=12)
     note: str = Field(default="", max_length=500)
+    # set by the resident's phone on the steps it sends (没修好 on /q/<link>), so a retried tap is
+    # recorded once (app.domain.requests.resident_loop)
+    client_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
 
 
 class FollowUp(SQLModel, table=True):
@@ -125,8 +128,9 @@ class FollowUp(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="servicerequest.id", index=True)
     at: datetime
-    by_id: int = Field(foreign_key="staff.id")
-    # phone / visit
+    # None: the resident's own confirmation through their private link (method "resident")
+    by_id: int | None = Field(default=None, foreign_key="staff.id")
+    # phone / visit / resident
     method: str = Field(max_length=8)
     # 1 (very dissatisfied) .. 5 (very satisfied)
     satisfaction: int

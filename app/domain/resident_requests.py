@@ -71,6 +71,8 @@ ROLE_ORDER: tuple[str, ...] = (
     roles.ADMIN,
 )
 RESIDENT = "resident"  # who: the resident themself
+# history events the resident made through the link (app.domain.requests.resident_loop)
+RESIDENT_EVENTS = frozenset({"resident_note", "resident_confirmed", "not_fixed"})
 STAFF = "staff"  # who: a staff member without a role a resident would know
 
 # caps on what one private link may add while the request is open
@@ -251,13 +253,15 @@ def _steps(session: Session, req: ServiceRequest) -> tuple[Step, ...]:
             continue
         if e.actor_id is not None:
             who = names.get(e.actor_id, STAFF)
-        elif e.kind == "resident_note" or (e.kind == "received" and req.channel == requests.RESIDENT_PAGE):
+        elif e.kind in RESIDENT_EVENTS or (e.kind == "received" and req.channel == requests.RESIDENT_PAGE):
             who = RESIDENT
         else:
             who = ""
         note, note_key = "", ""
-        if e.kind == "resident_note":
+        if e.kind in ("resident_note", "not_fixed"):
             note = e.note  # the resident's own words
+        elif e.kind == "resident_confirmed":
+            note_key = f"loop.rating.{e.note}" if e.note else ""
         elif e.kind == "resolved":
             note = e.note  # the resolution text, meant for the resident
         elif e.kind == "referred":

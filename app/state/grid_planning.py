@@ -17,6 +17,7 @@ from app.db.session import session_scope
 from app.domain import evidence, grids
 from app.domain import grid_planning as gp
 from app.domain.errors import DomainError
+from app.domain.requests import resident_loop
 from app.state import client
 from app.state.base import AppState, as_id, in_thread, optional_id
 
@@ -389,9 +390,11 @@ class ResidentState(AppState):
         raw = path.rstrip("/").rsplit("/", 1)[-1][:2048] if path.startswith("/r/") else ""
         with session_scope() as db:  # commits the audit entry of a refused token
             card = gp.resident_card(db, raw, client.client_key(self))
+            # an unreadable token names no community: the only (first) community's desk phone
+            desk = card.front_desk_phone or (resident_loop.fallback_desk_phone(db) if card.state == gp.CARD_INVALID else "")
         self.card_state = card.state
         self.community_name = card.community_name
-        self.front_desk_phone = card.front_desk_phone
+        self.front_desk_phone = desk
         self.grid_name = card.grid_name
         self.butler_name = card.butler_name
         self.butler_phone = card.butler_phone

@@ -23,6 +23,7 @@ from app.db.session import session_scope
 from app.domain import clock, requests
 from app.domain import resident_requests as rr
 from app.domain.errors import DomainError
+from app.domain.requests import resident_loop as loop
 from app.state import client
 from app.state.base import AppState
 
@@ -98,6 +99,7 @@ class ResidentRequestState(_Resident):
     error: str = ""
     household_note: str = ""
     household_other: bool = False
+    household_prefill: str = ""
     filed_id: int = 0
     filed_link: str = ""
     filed_url: str = ""
@@ -127,9 +129,20 @@ class ResidentRequestState(_Resident):
         self.filed_note = ""
         self.copied = False
         self.form_id = secrets.token_urlsafe(15)
+        # 提交新问题 on a request's private page opens this form with its household (?home=3-2-1601)
+        self.household_prefill = str(self.router.url.query_parameters.get("home", "") or "")[:40]
         with session_scope() as db:
-            self.form_ready = self._poster(db) is not None
+            poster = self._poster(db)
+            self.form_ready = poster is not None
             self._load_mine(db)
+            if poster is None or not self.household_prefill:
+                return
+            try:
+                pick = rr.find_household(db, poster, self.household_prefill)
+            except DomainError:
+                self.household_prefill = ""
+                return
+        self._show_pick(pick)
 
     @rx.event
     def set_kind(self, value: str | list[str]):
@@ -260,12 +273,39 @@ class RequestLinkState(_Resident):
     photos: list[PhotoItem] = []
     note_error: str = ""
     note_ok: str = ""
+    # closing the loop (app.domain.requests.resident_loop): 已修好 + rating, or 没修好
+    can_answer: bool = False
+    # the write id of the answer forms on screen: a retried tap sends it again, recorded once
+    answer_id: str = ""
+    answer_ok: str = ""
+    answer_error: str = ""
+    # the contacts card; on an invalid link only the desk phone (the first community's)
+    butler_name: str = ""
+    butler_phone: str = ""
+    butler_covering: bool = False
+    desk_phone: str = ""
+    new_request_path: str = ""
 
     def _refresh(self, db) -> bool:
         seen = rr.view(db, self.link)
         if seen is None:
             self.view_state = "invalid"
+            self.can_answer = False
+            self.butler_name = self.butler_phone = self.new_request_path = ""
+            self.desk_phone = loop.fallback_desk_phone(db)
             return False
+        req = requests.by_link(db, self.link)
+        assert req is not None
+        was = self.can_answer
+        self.can_answer = loop.answerable(db, req) == ""
+        if self.can_answer and (not was or not self.answer_id):
+            self.answer_id = secrets.token_urlsafe(15)
+        card = loop.contacts(db, req)
+        self.butler_name = card.butler_name
+        self.butler_phone = card.butler_phone
+        self.butler_covering = card.covering
+        self.desk_phone = card.desk_phone
+        self.new_request_path = card.new_request_path
         self.view_state = "ok"
         self.req_id = seen.id
         self.category = seen.category
@@ -281,10 +321,14 @@ class RequestLinkState(_Resident):
         self.referral = " · ".join(p for p in (seen.referral_channel, seen.referral_note) if p)
         self.history = [LinkStep(_when(s.at), s.kind, s.who, s.note, s.note_key) for s in reversed(seen.history)]
         f = seen.follow_up
-        self.follow_up = (
-            self._msg("rr.follow_up_text", method=self._msg(f"request.method.{f.method}"), n=f.satisfaction)
-            if f else ""
-        )
+        if f is not None and f.method == loop.RESIDENT_METHOD:
+            word = loop.RATING_OF.get(f.satisfaction, "")
+            self.follow_up = self._msg("loop.answered", rating=self._msg(f"loop.rating.{word}")) if word else ""
+        else:
+            self.follow_up = (
+                self._msg("rr.follow_up_text", method=self._msg(f"request.method.{f.method}"), n=f.satisfaction)
+                if f else ""
+            )
         self.photos = photo_items(seen.photos)
         return True
 
@@ -293,6 +337,9 @@ class RequestLinkState(_Resident):
         self.view_state = ""
         self.note_error = ""
         self.note_ok = ""
+        self.answer_ok = ""
+        self.answer_error = ""
+        self.answer_id = ""
         self.link = _path_tail(self, "/q/")[:64]
         with session_scope() as db:
             if not self._refresh(db):
@@ -321,3 +368,42 @@ class RequestLinkState(_Resident):
             return
         with session_scope() as db:
             self._refresh(db)
+
+    def _answer(self, form: dict, record) -> None:
+        """Send one answer of the loop; the link comes from the page's path when the state is new
+        (a phone that reconnected may get a fresh state), the write id from the form on screen."""
+        self.answer_error = ""
+        link = self.link or _path_tail(self, "/q/")[:64]
+        client_id = str(form.get("answer_id", ""))[:40] or None
+        try:
+            with session_scope() as db:
+                answer = record(db, link, client_id)
+        except DomainError as err:
+            if err.key == "request.link_unknown":  # a forged or stale link: audited as on load
+                with session_scope() as db:
+                    rr.refuse_link(db, link, self._client_key())
+            self.answer_error = self._msg(err.key, **err.params)
+            return
+        if answer.again:
+            # the same tap again (a double tap, a replay): say so unless its answer is on screen
+            self.answer_ok = self.answer_ok or self._msg("loop.again")
+        elif answer.kind == loop.NOT_FIXED:
+            self.answer_ok = self._msg("loop.not_fixed_ok")
+        else:
+            unsatisfied = form.get("rating") == "unsatisfied"
+            self.answer_ok = self._msg("loop.confirmed_unsatisfied" if unsatisfied else "loop.confirmed_ok")
+        self.link = link
+        with session_scope() as db:
+            self._refresh(db)
+
+    @rx.event
+    def confirm_fixed(self, form: dict):
+        rating = str(form.get("rating", "") or "")[:20]
+        comment = str(form.get("comment", "") or "")[:1000]
+        self._answer(form, lambda db, link, cid: loop.confirm_fixed(db, link, rating, client_id=cid,
+                                                                     comment=comment))
+
+    @rx.event
+    def report_not_fixed(self, form: dict):
+        note = str(form.get("note", "") or "")[:1000]
+        self._answer(form, lambda db, link, cid: loop.not_fixed(db, link, note, client_id=cid))

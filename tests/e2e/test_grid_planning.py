@@ -152,7 +152,9 @@ def test_cover_poster_resident_page_and_qr_rotation(phone, browser, served_app):
     shot(resident, "resident-outdated")
     resident.goto("/r/1notARealToken")
     expect(resident.locator("#res-invalid")).to_have_text("二维码无效")
-    expect(resident.locator("#res-call-desk")).to_have_count(0)
+    # not a dead end (issue 12): an unreadable token names no community, the first one's desk answers
+    expect(resident.locator("#res-call-desk")).to_have_attribute("href", re.compile(r"^tel:0571-8888\d{4}$"))
+    expect(resident.locator("#res-butler")).to_have_count(0)
     ctx.close()
     with db(served_app) as s:
         refused = s.exec(

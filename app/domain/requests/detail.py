@@ -107,11 +107,11 @@ def history(session: Session, request_id: int) -> list[EventView]:
 def follow_ups(session: Session, request_id: int) -> list[FollowUpView]:
     rows = session.exec(
         select(FollowUp, Staff.name)
-        .join(Staff, col(Staff.id) == col(FollowUp.by_id))
+        .join(Staff, col(Staff.id) == col(FollowUp.by_id), isouter=True)  # None: the resident's own
         .where(FollowUp.request_id == request_id)
         .order_by(col(FollowUp.at))
     ).all()
-    return [FollowUpView(f.at, name, f.method, f.satisfaction, f.satisfied, f.comment) for f, name in rows]
+    return [FollowUpView(f.at, name or "", f.method, f.satisfaction, f.satisfied, f.comment) for f, name in rows]
 
 
 def grid_name(session: Session, grid_id: int | None) -> str:

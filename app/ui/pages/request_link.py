@@ -167,6 +167,121 @@ def _add_info() -> rx.Component:
     )
 
 
+# --- closing the loop: 已修好 + rating, 没修好 (app.domain.requests.resident_loop) ------------------
+
+_RATINGS = ("satisfied", "mostly_satisfied", "unsatisfied")
+
+
+def _rating(word: str) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(type="radio", name="rating", value=word, id=f"rq-rating-{word}",
+                    style={"width": "20px", "height": "20px", "margin": "0"}),
+        rx.text(T[f"loop.rating.{word}"], size="3"),
+        html_for=f"rq-rating-{word}",
+        style={"display": "flex", "align_items": "center", "gap": "8px", "min_height": "44px",
+               "padding": "0 12px", "border": "1px solid var(--gray-a6)", "border_radius": "8px",
+               "flex": "1", "justify_content": "center", "white_space": "nowrap"},
+    )
+
+
+def _answer_form(*children: rx.Component, on_submit, form_id: str) -> rx.Component:
+    """A form of the loop; without a connection assets/js/online_only.js keeps it from being sent
+    (nothing queued to replay later) and shows the not-sent message in #rq-answer-offline."""
+    return rx.form(
+        rx.vstack(
+            rx.el.input(type="hidden", name="answer_id", value=L.answer_id, read_only=True),
+            *children,
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        id=form_id,
+        width="100%",
+        custom_attrs={"data-online-only": "rq-answer-offline", "data-not-sent": T["loop.not_sent"]},
+    )
+
+
+def _answer() -> rx.Component:
+    return rx.cond(
+        L.can_answer,
+        _card(
+            rx.heading(T["loop.title"], size="4"),
+            rx.text(T["loop.hint"], size="2", color_scheme="gray"),
+            _answer_form(
+                rx.text(T["loop.rating"], size="2", weight="medium"),
+                rx.hstack(*[_rating(w) for w in _RATINGS], spacing="2", width="100%", wrap="wrap"),
+                rx.button(rx.icon("circle-check", size=20), T["loop.fixed"], type="submit", id="rq-fixed",
+                          size="4", width="100%", color_scheme="green"),
+                on_submit=L.confirm_fixed,
+                form_id="rq-fixed-form",
+            ),
+            rx.separator(size="4"),
+            _answer_form(
+                rx.text(T["loop.not_fixed"], size="2", weight="medium"),
+                rx.text_area(name="note", id="rq-not-fixed-note", placeholder=T["loop.not_fixed_ph"], rows="2",
+                             width="100%", size="3", max_length=200),
+                rx.button(rx.icon("rotate-ccw", size=20), T["loop.not_fixed_send"], type="submit",
+                          id="rq-not-fixed", size="4", width="100%", color_scheme="orange", variant="soft"),
+                on_submit=L.report_not_fixed,
+                form_id="rq-not-fixed-form",
+            ),
+            rx.box(id="rq-answer-offline", width="100%"),
+            form_error(L.answer_error, "rq-answer-error"),
+            id="rq-answer",
+        ),
+    )
+
+
+def _answer_result() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            L.answer_ok != "",
+            rx.callout(L.answer_ok, icon="circle-check", color_scheme="green", id="rq-answer-ok", width="100%"),
+        ),
+        rx.cond(~L.can_answer, form_error(L.answer_error, "rq-answer-error")),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _call(phone: rx.Var, label: rx.Component, link_id: str, **props) -> rx.Component:
+    return rx.link(
+        rx.button(rx.icon("phone", size=20), label, " ", phone, size="4", width="100%", white_space="nowrap",
+                  **props),
+        href="tel:" + phone,
+        id=link_id,
+        underline="none",
+        width="100%",
+    )
+
+
+def _contacts() -> rx.Component:
+    """Always on the page: call today's answerer of the grid and the desk, file a new problem."""
+    return _card(
+        rx.heading(T["loop.contacts"], size="3"),
+        rx.cond(
+            L.butler_phone != "",
+            _call(L.butler_phone,
+                  rx.text(rx.cond(L.butler_covering, T["loop.call_deputy"], T["loop.call_butler"]), " ",
+                          L.butler_name, as_="span"),
+                  "rq-call-butler"),
+        ),
+        rx.cond(L.desk_phone != "", _call(L.desk_phone, T["loop.call_desk"], "rq-call-desk", variant="outline")),
+        rx.cond(
+            L.new_request_path != "",
+            rx.link(
+                rx.button(rx.icon("circle-plus", size=20), T["loop.new_request"], size="4", width="100%",
+                          variant="soft"),
+                href=L.new_request_path,
+                id="rq-new-request",
+                underline="none",
+                width="100%",
+            ),
+        ),
+        id="rq-contacts",
+    )
+
+
 def _history() -> rx.Component:
     return _card(
         rx.heading(T["rr.history"], size="3"),
@@ -178,16 +293,27 @@ def _history() -> rx.Component:
 def _body() -> rx.Component:
     return rx.match(
         L.view_state,
-        ("ok", rx.vstack(_summary(), _add_info(), _photos(), _history(), spacing="4", width="100%")),
+        ("ok", rx.vstack(_summary(), _answer_result(), _answer(), _contacts(), _add_info(), _photos(), _history(),
+                         spacing="4", width="100%")),
         (
             "invalid",
-            rx.callout(
-                rx.vstack(rx.text(T["rr.invalid"], weight="bold", id="rq-invalid-title"),
-                          rx.text(T["rr.invalid_hint"], size="2")),
-                icon="triangle-alert",
-                color_scheme="red",
-                size="3",
-                id="rq-invalid",
+            rx.vstack(
+                rx.callout(
+                    rx.vstack(rx.text(T["rr.invalid"], weight="bold", id="rq-invalid-title"),
+                              rx.text(T["rr.invalid_hint"], size="2")),
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    size="3",
+                    id="rq-invalid",
+                    width="100%",
+                ),
+                # not a dead end: the front desk (the only / first community's phone)
+                rx.cond(L.desk_phone != "", _card(
+                    rx.text(T["loop.desk_phone"], size="2", color_scheme="gray"),
+                    _call(L.desk_phone, T["loop.call_desk"], "rq-call-desk"),
+                    id="rq-desk",
+                )),
+                spacing="4",
                 width="100%",
             ),
         ),

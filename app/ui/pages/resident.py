@@ -117,7 +117,16 @@ def _body() -> rx.Component:
                 width="100%",
             ),
         ),
-        ("invalid", _notice(T["res.invalid"], "triangle-alert", "res-invalid", "red")),
+        (
+            "invalid",
+            rx.vstack(
+                _notice(T["res.invalid"], "triangle-alert", "res-invalid", "red"),
+                # not a dead end: the front desk answers (the only / first community's phone)
+                rx.cond(S.front_desk_phone != "", _desk_card()),
+                spacing="4",
+                width="100%",
+            ),
+        ),
         rx.center(rx.spinner(size="3"), padding_y="20vh", width="100%"),
     )
 
@@ -183,7 +192,7 @@ def _request_form() -> rx.Component:
                          width="100%", size="3", required=True),
             _label("rr.household", "rr-household"),
             rx.input(id="rr-household", name="household", placeholder=T["rr.household_ph"],
-                     on_blur=R.check_household, required=True, **_FIELD),
+                     default_value=R.household_prefill, on_blur=R.check_household, required=True, **_FIELD),
             rx.cond(
                 R.household_note != "",
                 rx.text(R.household_note, id="rr-household-note", size="2",
