@@ -26,15 +26,17 @@ ACTION = "request.butler_intake"
 
 
 def _refuse_other_grid(actor: Actor, home: Household, text: str) -> Refused:
+    # plain values: the audit entry is written after the rollback, when `home` is detached
+    household_id, grid_id = home.id, home.grid_id
     err = Refused("butler_request.other_grid")
     return err.keeping(lambda s: audit.record(
         s,
         "request.butler_refused",
         actor_id=actor.id,
         community_id=actor.community_id,
-        subject=f"household:{home.id}",
+        subject=f"household:{household_id}",
         outcome="refused",
-        after={"reason": "other_grid", "grid_id": home.grid_id, "typed": text[:40]},
+        after={"reason": "other_grid", "grid_id": grid_id, "typed": text[:40]},
     ))
 
 
