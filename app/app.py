@@ -32,6 +32,8 @@ HEAD = [
     rx.script(src="/js/field_walk.js", defer=True),
     # the gate's goods and visitor registers: drawn by the browser, sent through the same outbox
     rx.script(src="/js/field_registers.js", defer=True),
+    # the butler's request form: drawn by the browser, queued on the phone, sent once by client id
+    rx.script(src="/js/butler_request.js", defer=True),
 ]
 
 

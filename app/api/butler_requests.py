@@ -34,7 +34,7 @@ from app.i18n import CATALOGS, translate
 
 ACTION = butler_intake.ACTION
 MAX_BODY = 16 * 1024
-_PREFIXES = ("butler_request.", "field.", "rr.kind.", "household.", "request.bad_kind", "form.")
+_PREFIXES = ("butler_request.", "field.", "rr.kind.", "household.", "request.bad_kind", "form.", "phone.invalid")
 # the field a refusal is shown next to
 _FIELD_OF = {
     "butler_request.other_grid": "household", "household.unreadable": "household",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "audit.action.request.butler_refused": "管家登记被拒绝（非本人网格）",
     "butler_request.title": "登记报修/投诉",
     "butler_request.entry": "登记报修/投诉",
     "butler_request.kind": "类型",
@@ -24,6 +25,7 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "audit.action.request.butler_refused": "Butler's registration refused (not her grid)",
     "butler_request.title": "Register a repair / complaint",
     "butler_request.entry": "Register a repair / complaint",
     "butler_request.kind": "Type",

@@ -9,6 +9,7 @@ def register(app: rx.App) -> None:
     from app.ui.pages import (
         account,
         audit,
+        butler_request,
         coverage,
         desk,
         gate,
@@ -36,6 +37,6 @@ def register(app: rx.App) -> None:
     for module in (
         login, account, grid, gate, gate_register, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
-        notices, reports, renovation_site, renovation_kpis, renovations, gate_log, printed,
+        notices, reports, renovation_site, renovation_kpis, renovations, gate_log, printed, butler_request,
     ):
         module.add(app)
