@@ -423,10 +423,11 @@
       if (root.getAttribute("data-lang") && root.getAttribute("data-lang") !== lang()) render();
       return;
     }
+    // the store's script may load after this one: try again shortly, the root is not yet ours
+    if (!window.gbStore) { setTimeout(check, 100); return; }
     mounted = root;
     built = null;
-    if (!window.gbStore) return;
-    start().catch(function (e) { console.warn("butler request:", e); });
+    start().catch(function (e) { console.warn("butler request:", e); mounted = null; setTimeout(check, 1000); });
   }
 
   window.gbButlerRequest = { pump: pump, state: S };
