@@ -77,6 +77,15 @@ def _open_form(page) -> None:
     page.locator("#breq-submit").wait_for()
 
 
+def _under_worker(page) -> None:
+    """Wait until the service worker controls the page and keeps the form's shell."""
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=60_000)
+    page.wait_for_function("() => caches.keys().then(ks => Promise.all(ks.filter(k => k.startsWith('gb-shell-'))"
+                           ".map(k => caches.open(k).then(c => c.match('/m/requests/new'))))).then(r => r.some(Boolean))",
+                           timeout=60_000)
+
+
 def test_online_offline_reload_then_sent_once_with_its_photo(browser, served_app, photo):
     tag = uuid.uuid4().hex[:6]
     mine = _home_of(served_app, BUTLER)
@@ -88,20 +97,21 @@ def test_online_offline_reload_then_sent_once_with_its_photo(browser, served_app
         page.locator("#breq-household").fill(mine)
         page.locator("#breq-content").fill(online_text)
         page.locator("#breq-urgent").check()
-        page.locator("#breq-submit").click()
+        page.locator("#breq-submit").dblclick()  # a double tap: one request
         expect(page.locator(".breq-row[data-state='sent']", has_text=online_text)).to_be_visible(timeout=20_000)
         rows = _requests(served_app, online_text)
         assert len(rows) == 1
-        _, channel, grid_id, category, grid_butler = rows[0]
+        rid, channel, grid_id, category, grid_butler = rows[0]
         assert (channel, category, grid_butler) == ("butler", "repair_urgent", BUTLER) and grid_id
+        with sqlite_db(served_app) as con:
+            told = {r[0] for r in con.execute(
+                "select s.phone from staffalert a join staff s on s.id = a.staff_id"
+                " where a.request_id = ? and a.kind = 'new_request'", (rid,)).fetchall()}
+        assert "13800000004" in told, "the front desk is told"
+        assert BUTLER not in told, "she registered it herself"
         shot(page, "butler-request-1-online")
 
-        # the page once under the service worker, as her phone is after its first day
-        page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                               timeout=60_000)
-        page.wait_for_function("() => caches.keys().then(k => k.some(n => n.startsWith('gb-shell-')))")
-        page.wait_for_function("() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k)"
-                               ".then(c => c.match('/m/requests/new'))))).then(r => r.some(Boolean))", timeout=60_000)
+        _under_worker(page)  # as her phone is after its first day
 
         # offline: kept on the phone with its photo, shown as waiting, never as recorded
         ctx.set_offline(True)
@@ -120,6 +130,10 @@ def test_online_offline_reload_then_sent_once_with_its_photo(browser, served_app
         page.locator("#breq-submit").click()  # a retried tap on the emptied form registers nothing
         assert _waiting(page) == 1
         shot(page, "butler-request-2-offline-waiting")
+        # her home counts it in the phone's waiting work, without signal too
+        page.locator("#to-grid").click()
+        page.wait_for_url("**/grid")
+        expect(page.locator("[data-field-status] .field-waiting")).to_have_attribute("data-waiting", "1")
 
         # closed and reopened without signal: the page opens, the queue is still there
         page.close()
@@ -174,5 +188,25 @@ def test_another_grids_household_is_refused_next_to_the_field(browser, served_ap
             assert con.execute("select count(*) from auditentry where action = 'request.butler_refused'"
                                ).fetchone()[0] == audited + 1
         shot(page, "butler-request-4-other-grid")
+
+        # typed without signal the phone cannot know: it waits, and the server refuses it at sending,
+        # the reason shown on the phone; still nothing written
+        page.locator("#breq-household").fill(theirs)
+        page.locator("#breq-content").fill(text + " offline")
+        _under_worker(page)
+        page.context.set_offline(True)
+        expect(page.locator("#breq-offline")).to_be_visible()
+        page.locator("#breq-submit").click()
+        expect(page.locator(".breq-row", has_text=text + " offline")).to_have_attribute("data-state", "waiting")
+        page.reload()  # the refusal then belongs to a submission of an earlier visit: kept with its reason
+        page.locator("#breq-net").wait_for()
+        page.context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        row = page.locator(".breq-row", has_text=text + " offline")
+        expect(row).to_have_attribute("data-state", "refused", timeout=30_000)
+        expect(row.locator(".breq-refused")).to_contain_text("不在您今天负责的网格")
+        assert _requests(served_app, text + " offline") == []
+        page.locator("#breq-refused-ok").click()
+        expect(row).to_have_count(0)
     finally:
         ctx.close()
