@@ -190,7 +190,9 @@
     if (transient(res.status)) return "offline";
     var body = await res.json().catch(function () { return {}; });
     if (!res.ok) {
-      if (S.fresh[e.cid]) { await gbStore.remove(e.seq); putBack(e, body); }
+      // back into the form only if she has not started typing the next one meanwhile
+      var blank = !value("breq-household").trim() && !value("breq-content").trim();
+      if (S.fresh[e.cid] && blank) { await gbStore.remove(e.seq); putBack(e, body); }
       else await gbStore.update(e.seq, { state: "refused", reason: body.error || String(res.status) });
       return "next";
     }
