@@ -210,3 +210,33 @@ def test_another_grids_household_is_refused_next_to_the_field(browser, served_ap
         expect(row).to_have_count(0)
     finally:
         ctx.close()
+
+
+def test_an_answer_lost_on_the_way_back_is_resent_and_registered_once(browser, served_app):
+    """The network drops after the server registered it: the phone still waits, resends, and the client
+    id makes the resend the same request."""
+    tag = uuid.uuid4().hex[:6]
+    mine = _home_of(served_app, BUTLER)
+    ctx, page = _phone(browser, served_app)
+    lost = []
+
+    def drop_first_answer(route):
+        if route.request.method == "POST" and not lost:
+            route.fetch()  # the server gets it and registers it ...
+            lost.append(1)
+            route.abort("connectionreset")  # ... and the answer never reaches the phone
+        else:
+            route.continue_()
+
+    try:
+        _open_form(page)
+        page.route("**/api/field/requests", drop_first_answer)
+        text = f"电梯按钮失灵 {tag}"
+        page.locator("#breq-household").fill(mine)
+        page.locator("#breq-content").fill(text)
+        page.locator("#breq-submit").click()
+        expect(page.locator(".breq-row[data-state='sent']", has_text=text)).to_be_visible(timeout=30_000)
+        assert lost, "the first answer was dropped"
+        assert len(_requests(served_app, text)) == 1, "the resend is the same request"
+    finally:
+        ctx.close()
