@@ -37,6 +37,8 @@ HEAD = [
     rx.script(src=versioned("/js/alert_sound.js"), defer=True),
     # forms that must not be queued without a connection (the resident's 已修好 / 没修好)
     rx.script(src=versioned("/js/online_only.js"), defer=True),
+    # the butler's request form: drawn by the browser, queued on the phone, sent once by client id
+    rx.script(src=versioned("/js/butler_request.js"), defer=True),
 ]
 
 

@@ -6,7 +6,7 @@
 //
 // Precached at install (one cache per build, "gb-shell-<manifest>"):
 //   - the documents of the field pages (/grid, /gate, /gate/goods,
-//     /gate/visitors, /login, and the SPA fallback that serves /patrol/<id>);
+//     /gate/visitors, /login, the butler's request form /m/requests/new, and the SPA fallback that serves /patrol/<id>);
 //   - the build's entry, root and those pages' route modules with every import
 //     and stylesheet (read from the react-router manifest), and the QR decoder's
 //     wasm they reference;
@@ -24,14 +24,14 @@ const MANIFEST = PARAMS.get("m") || "";
 const VERSION = (MANIFEST.match(/manifest-([A-Za-z0-9_-]+)\.js$/) || [null, "dev"])[1];
 const CACHE = "gb-shell-" + VERSION;
 const FALLBACK = "/__spa-fallback.html";
-const PAGES = ["/grid", "/gate", "/gate/goods", "/gate/visitors", "/login", FALLBACK];
+const PAGES = ["/grid", "/gate", "/gate/goods", "/gate/visitors", "/login", "/m/requests/new", FALLBACK];
 // react-router route ids of the pages a butler and a guard use offline
 const ROUTES = ["routes/[grid]._index", "routes/[gate]._index", "routes/[gate].[goods]._index",
   "routes/[gate].[visitors]._index", "routes/[login]._index", "routes/[patrol].$[patrol_id]._index",
-  "routes/_index", "routes/[404]._index"];
+  "routes/_index", "routes/[404]._index", "routes/[m].[requests].[new]._index"];
 const STATIC = ["/js/field_store.js", "/js/field_shell.js", "/js/field_walk.js", "/js/photo_upload.js",
   "/js/short_codes.js", "/js/gate_verdict.js", "/js/gate_offline.js", "/js/field_registers.js", "/js/alert_sound.js",
-  "/field.css", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png"];
+  "/js/butler_request.js", "/field.css", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png"];
 
 function routeFiles(manifest) {
   const files = new Set();

@@ -17,6 +17,7 @@ from app.api.routes import ROUTES
 def build() -> Starlette:
     """The API app (all route modules imported), for rx.App's api_transformer."""
     from app.api import (  # noqa: F401  (they register their routes)
+        butler_requests,
         documents,
         evidence,
         field,

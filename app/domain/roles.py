@@ -60,6 +60,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "workorder.close": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR, TECHNICIAN, ADMIN}),
     # requests and complaints (app.domain.requests): register one from any channel
     "request.intake": frozenset({FRONT_DESK, TEAM_LEAD, SUPERVISOR, BUTLER, ASSISTANT_MANAGER}),
+    # the butler's phone form: what a resident told her on the walk, for a grid she answers for today
+    "request.butler_intake": frozenset({BUTLER}),
     # the register: search, open any request of the community, the desk dashboard
     "request.view": DESK_ROLES | frozenset({BUTLER}),
     # open one request's page (a technician only their own: app.domain.requests.open_for)

@@ -13,6 +13,7 @@ from app.domain import constants
 from app.i18n import (
     accounts,
     approver_inbox,
+    butler_requests,
     errors_ui,
     evidence_ui,
     field_walk_ui,
@@ -41,7 +42,7 @@ from app.i18n.zh_CN import ZH
 _FEATURES = (accounts, grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
              renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, gate_offline_ui, errors_ui,
              inputs, field_walk_ui, printed, gate_register_field_ui, approver_inbox, live,
-             resident_loop)
+             resident_loop, butler_requests)
 
 DEFAULT = "zh"
 

@@ -77,8 +77,8 @@
   function renderStatus(box) {
     if (!window.gbStore) return;
     Promise.all([gbStore.entries("walk"), gbStore.entries("gate"), gbStore.get("walk:index"),
-      gbStore.entries("registers")]).then(function (r) {
-      var all = r[0].concat(r[1], r[3]).sort(function (a, b) { return a.at - b.at; });
+      gbStore.entries("registers"), gbStore.entries("requests")]).then(function (r) {
+      var all = r[0].concat(r[1], r[3], r[4]).sort(function (a, b) { return a.at - b.at; });
       var waiting = all.filter(function (e) { return e.state === "waiting"; });
       var refused = all.filter(function (e) { return e.state === "refused"; });
       var kept = r[2] || [];

@@ -193,6 +193,7 @@ def test_main_phone_pages_fit_390px_with_44px_tap_targets(served_app, another):
                                           *_printed_pages(served_app)])
     problems += _person(another(), BUTLER, [("/grid", "#page-title"), ("/m/renovations", "#page-title"),
                                             (f"/m/requests/{ids['request']}", "#page-title"),
+                                            ("/m/requests/new", "#breq-submit"),
                                             ("/account", "#page-title")])
     problems += _person(another(), ENGINEER, [(f"/m/renovations/{ids['renovation']}", "#hot-work-submit")])
     problems += _person(another(), GUARD, [("/gate", "#hot-work"), ("/gate/goods", "#goods-submit"),

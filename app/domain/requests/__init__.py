@@ -31,6 +31,7 @@ The package, one module per part of that life:
 - `time_limits`: the community's limits and each stage's deadline;
 - `register`: the register line itself (shared steps: move, event, notify);
 - `intake`: registering from the desk, the resident page and patrol findings;
+- `butler_intake`: what a resident told the butler on her walk, registered on her phone (her grids only);
 - `lifecycle`: classification, dispatch, the technician's steps, follow-up, closing;
 - `overdue`: the sweep that escalates missed deadlines;
 - `resident_link`: the resident's private link;

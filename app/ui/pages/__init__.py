@@ -10,6 +10,7 @@ def register(app: rx.App) -> None:
         account,
         alerts,
         audit,
+        butler_request,
         coverage,
         desk,
         gate,
@@ -38,5 +39,6 @@ def register(app: rx.App) -> None:
         login, account, grid, gate, gate_register, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
         notices, reports, renovation_site, renovation_kpis, renovations, gate_log, printed, alerts,
+        butler_request,
     ):
         module.add(app)

@@ -11,6 +11,7 @@ from app.state.requests import MyJobsState
 from app.ui.components.cards import band_badge, empty, section, stat
 from app.ui.components.requests import alert_list, request_card
 from app.ui.components.shell import phone_shell
+from app.ui.pages.butler_request import entry_button
 from app.ui.pages.patrol import due_list
 from app.ui.texts import T
 
@@ -52,6 +53,7 @@ def grid_home() -> rx.Component:
             rx.foreach(GridHomeState.grids, _grid_card),
             rx.callout(T["home.grid.none"], icon="info", width="100%"),
         ),
+        rx.cond(AppState.user_roles.contains("butler"), entry_button()),
         due_list(),
         alert_list(MyJobsState.alerts, MyJobsState.open_alert),
         section(
