@@ -1,0 +1,143 @@
+"""My grid's queue (我的网格·待办) on the butler's phone at 390x844: her grid's open requests with the
+overdue one in red and first, a tap to call, 新 until she has looked; she adds a note (in the
+history) and hands a request to the front desk, whose screen shows the alert. A tap made without
+signal shows the reconnecting state and is not shown as done; after reconnecting, the retried tap
+records once."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+from sqlmodel import Session, col, select
+
+from app.db.models import Grid, Household, Staff
+from app.domain import auth, requests
+from tests.e2e.conftest import shot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+BUTLER = "13800000011"  # 王芳
+FRONT_DESK = "13800000004"
+
+
+def _con(served_app) -> sqlite3.Connection:
+    return sqlite3.connect(served_app.db_url.removeprefix("sqlite:///"))
+
+
+def _file(served_app, text: str, phone: str, *, late_minutes: int = 0) -> int:
+    """A request the desk took by phone for a household of 王芳's grid; `late_minutes`: received
+    that long before its triage deadline passed (so it is overdue by that much)."""
+    engine = sa.create_engine(served_app.db_url)
+    with Session(engine) as s:
+        butler = s.exec(select(Staff).where(Staff.phone == BUTLER)).one()
+        desk = s.exec(select(Staff).where(Staff.phone == FRONT_DESK)).one()
+        home = s.exec(select(Household).join(Grid, col(Grid.id) == col(Household.grid_id))
+                      .where(Grid.butler_id == butler.id).order_by(col(Household.id))).first()
+        req = requests.intake(s, auth.actor_for(s, desk), channel=requests.PHONE, content=text,
+                              household_id=home.id, contact_phone=phone).request
+        if late_minutes:
+            req.received_at = datetime.now(UTC) - timedelta(minutes=15 + late_minutes)
+            req.due_at = req.received_at + timedelta(minutes=15)
+            s.add(req)
+        s.commit()
+        rid = req.id
+    engine.dispose()
+    return rid
+
+
+def _events(served_app, rid: int, kind: str) -> list[str]:
+    with _con(served_app) as con:
+        return [n for (n,) in con.execute("select note from requestevent where request_id = ? and kind = ?",
+                                          (rid, kind))]
+
+
+def _row(page, rid: int):
+    return page.locator(f".queue-row[data-request='{rid}']")
+
+
+def test_butler_works_her_queue_and_the_desk_is_told(served_app, phone, another):
+    overdue = _file(served_app, "楼道灯坏了三天，晚上很黑", "13912340001", late_minutes=70)
+    fresh = _file(served_app, "垃圾桶满了没人清", "13912340002")
+    sign_in(phone, BUTLER)
+    phone.wait_for_url("**/grid")
+    late, ok = _row(phone, overdue), _row(phone, fresh)
+    expect(late).to_be_visible(timeout=30_000)
+    expect(ok).to_be_visible()
+    # overdue in red, before the one still in time; both new at her first look
+    expect(late).to_have_attribute("data-overdue", "1")
+    expect(late.locator(".queue-due")).to_contain_text("已超时 1小时10分钟")
+    assert "rgb(" in late.locator(".queue-due").evaluate("e => getComputedStyle(e).color")
+    red = late.locator(".queue-due").evaluate("e => getComputedStyle(e).color")
+    assert red != ok.locator(".queue-due").evaluate("e => getComputedStyle(e).color")
+    expect(ok).to_have_attribute("data-overdue", "")
+    expect(ok.locator(".queue-due")).to_contain_text("剩余")
+    order = phone.locator(".queue-row").evaluate_all("rows => rows.map(r => r.dataset.request)")
+    assert order.index(str(overdue)) < order.index(str(fresh))
+    expect(late.locator(".queue-new")).to_be_visible()
+    expect(late.locator(".queue-household")).to_contain_text("单元")
+    expect(late.locator(".queue-call")).to_have_attribute("href", "tel:13912340001")
+    shot(phone, "grid-queue")
+
+    # a note, shown in the history
+    late.locator(".queue-open").click()
+    phone.locator("#queue-note").fill("已电话联系业主，今晚先派保安查看")
+    phone.locator("#queue-add-note").click()
+    expect(phone.locator("#queue-message")).to_have_text("已添加备注")
+    expect(phone.locator("#queue-history")).to_contain_text("已电话联系业主，今晚先派保安查看")
+    assert _events(served_app, overdue, "butler_note") == ["已电话联系业主，今晚先派保安查看"]
+    # an empty note: a message beside the field, nothing written
+    phone.locator("#queue-note").fill("   ")
+    phone.locator("#queue-add-note").click()
+    expect(phone.locator("#queue_note-error")).to_have_text("请填写备注内容")
+    assert len(_events(served_app, overdue, "butler_note")) == 1
+
+    # to the front desk for dispatch
+    phone.locator("#queue-hand").click()
+    expect(phone.locator("#queue-message")).to_have_text("已转前台派单，前台已收到提醒")
+    expect(late.locator(".queue-handed")).to_be_visible()
+    assert len(_events(served_app, overdue, "handed_to_desk")) == 1
+    desk = another()
+    sign_in(desk, FRONT_DESK)
+    desk.wait_for_url("**/desk")
+    expect(desk.locator(".staff-alert[data-kind='handed_to_desk']").first).to_be_visible(timeout=30_000)
+    expect(desk.locator(".staff-alert[data-kind='handed_to_desk']").first).to_contain_text(f"#{overdue}")
+    shot(desk, "grid-queue-desk-alert")
+
+    # opening her home again: what she has seen is no longer new
+    phone.reload()
+    expect(_row(phone, overdue)).to_be_visible(timeout=30_000)
+    expect(_row(phone, overdue)).to_have_attribute("data-new", "")
+
+
+def test_a_note_tapped_without_signal_records_once_after_reconnecting(served_app, phone):
+    rid = _file(served_app, "地下车库积水", "13912340003")
+    sign_in(phone, BUTLER)
+    phone.wait_for_url("**/grid")
+    row = _row(phone, rid)
+    expect(row).to_be_visible(timeout=30_000)
+    row.locator(".queue-open").click()
+    expect(phone.locator("#queue-history")).to_contain_text("受理")
+    phone.locator("#queue-note").fill("业主说积水来自隔壁楼")
+    phone.context.set_offline(True)
+    expect(phone.locator("#reconnecting")).to_be_visible(timeout=30_000)
+    phone.locator("#queue-add-note").click()
+    time.sleep(1.5)
+    # not shown as done, nothing written
+    expect(phone.locator("#queue-message")).to_have_count(0)
+    expect(phone.locator("#queue-history")).not_to_contain_text("业主说积水来自隔壁楼")
+    assert _events(served_app, rid, "butler_note") == []
+    shot(phone, "grid-queue-offline-tap")
+    phone.context.set_offline(False)
+    expect(phone.locator("#reconnecting")).to_have_count(0, timeout=30_000)
+    # she taps again, not knowing whether the first went through
+    phone.locator("#queue-add-note").click()
+    expect(phone.locator("#queue-message")).to_have_text("已添加备注", timeout=15_000)
+    expect(phone.locator("#queue-history")).to_contain_text("业主说积水来自隔壁楼")
+    time.sleep(1.0)
+    assert _events(served_app, rid, "butler_note") == ["业主说积水来自隔壁楼"]
+    assert phone.locator("#queue-history .queue-event[data-kind='butler_note']").count() == 1
