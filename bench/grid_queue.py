@@ -1,10 +1,10 @@
 """Time the butler's queue (我的网格·待办, app.domain.requests.grid_queue) on SQLite.
 
-    python bench/grid_queue.py [--open 200] [--noise 2000] [--reps 200]
+    python bench/grid_queue.py [--households 400] [--open 200] [--noise 2000] [--reps 200]
 
 A throwaway SQLite database, migrated with Alembic as the tests do and seeded with the demo
-community (王芳's grid: ~400 households), gets --open open requests in her grid, as many again
-closed there, and --noise requests in the other grids; then the queue is read --reps times (after
+community; 王芳's grid is topped up to --households households and gets --open open requests, as
+many again closed, and the other grids --noise requests; then the queue is read --reps times (after
 a warm-up), each in a fresh session as a state handler would, and the figures are printed in
 milliseconds with the number of SQL statements one reading sends (the list itself is one).
 """
@@ -51,12 +51,18 @@ def stats(samples_ns: list[int]) -> tuple[float, float, float, float]:
     return statistics.median(ms), p95, ms[0], ms[-1]
 
 
-def fill(engine: sa.Engine, open_n: int, noise_n: int) -> tuple[int, int]:
+def fill(engine: sa.Engine, open_n: int, noise_n: int, households_n: int) -> tuple[int, int]:
     """Her grid's open and closed requests, and the other grids' noise; (her households, open)."""
     with Session(engine) as s:
         butler = s.exec(select(Staff).where(Staff.phone == BUTLER)).one()
         desk = auth.actor_for(s, s.exec(select(Staff).where(Staff.phone == DESK)).one())
         grid_id = s.exec(select(Grid.id).where(Grid.butler_id == butler.id)).first()
+        mine = s.exec(select(Household.id).where(Household.grid_id == grid_id).order_by(col(Household.id))).all()
+        first = s.get(Household, mine[0])
+        for n in range(max(0, households_n - len(mine))):  # top her grid up to the bench's size
+            s.add(Household(community_id=first.community_id, building_id=first.building_id,
+                            entrance_id=first.entrance_id, floor=90, room=f"B{n:03d}", grid_id=grid_id))
+        s.flush()
         mine = s.exec(select(Household.id).where(Household.grid_id == grid_id).order_by(col(Household.id))).all()
         others = s.exec(select(Household.id).where(Household.grid_id != grid_id,
                                                    col(Household.grid_id).is_not(None))).all()
@@ -76,6 +82,7 @@ def fill(engine: sa.Engine, open_n: int, noise_n: int) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--open", type=int, default=200)
+    parser.add_argument("--households", type=int, default=400)
     parser.add_argument("--noise", type=int, default=2000)
     parser.add_argument("--reps", type=int, default=200)
     args = parser.parse_args()
@@ -86,7 +93,7 @@ def main() -> None:
         with Session(engine) as s:
             seed.seed_demo(s)
             s.commit()
-        households, _ = fill(engine, args.open, args.noise)
+        households, _ = fill(engine, args.open, args.noise, args.households)
         with Session(engine) as s:
             actor = auth.actor_for(s, s.exec(select(Staff).where(Staff.phone == BUTLER)).one())
             listed = len(grid_queue.queue(s, actor).rows)

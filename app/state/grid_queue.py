@@ -82,14 +82,20 @@ class GridQueueState(AppState):
     @rx.event
     def load(self):
         """She opens her phone home: marks against her last look, which then becomes now."""
-        self.open_id = 0
-        self.history = []
         shown = self._run(grid_queue.ACTION, grid_queue.open_queue)
         if shown is None:
             self.rows = []
+            self.open_id = 0
+            self.history = []
             return
         self._since = dict(shown.since)
         self.rows = [queue_item(r) for r in shown.rows]
+        # a reconnect runs the page's loading again: the row she had open stays open (with what
+        # she was typing in it), unless it left the queue
+        if self.open_id not in {r.id for r in self.rows}:
+            self.open_id = 0
+        with session_scope() as db:
+            self._history(db)
 
     @rx.event
     def refresh(self):

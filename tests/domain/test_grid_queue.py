@@ -131,6 +131,11 @@ def test_new_since_last_look_marks(db, desk, butler, home, actor_of, frozen):
     clock.advance(timedelta(minutes=1))
     assert {r.id: r.new for r in grid_queue.queue(db, butler, opened.since).rows}[after.id]
     assert not {r.id: r.new for r in grid_queue.queue(db, butler).rows}[after.id]
+    # the overdue sweep's escalation is no change to mark (the row is red already)
+    grid_queue.open_queue(db, butler)
+    clock.advance(timedelta(hours=2))
+    requests.sweep_overdue(db)
+    assert not {r.id: r.new for r in grid_queue.queue(db, butler).rows}[after.id]
 
 
 def test_note_recorded_once_bounded_and_not_empty(db, desk, butler, home, staff_of, entries, frozen):

@@ -43,6 +43,7 @@ from app.domain.requests.register import _event, summary
 
 NOTE_KIND = "butler_note"  # a RequestEvent kind: the butler's note
 HANDED_KIND = "handed_to_desk"  # a RequestEvent kind and the alert kind the desk is told by
+OVERDUE_KIND = "overdue"  # the sweep's escalation (app.domain.requests.overdue)
 NOTE_MAX = 300
 SUMMARY_MAX = 40
 SAME_NOTE_WINDOW = timedelta(minutes=10)
@@ -129,10 +130,13 @@ def rows(session: Session, actor: Actor, queue_grids: list[QueueGrid],
     if not queue_grids:
         return []
     by_id = {g.id: g for g in queue_grids}
+    # a change is someone else's step (the resident's too); the overdue sweep's escalation is not
+    # one: the row is red already
     others = or_(col(RequestEvent.actor_id).is_(None), col(RequestEvent.actor_id) != actor.id)
     changed = (
         select(func.max(RequestEvent.at))
-        .where(col(RequestEvent.request_id) == col(ServiceRequest.id), others)
+        .where(col(RequestEvent.request_id) == col(ServiceRequest.id), others,
+               col(RequestEvent.kind) != OVERDUE_KIND)
         .correlate(ServiceRequest)
         .scalar_subquery()
     )
