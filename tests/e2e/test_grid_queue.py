@@ -17,25 +17,28 @@ from playwright.sync_api import expect
 from sqlmodel import Session, col, select
 
 from app.db.models import Grid, Household, Staff
-from app.domain import auth, requests
-from tests.e2e.conftest import shot, sign_in
+from app.domain import auth, clock, grid_planning, requests
+from app.state.base import AppState
+from app.state.grid_queue import GridQueueState
+from tests.e2e.conftest import forge_next_event, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 BUTLER = "13800000011"  # 王芳
 FRONT_DESK = "13800000004"
+SUPERVISOR = "13800000002"
 
 
 def _con(served_app) -> sqlite3.Connection:
     return sqlite3.connect(served_app.db_url.removeprefix("sqlite:///"))
 
 
-def _file(served_app, text: str, phone: str, *, late_minutes: int = 0) -> int:
-    """A request the desk took by phone for a household of 王芳's grid; `late_minutes`: received
-    that long before its triage deadline passed (so it is overdue by that much)."""
+def _file(served_app, text: str, phone: str, *, late_minutes: int = 0, butler: str = BUTLER) -> int:
+    """A request the desk took by phone for a household of `butler`'s grid (王芳's); `late_minutes`:
+    its triage deadline passed that long ago."""
     engine = sa.create_engine(served_app.db_url)
     with Session(engine) as s:
-        butler = s.exec(select(Staff).where(Staff.phone == BUTLER)).one()
+        butler = s.exec(select(Staff).where(Staff.phone == butler)).one()
         desk = s.exec(select(Staff).where(Staff.phone == FRONT_DESK)).one()
         home = s.exec(select(Household).join(Grid, col(Grid.id) == col(Household.grid_id))
                       .where(Grid.butler_id == butler.id).order_by(col(Household.id))).first()
@@ -142,3 +145,57 @@ def test_a_note_tapped_without_signal_records_once_after_reconnecting(served_app
     time.sleep(1.0)
     assert _events(served_app, rid, "butler_note") == ["业主说积水来自隔壁楼"]
     assert phone.locator("#queue-history .queue-event[data-kind='butler_note']").count() == 1
+
+
+def _other_grid(served_app) -> tuple[int, str, str]:
+    """(id, name, butler's phone) of a grid that is not 王芳's."""
+    with _con(served_app) as con:
+        return con.execute(
+            "select g.id, g.name, s.phone from grid g join staff s on s.id = g.butler_id "
+            "where s.phone not in (?) order by g.id", (BUTLER,)).fetchone()
+
+
+def test_a_forged_hand_over_of_another_grids_request_is_refused_and_audited(served_app, phone):
+    grid_id, _name, other_butler = _other_grid(served_app)
+    rid = _file(served_app, "别的网格的报事", "13912340004", butler=other_butler)
+    sign_in(phone, BUTLER)
+    phone.wait_for_url("**/grid")
+    expect(phone.locator(".queue-row").first).to_be_visible(timeout=30_000)
+    expect(_row(phone, rid)).to_have_count(0)
+    # a tampered browser turns its next event into a hand-over of that request
+    forged = forge_next_event(phone, f"{AppState.get_full_name()}.toggle_language",
+                              f"{GridQueueState.get_full_name()}.hand_to_desk", {"request_id": rid})
+    phone.reload()
+    expect(phone.locator(".queue-row").first).to_be_visible(timeout=30_000)
+    phone.locator("#lang-switch").click()
+    expect(phone.locator("#flash")).to_contain_text("这不是您今天负责的网格的报事，不能操作")
+    assert forged and f'"request_id":{rid}' in forged[0], forged
+    assert _events(served_app, rid, "handed_to_desk") == []
+    with _con(served_app) as con:
+        audited = con.execute("select outcome, detail from auditentry where action = 'request.queue_refused' "
+                              "and subject = ?", (f"request:{rid}",)).fetchall()
+    assert audited == [("refused", "handed_to_desk")]
+
+
+def test_a_covered_grids_requests_are_listed_as_covered(served_app, phone):
+    grid_id, name, other_butler = _other_grid(served_app)
+    rid = _file(served_app, "代管网格的报事", "13912340005", butler=other_butler)
+    engine = sa.create_engine(served_app.db_url)
+    with Session(engine) as s:
+        sup = auth.actor_for(s, s.exec(select(Staff).where(Staff.phone == SUPERVISOR)).one())
+        deputy = s.exec(select(Staff).where(Staff.phone == BUTLER)).one()
+        cover = grid_planning.add_cover(s, sup, grid_id, deputy.id, clock.today(), clock.today(), "年假")
+        s.commit()
+        cover_id = cover.id
+    try:
+        sign_in(phone, BUTLER)
+        phone.wait_for_url("**/grid")
+        row = _row(phone, rid)
+        expect(row).to_be_visible(timeout=30_000)
+        expect(row.locator(".queue-covered")).to_have_text(f"代管 {name}")
+        shot(phone, "grid-queue-covered")
+    finally:
+        with Session(engine) as s:
+            grid_planning.cancel_cover(s, sup, cover_id)
+            s.commit()
+        engine.dispose()

@@ -97,14 +97,14 @@ def _row(r) -> rx.Component:
                 rx.cond(r.handed, rx.badge(T["queue.handed"], color_scheme="gray", class_name="queue-handed")),
                 align="center", wrap="wrap", width="100%",
             ),
+            _time_left(r),
             rx.hstack(
-                _time_left(r),
-                rx.spacer(),
                 rx.cond(
                     r.tel != "",
                     rx.link(rx.icon("phone", size=16), T["queue.call"], " ", r.phone, href=r.tel,
                             class_name="tap-link queue-call"),
                 ),
+                rx.spacer(),
                 rx.button(T["queue.open"], on_click=Q.open_row(r.id), size="2", variant="soft",
                           class_name="queue-open"),
                 align="center", width="100%",
