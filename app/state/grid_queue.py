@@ -8,15 +8,18 @@ marks and may be called at any time (the live alert push calls it): one query, n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import reflex as rx
 
 from app.db.session import session_scope
-from app.domain import requests
+from app.domain import clock, requests
 from app.domain.requests import grid_queue
 from app.state.base import AppState, as_id, form_text
 from app.state.patrols import day_time
+
+# a loading of the page this soon after its last opening is a reconnect, not a new look
+REOPEN = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class GridQueueState(AppState):
     history: list[QueueEvent] = []
     # backend only: the last looks this opening's marks were computed against (grid id -> when)
     _since: dict[int, datetime | None] = {}
+    # backend only: when this page last opened the queue (None: not yet)
+    _opened_at: datetime | None = None
 
     def _rows(self, db, actor) -> None:
         q = grid_queue.queue(db, actor, self._since or None)
@@ -81,13 +86,20 @@ class GridQueueState(AppState):
 
     @rx.event
     def load(self):
-        """She opens her phone home: marks against her last look, which then becomes now."""
-        shown = self._run(grid_queue.ACTION, grid_queue.open_queue)
+        """She opens her phone home: marks against her last look, which then becomes now.
+
+        A reconnect runs the page's loading again: within `REOPEN` of the last opening of this
+        page the marks stay those of that opening (a blip in the signal is not a new look)."""
+        now = clock.now()
+        kept = self._since if self._opened_at and now - self._opened_at < REOPEN else None
+        shown = self._run(grid_queue.ACTION, grid_queue.open_queue, kept)
         if shown is None:
             self.rows = []
             self.open_id = 0
             self.history = []
             return
+        if kept is None:
+            self._opened_at = now
         self._since = dict(shown.since)
         self.rows = [queue_item(r) for r in shown.rows]
         # a reconnect runs the page's loading again: the row she had open stays open (with what

@@ -138,6 +138,15 @@ def test_new_since_last_look_marks(db, desk, butler, home, actor_of, frozen):
     assert not {r.id: r.new for r in grid_queue.queue(db, butler).rows}[after.id]
 
 
+def test_reopening_with_kept_marks_still_moves_the_look(db, desk, butler, home, frozen):
+    req = _file(db, desk, home, "保持标记")
+    first = grid_queue.open_queue(db, butler)
+    clock.advance(timedelta(seconds=30))
+    again = grid_queue.open_queue(db, butler, first.since)  # the page reconnected
+    assert {r.id: r.new for r in again.rows}[req.id] and again.since == first.since
+    assert not {r.id: r.new for r in grid_queue.queue(db, butler).rows}[req.id]
+
+
 def test_note_recorded_once_bounded_and_not_empty(db, desk, butler, home, staff_of, entries, frozen):
     req = _file(db, desk, home)
     assert grid_queue.add_note(db, butler, req.id, "  已电话联系业主，  明早上门  ")

@@ -187,11 +187,12 @@ def queue(session: Session, actor: Actor, since: Mapping[int, datetime | None] |
     return Queue(rows(session, actor, found, looks), looks)
 
 
-def open_queue(session: Session, actor: Actor) -> Queue:
-    """She opens her queue: the marks against her last look, then her last look becomes now."""
+def open_queue(session: Session, actor: Actor, since: Mapping[int, datetime | None] | None = None) -> Queue:
+    """She opens her queue: the marks against her last look (or `since`, the look a page kept
+    across a reconnect), then her last look becomes now."""
     if not actor.can(ACTION):
         raise Refused("auth.no_permission")
-    shown = queue(session, actor)
+    shown = queue(session, actor, since)
     now = clock.now()
     existing = {
         q.grid_id: q for q in session.exec(
