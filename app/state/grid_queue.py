@@ -121,6 +121,11 @@ class GridQueueState(AppState):
     @rx.event
     def open_row(self, request_id: int):
         rid = as_id(request_id)
+        if rid not in {r.id for r in self.rows}:  # only a row of her queue (a forged id reads nothing)
+            self.open_id = 0
+            self.history = []
+            self._say("queue.not_yours")
+            return
         self.open_id = 0 if self.open_id == rid else rid
         if self.flash:
             self.flash = ""

@@ -20,7 +20,7 @@ from app.db.models import Grid, Household, Staff
 from app.domain import auth, clock, grid_planning, requests
 from app.state.base import AppState
 from app.state.grid_queue import GridQueueState
-from tests.e2e.conftest import forge_next_event, shot, sign_in
+from tests.e2e.conftest import forge_events, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -175,19 +175,29 @@ def test_a_forged_hand_over_of_another_grids_request_is_refused_and_audited(serv
     phone.wait_for_url("**/grid")
     expect(phone.locator(".queue-row").first).to_be_visible(timeout=30_000)
     expect(_row(phone, rid)).to_have_count(0)
-    # a tampered browser turns its next event into a hand-over of that request
-    forged = forge_next_event(phone, f"{AppState.get_full_name()}.toggle_language",
-                              f"{GridQueueState.get_full_name()}.hand_to_desk", {"request_id": rid})
+    # a tampered browser turns its next events into opening that request and handing it over
+    forged = forge_events(phone, f"{AppState.get_full_name()}.toggle_language", [
+        (f"{GridQueueState.get_full_name()}.open_row", {"request_id": rid}),
+        (f"{GridQueueState.get_full_name()}.hand_to_desk", {"request_id": rid}),
+    ])
     phone.reload()
     expect(phone.locator(".queue-row").first).to_be_visible(timeout=30_000)
     phone.locator("#lang-switch").click()
     expect(phone.locator("#flash")).to_contain_text("这不是您今天负责的网格的报事，不能操作")
-    assert forged and f'"request_id":{rid}' in forged[0], forged
-    assert _events(served_app, rid, "handed_to_desk") == []
-    with _con(served_app) as con:
-        audited = con.execute("select outcome, detail from auditentry where action = 'request.queue_refused' "
-                              "and subject = ?", (f"request:{rid}",)).fetchall()
+    expect(phone.locator("#queue-history")).to_have_count(0)  # its history is not read out
+    phone.locator("#lang-switch").click()
+    audited: list = []
+    for _ in range(40):
+        with _con(served_app) as con:
+            audited = con.execute("select outcome, detail from auditentry where action = 'request.queue_refused' "
+                                  "and subject = ?", (f"request:{rid}",)).fetchall()
+        if audited:
+            break
+        time.sleep(0.25)
     assert audited == [("refused", "handed_to_desk")]
+    expect(phone.locator("#flash")).to_contain_text("这不是您今天负责的网格的报事，不能操作")
+    assert len(forged) == 2 and all(f'"request_id":{rid}' in f for f in forged), forged
+    assert _events(served_app, rid, "handed_to_desk") == []
 
 
 def test_a_covered_grids_requests_are_listed_as_covered(served_app, phone):
