@@ -33,6 +33,7 @@ from app.db.request_tables import (  # noqa: F401  (one registry of tables)
     AnnouncementLink,
     FollowUp,
     ImprovementPlan,
+    QueueLook,
     RequestEvent,
     RequestLimits,
     RequestTerm,

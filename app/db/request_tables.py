@@ -3,6 +3,7 @@
 `ServiceRequest` is one line of the complaint register (投诉受理登记表);
 `RequestEvent` its status history; `RequestTerm` its search terms; `FollowUp` the follow-up record (回访);
 `StaffAlert` an in-app alert to one staff member (escalations, dispatch);
+`QueueLook` when a butler last opened her grid's queue (the 新 marks);
 `Announcement` a notice-board post (公告栏) and `AnnouncementLink` the
 requests it answers; `RequestLimits` a community's time limits;
 `ImprovementPlan` the supervisor's half-monthly improvement actions.
@@ -164,6 +165,18 @@ class StaffAlert(SQLModel, table=True):
     event_key: str = Field(default="", max_length=16, index=True)
     created_at: datetime
     read_at: datetime | None = None
+
+
+class QueueLook(SQLModel, table=True):
+    """When one person last opened the queue of one grid (我的网格·待办): what arrived or changed
+    after it is marked new (`app.domain.requests.grid_queue`)."""
+
+    __table_args__ = (UniqueConstraint("staff_id", "grid_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    grid_id: int = Field(foreign_key="grid.id")
+    seen_at: datetime
 
 
 class RequestLimits(SQLModel, table=True):

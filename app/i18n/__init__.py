@@ -23,6 +23,7 @@ from app.i18n import (
     gate_register_ui,
     gate_ui,
     grid_planning,
+    grid_queue,
     inputs,
     live,
     patrols,
@@ -42,7 +43,7 @@ from app.i18n.zh_CN import ZH
 _FEATURES = (accounts, grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
              renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, gate_offline_ui, errors_ui,
              inputs, field_walk_ui, printed, gate_register_field_ui, approver_inbox, live,
-             resident_loop, butler_requests)
+             resident_loop, butler_requests, grid_queue)
 
 DEFAULT = "zh"
 

@@ -18,6 +18,7 @@ from app.domain import auth
 from app.domain.auth import Actor
 from app.domain.renovation import inbox
 from app.state.base import AppState
+from app.state.live import refresh_on_alert
 from app.state.patrols import day_time
 
 ACTION = "renovation.inbox"
@@ -91,3 +92,7 @@ class InboxState(AppState):
             n = inbox.count(db, actor)
         if n != self.count:
             self.count = n
+
+
+# a renovation waiting for her level shows in her open desk home's inbox
+refresh_on_alert(InboxState.load, paths=("/desk",))

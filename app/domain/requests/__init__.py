@@ -38,6 +38,7 @@ The package, one module per part of that life:
 - `photos`: who may add photos to a request;
 - `detail`: one request as its page shows it;
 - `worklists`: what a person's phone lists (jobs, follow-ups awaiting).
+- `grid_queue`: the butler's queue of her grids' open requests, her notes and hand-overs to the desk.
 """
 
 from __future__ import annotations

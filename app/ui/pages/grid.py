@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from app.state.base import AppState
+from app.state.grid_queue import GridQueueState
 from app.state.homes import GridHomeState
 from app.state.patrols import PatrolTodayState
 from app.state.requests import MyJobsState
 from app.ui.components.cards import band_badge, empty, section, stat
+from app.ui.components.grid_queue import grid_queue
 from app.ui.components.requests import alert_list, request_card
 from app.ui.components.shell import phone_shell
 from app.ui.pages.butler_request import entry_button
@@ -54,6 +56,7 @@ def grid_home() -> rx.Component:
             rx.callout(T["home.grid.none"], icon="info", width="100%"),
         ),
         rx.cond(AppState.user_roles.contains("butler"), entry_button()),
+        grid_queue(),
         due_list(),
         alert_list(MyJobsState.alerts, MyJobsState.open_alert),
         section(
@@ -79,5 +82,5 @@ def add(app: rx.App) -> None:
         route="/grid",
         title="我的网格 · 网格管家",
         on_load=[AppState.guard("home.grid"), GridHomeState.load, PatrolTodayState.load,
-                 MyJobsState.load_follow],
+                 MyJobsState.load_follow, GridQueueState.load],
     )
