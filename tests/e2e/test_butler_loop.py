@@ -57,6 +57,11 @@ def _file_from_poster(page, app, grid: str, content: str, phone: str, offset: in
     return number, link
 
 
+def _unread(app, phone: str) -> int:
+    return _sql(app, "select count(*) from staffalert a join staff s on s.id = a.staff_id "
+                     "where s.phone = ? and a.read_at is null", phone)[0][0]
+
+
 def _told(app, request_id: int, kind: str) -> set[str]:
     return {p for (p,) in _sql(app, "select s.phone from staffalert a join staff s on s.id = a.staff_id "
                                     "where a.kind = ? and a.request_id = ?", kind, request_id)}
@@ -158,8 +163,8 @@ def test_on_a_cover_day_the_deputy_is_told_not_the_absent_butler(served_app, pho
         absent = another()
         sign_in(absent, ABSENT)
         absent.wait_for_url("**/grid")
-        expect(absent.locator("#alert-badge")).to_be_visible(timeout=30_000)
-        absent_before = _badge(absent)
+        absent_before = _unread(served_app, ABSENT)
+        expect(absent.locator("#alert-badge")).to_have_attribute("data-count", str(absent_before), timeout=30_000)
 
         resident = another()
         number, _ = _file_from_poster(resident, served_app, "4号网格", "楼道窗户玻璃碎了", "13912345602", 2)
@@ -170,6 +175,7 @@ def test_on_a_cover_day_the_deputy_is_told_not_the_absent_butler(served_app, pho
         told = _told(served_app, number, "new_request")
         assert BUTLER in told and ABSENT not in told
         time.sleep(2)
+        assert _unread(served_app, ABSENT) == absent_before
         assert _badge(absent) == absent_before
         shot(phone, "butler-loop-cover")
     finally:
