@@ -5,7 +5,7 @@ from reflex.app import default_error_boundary
 
 from app.api import build as build_api
 from app.api import security
-from app.background import orphan_sweeper, overdue_sweeper
+from app.background import orphan_sweeper, outbox_sender, overdue_sweeper
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
 from app.state.base import on_backend_exception
 from app.ui.components.shell import reconnect_banner
@@ -82,3 +82,5 @@ error_pages.add(app)
 app.register_lifespan_task(overdue_sweeper)
 # removes evidence files left without a row (crash, interrupted upload) at start and hourly
 app.register_lifespan_task(orphan_sweeper)
+# delivers the messages that leave the app (WeCom, SMS, Web Push) every second (app.background)
+app.register_lifespan_task(outbox_sender)

@@ -21,6 +21,7 @@ from app.i18n import (
     gate_ui,
     grid_planning,
     inputs,
+    notify_ui,
     patrols,
     printed,
     renovation_site_ui,
@@ -36,7 +37,7 @@ from app.i18n.zh_CN import ZH
 # Each screen family keeps its messages in its own module; the catalogs are their union.
 _FEATURES = (accounts, grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
              renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, gate_offline_ui, errors_ui,
-             inputs, field_walk_ui, printed, gate_register_field_ui)
+             inputs, field_walk_ui, printed, gate_register_field_ui, notify_ui)
 
 DEFAULT = "zh"
 
