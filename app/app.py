@@ -32,6 +32,8 @@ HEAD = [
     rx.script(src="/js/field_walk.js", defer=True),
     # the gate's goods and visitor registers: drawn by the browser, sent through the same outbox
     rx.script(src="/js/field_registers.js", defer=True),
+    # Web Push: subscribes this browser from /account when the server has VAPID keys (app.domain.outbox)
+    rx.script(src="/js/notify_push.js", defer=True),
 ]
 
 

@@ -17,7 +17,16 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from app import settings
-from app.db.models import AuditEntry, Grid, GridWebhook, NotifyPreference, OutboxMessage, Staff, StaffAlert
+from app.db.models import (
+    AuditEntry,
+    Grid,
+    GridWebhook,
+    NotifyPreference,
+    OutboxMessage,
+    PushSubscription,
+    Staff,
+    StaffAlert,
+)
 from app.db.session import session_scope
 from app.domain import auth, clock, notify
 from app.domain.errors import DomainError
@@ -64,6 +73,7 @@ def committed(db_url) -> Iterator[str]:
         s.execute(delete(AuditEntry).where(col(AuditEntry.id) > audit0))
         s.execute(delete(NotifyPreference))
         s.execute(delete(GridWebhook))
+        s.execute(delete(PushSubscription))
 
 
 def _staff(s: Session, suffix: str) -> Staff:
@@ -304,3 +314,54 @@ def test_webhooks_are_for_supervisors_shown_masked_and_checked(db, actor_of, sta
         supervision.set_webhook(db, actor_of(BUTLER), grid.id, "https://example.com/x")
     supervision.clear_webhook(db, boss, grid.id)
     assert {h.grid_id: h.masked for h in supervision.grid_hooks(db, boss)}[grid.id] == ""
+
+
+def _vapid_keys() -> tuple[str, str]:
+    from cryptography.hazmat.primitives import serialization
+    from py_vapid import Vapid, b64urlencode
+
+    v = Vapid()
+    v.generate_keys()
+    private = b64urlencode(v.private_key.private_numbers().private_value.to_bytes(32, "big"))
+    public = b64urlencode(v.public_key.public_bytes(serialization.Encoding.X962,
+                                                    serialization.PublicFormat.UncompressedPoint))
+    return private, public
+
+
+def test_web_push_goes_to_the_browsers_push_service_signed(committed, receiver, monkeypatch):
+    """A browser subscribed on /account: the push service (the local receiver) gets one encrypted,
+    VAPID-signed message; a subscription the push service dropped is failed at once."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    private, public = _vapid_keys()
+    monkeypatch.setattr(settings.SETTINGS, "vapid_private_key", private)
+    monkeypatch.setattr(settings.SETTINGS, "vapid_public_key", public)
+    assert channels.status() == {"wecom": False, "sms": False, "webpush": True}
+    browser = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    b64 = lambda raw: base64.urlsafe_b64encode(raw).decode().rstrip("=")  # noqa: E731
+    with session_scope(committed) as s:
+        me = auth.actor_for(s, _staff(s, BUTLER))
+        with pytest.raises(DomainError):
+            preferences.subscribe(s, me, "http://not-https.example/x", b64(browser), b64(os.urandom(16)))
+        preferences.subscribe(s, me, receiver.url.replace("http://", "https://") + "/push/x", b64(browser),
+                              b64(os.urandom(16)))
+        assert preferences.of(s, me.id).webpush is True
+        # the local receiver speaks plain http: point the stored subscription at it
+        sub = s.exec(select(PushSubscription)).one()
+        sub.endpoint = receiver.url + "/push/x"
+        s.add(sub)
+    with session_scope(committed) as s:
+        _tell(s)
+    assert _deliver(committed) == 1
+    pushed = receiver.to("/push/x")
+    assert len(pushed) == 1 and pushed[0]["_headers"]["authorization"].startswith("vapid t=")
+    assert pushed[0]["_headers"].get("content-encoding") == "aes128gcm"
+    with session_scope(committed) as s:
+        s.execute(delete(PushSubscription))
+        _tell(s)  # no subscription left: nothing written
+        assert [m.status for m in _messages(s)] == ["sent"]

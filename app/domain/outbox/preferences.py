@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from app.db.models import NotifyPreference
+from app.db.models import NotifyPreference, PushSubscription
 from app.domain import clock
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
@@ -90,3 +90,21 @@ def release_at(pref: NotifyPreference | None, at: datetime, *, urgent: bool) -> 
     if ends <= local:
         ends += timedelta(days=1)
     return ends.astimezone(at.tzinfo)
+
+
+def subscribe(session: Session, actor: Actor, endpoint: str, p256dh: str, auth: str) -> None:
+    """Keep the browser's push subscription for the actor (an https endpoint), and switch her
+    Web Push on: subscribing is asking for it. A known endpoint moves to whoever subscribed last."""
+    endpoint, p256dh, auth = endpoint.strip(), p256dh.strip(), auth.strip()
+    if not endpoint.startswith("https://") or len(endpoint) > 600 or not p256dh or len(p256dh) > 200 \
+            or not auth or len(auth) > 60:
+        raise DomainError("notify.push.unsupported")
+    row = session.exec(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).first()
+    if row is None:
+        row = PushSubscription(staff_id=actor.id, endpoint=endpoint, p256dh=p256dh, auth=auth, created_at=clock.now())
+    row.staff_id, row.p256dh, row.auth = actor.id, p256dh, auth
+    session.add(row)
+    pref = session.get(NotifyPreference, actor.id) or NotifyPreference(staff_id=actor.id)
+    pref.webpush = True
+    session.add(pref)
+    session.flush()
