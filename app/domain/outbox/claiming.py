@@ -37,18 +37,23 @@ def claim(session: Session, worker: str, *, now: datetime, lease: timedelta, lim
     pick = select(OutboxMessage.id).where(_due(now)).order_by(col(OutboxMessage.next_attempt_at)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
-    candidates = [i for i in session.exec(pick).all() if i is not None]
-    if not candidates:
-        return []
-    stmt = (
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(candidates), _due(now))
-        .values(status=SENDING, claimed_by=worker[:40], lease_until=now + lease,
-                attempts=col(OutboxMessage.attempts) + 1)
-        .returning(col(OutboxMessage.id))
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(r[0] for r in session.execute(stmt).all())
+    # on SQLite racing workers read the same candidates and one wins them: the others read again
+    for _ in range(5):
+        candidates = [i for i in session.exec(pick).all() if i is not None]
+        if not candidates:
+            return []
+        stmt = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(candidates), _due(now))
+            .values(status=SENDING, claimed_by=worker[:40], lease_until=now + lease,
+                    attempts=col(OutboxMessage.attempts) + 1)
+            .returning(col(OutboxMessage.id))
+            .execution_options(synchronize_session=False)
+        )
+        claimed = sorted(r[0] for r in session.execute(stmt).all())
+        if claimed:
+            return claimed
+    return []
 
 
 def finish(session: Session, message_id: int, worker: str, *, now: datetime, error: str = "",
