@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
 from app import seed, settings
 from app.api import build
-from app.db.models import NotifyPreference, PushSubscription, Staff
+from app.db.models import AuditEntry, AuthSession, NotifyPreference, PushSubscription, Staff
 from app.db.session import get_engine, session_scope
 from app.domain import auth
 
@@ -28,11 +28,16 @@ def client(db_url, monkeypatch) -> Iterator[TestClient]:
         pytest.skip("the route is the same on PostgreSQL")
     monkeypatch.setenv("REFLEX_DB_URL", db_url)
     get_engine.cache_clear()
+    with session_scope(db_url) as s:  # what the test signs in and writes is removed afterwards
+        session0 = s.exec(select(func.max(AuthSession.id))).one() or 0
+        audit0 = s.exec(select(func.max(AuditEntry.id))).one() or 0
     with TestClient(build()) as c:
         yield c
     with session_scope(db_url) as s:
         s.execute(delete(PushSubscription))
         s.execute(delete(NotifyPreference))
+        s.execute(delete(AuthSession).where(col(AuthSession.id) > session0))
+        s.execute(delete(AuditEntry).where(col(AuditEntry.id) > audit0))
     get_engine.cache_clear()
 
 
