@@ -118,6 +118,7 @@ def test_the_supervisor_sees_who_is_told_and_a_failed_message_and_retries_it(pag
     expect(page.locator(".notify-rule")).to_have_count(len(notify.RULES))
     expect(rules).to_contain_text("新报事")
     expect(rules).to_contain_text("网格管家")
+    expect(page.locator(".notify-rule", has_text="重大投诉")).to_contain_text("免打扰时段也发送")
     expect(page.locator("#channel-sms")).to_have_text("已开通")
     expect(page.locator("#channel-wecom")).to_have_text("未开通")
     failed = page.locator(".notify-message")

@@ -69,9 +69,13 @@ def prefs_section() -> rx.Component:
 
 def _rule(r) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(T[r.event_key], white_space="nowrap"),
+        rx.table.cell(rx.vstack(
+            rx.text(T[r.event_key], white_space="nowrap"),
+            rx.cond(r.urgent_key == "notify.yes",
+                    rx.badge(T["notify.rules.always_urgent"], color_scheme="red", size="1")),
+            spacing="1",
+        )),
         rx.table.cell(rx.flex(rx.foreach(r.told_keys, lambda k: rx.badge(T[k], size="2")), wrap="wrap", gap="1")),
-        rx.table.cell(T[r.urgent_key]),
         class_name="notify-rule",
     )
 
@@ -87,41 +91,49 @@ def _channel(c) -> rx.Component:
 
 
 def _hook(h) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(h.grid, white_space="nowrap"),
-        rx.table.cell(rx.cond(h.masked != "", rx.code(h.masked), rx.text(T["notify.webhook.none"], size="2",
-                                                                          color_scheme="gray"))),
-        rx.table.cell(
-            rx.form(
-                rx.hstack(
-                    rx.input(type="hidden", name="grid_id", value=h.grid_id.to_string()),
-                    rx.input(name="url", placeholder=T["notify.webhook.url"], size="2", min_width="220px",
-                             type="url", auto_complete="off"),
-                    rx.button(T["notify.webhook.set"], type="submit", size="2"),
-                    rx.cond(h.masked != "", rx.button(T["notify.webhook.clear"], type="button", size="2",
-                                                      variant="outline", color_scheme="red",
-                                                      on_click=D.clear_webhook(h.grid_id))),
-                    spacing="2",
-                ),
-                on_submit=D.set_webhook,
-                reset_on_submit=True,
-            )
+    return rx.vstack(
+        rx.hstack(
+            rx.text(h.grid, weight="medium", white_space="nowrap"),
+            rx.cond(h.masked != "", rx.code(h.masked, size="1"),
+                    rx.text(T["notify.webhook.none"], size="2", color_scheme="gray")),
+            align="center", spacing="2", wrap="wrap",
         ),
+        rx.form(
+            rx.flex(
+                rx.input(type="hidden", name="grid_id", value=h.grid_id.to_string()),
+                rx.input(name="url", placeholder=T["notify.webhook.url"], size="3", type="url", auto_complete="off",
+                         flex="1", min_width="180px"),
+                rx.button(T["notify.webhook.set"], type="submit", size="3"),
+                rx.cond(h.masked != "", rx.button(T["notify.webhook.clear"], type="button", size="3",
+                                                  variant="outline", color_scheme="red",
+                                                  on_click=D.clear_webhook(h.grid_id))),
+                gap="2", wrap="wrap", width="100%",
+            ),
+            on_submit=D.set_webhook,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        spacing="2", width="100%", padding_y="8px", border_bottom="1px solid var(--gray-a4)",
         class_name="notify-hook",
     )
 
 
 def _message(m) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(T[m.channel_key], white_space="nowrap"),
-        rx.table.cell(m.recipient),
-        rx.table.cell(T[m.kind_key]),
-        rx.table.cell(rx.badge(T[m.status_key], color_scheme=rx.cond(m.status == "failed", "red", "orange"))),
-        rx.table.cell(m.attempts),
-        rx.table.cell(rx.text(m.error, size="1"), max_width="280px"),
-        rx.table.cell(m.next_at, white_space="nowrap"),
-        rx.table.cell(rx.cond(m.status == "failed",
-                              rx.button(T["notify.retry"], size="2", on_click=D.retry(m.id), class_name="notify-retry"))),
+    return rx.vstack(
+        rx.hstack(
+            rx.badge(T[m.status_key], color_scheme=rx.cond(m.status == "failed", "red", "orange"), size="2"),
+            rx.text(T[m.channel_key], weight="medium"),
+            rx.text(m.recipient),
+            rx.text("·", color_scheme="gray"),
+            rx.text(T[m.kind_key]),
+            align="center", spacing="2", wrap="wrap",
+        ),
+        rx.text(T["notify.col.attempts"], ": ", m.attempts, " · ", T["notify.col.next"], ": ", m.next_at,
+                size="2", color_scheme="gray"),
+        rx.cond(m.error != "", rx.text(T["notify.col.error"], ": ", m.error, size="2", word_break="break-all")),
+        rx.cond(m.status == "failed",
+                rx.button(T["notify.retry"], size="3", on_click=D.retry(m.id), class_name="notify-retry")),
+        spacing="1", width="100%", padding_y="8px", border_bottom="1px solid var(--gray-a4)",
         class_name="notify-message",
     )
 
@@ -131,7 +143,7 @@ def notify_desk() -> rx.Component:
         T["notify.title"],
         section(
             T["notify.rules"],
-            data_table([T["notify.rules.event"], T["notify.rules.told"], T["notify.rules.always_urgent"]],
+            data_table([T["notify.rules.event"], T["notify.rules.told"]],
                        rx.foreach(D.rules, _rule), size="1", id="notify-rules"),
         ),
         section(
@@ -144,15 +156,13 @@ def notify_desk() -> rx.Component:
         ),
         section(
             T["notify.webhooks"],
-            data_table(["", "", ""], rx.foreach(D.hooks, _hook), size="1", id="notify-hooks"),
+            rx.vstack(rx.foreach(D.hooks, _hook), spacing="0", width="100%", id="notify-hooks"),
         ),
         section(
             T["notify.undelivered"],
             rx.cond(
                 D.messages.length() > 0,
-                data_table([T["notify.col.channel"], T["notify.col.to"], T["notify.col.kind"], T["notify.col.status"],
-                            T["notify.col.attempts"], T["notify.col.error"], T["notify.col.next"], ""],
-                           rx.foreach(D.messages, _message), size="1", id="notify-messages"),
+                rx.vstack(rx.foreach(D.messages, _message), spacing="0", width="100%", id="notify-messages"),
                 rx.text(T["notify.undelivered.none"], color_scheme="gray", id="notify-none"),
             ),
         ),
