@@ -6,7 +6,7 @@ from reflex.app import default_error_boundary
 from app.api import build as build_api
 from app.api import security
 from app.api.static_files import versioned
-from app.background import orphan_sweeper, overdue_sweeper
+from app.background import orphan_sweeper, outbox_sender, overdue_sweeper
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
 from app.state.base import on_backend_exception
 from app.ui.components.shell import reconnect_banner
@@ -39,6 +39,8 @@ HEAD = [
     rx.script(src=versioned("/js/online_only.js"), defer=True),
     # the butler's request form: drawn by the browser, queued on the phone, sent once by client id
     rx.script(src=versioned("/js/butler_request.js"), defer=True),
+    # Web Push: subscribes this browser from /account when the server has VAPID keys (app.domain.outbox)
+    rx.script(src=versioned("/js/notify_push.js"), defer=True),
 ]
 
 
@@ -89,3 +91,5 @@ error_pages.add(app)
 app.register_lifespan_task(overdue_sweeper)
 # removes evidence files left without a row (crash, interrupted upload) at start and hourly
 app.register_lifespan_task(orphan_sweeper)
+# delivers the messages that leave the app (WeCom, SMS, Web Push) every second (app.background)
+app.register_lifespan_task(outbox_sender)

@@ -1,4 +1,5 @@
-"""Periodic work of the served app: the overdue sweep of requests, the orphan sweep of evidence files.
+"""Periodic work of the served app: the overdue sweep of requests, the orphan sweep of evidence files,
+the delivery of the messages that leave the app.
 
 Every `SWEEP_SECONDS` each worker escalates what went overdue (supervisor
 notices, once per missed deadline: `app.domain.requests.sweep_overdue` claims
@@ -13,16 +14,24 @@ row points at, and temp files left by a crash or an interrupted write
 (`app.domain.evidence.cleanup_orphans`), once they are older than
 `ORPHAN_MIN_AGE`, so an ingest whose row is not committed yet is never touched.
 Several workers sweeping at once is harmless (a file already gone is skipped).
+
+Every `OUTBOX_SECONDS` each worker delivers the outbox rows that are due
+(`app.domain.outbox.delivering`: claimed with a conditional UPDATE, so several
+workers never send one twice), in the words of the recipient's language.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 from datetime import timedelta
 
 from app.db.session import session_scope
 from app.domain import evidence, requests
+from app.domain.outbox import delivering
 from app.domain.renovation import alerting as renovation_alerting
 
 log = logging.getLogger("app.background")
@@ -30,6 +39,7 @@ log = logging.getLogger("app.background")
 SWEEP_SECONDS = 30
 ORPHAN_SWEEP_SECONDS = 3600
 ORPHAN_MIN_AGE = timedelta(hours=1)
+OUTBOX_SECONDS = 1.0
 
 
 def sweep_once() -> int:
@@ -67,3 +77,28 @@ async def orphan_sweeper() -> None:
     """Lifespan task: sweep at start, then every ORPHAN_SWEEP_SECONDS."""
     await _every(ORPHAN_SWEEP_SECONDS, lambda: orphan_sweep_once(), "removed %d orphan evidence files",
                  "orphan sweep failed")
+
+
+def outbox_render(kind: str, summary: str, language: str) -> tuple[str, str, str]:
+    """(title, body, the kind in words) of a message, in `language` (app.i18n)."""
+    from app.i18n import translate
+
+    kind_text = translate(language, f"alert.kind.{kind}")
+    return (translate(language, "notify.message.title", kind=kind_text),
+            translate(language, "notify.message.body", kind=kind_text, summary=summary), kind_text)
+
+
+def worker_name() -> str:
+    """Who holds a claim: host, process, and a random part (two loops in one process differ)."""
+    return f"{socket.gethostname()[:20]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def outbox_once(worker: str) -> int:
+    return delivering.deliver_all_due(session_scope, worker, outbox_render)
+
+
+async def outbox_sender() -> None:
+    """Lifespan task: deliver what is due, sleep about a second, repeat."""
+    worker = worker_name()
+    await _every(OUTBOX_SECONDS, lambda: outbox_once(worker), "delivered %d outbox messages",
+                 "outbox delivery failed")

@@ -63,6 +63,28 @@ class Settings(BaseSettings):
     # made offline (the record keeps the phone's time and the server's receipt time)
     clock_margin_minutes: int = Field(5, validation_alias=_env("APP_CLOCK_MARGIN_MINUTES"), ge=1, le=1440)
     test_hooks: bool = Field(False, validation_alias=_env("APP_TEST_HOOKS"))
+    # messages that leave the app (app.domain.outbox): every channel off unless switched on here.
+    # WeCom group robot: the community's default webhook; a grid may have its own (/desk/notify)
+    wecom_enabled: bool = Field(False, validation_alias=_env("APP_WECOM_ENABLED"))
+    wecom_webhook_url: str = Field("", validation_alias=_env("APP_WECOM_WEBHOOK_URL"), max_length=600)
+    # SMS through an HTTP gateway: POST JSON {"phone", "text", "signature"}; a 2xx answer is success
+    sms_enabled: bool = Field(False, validation_alias=_env("APP_SMS_ENABLED"))
+    sms_gateway_url: str = Field("", validation_alias=_env("APP_SMS_GATEWAY_URL"), max_length=600)
+    sms_template: str = Field("{signature}{name}，{kind}：{summary}", validation_alias=_env("APP_SMS_TEMPLATE"),
+                              max_length=300)
+    sms_signature: str = Field("", validation_alias=_env("APP_SMS_SIGNATURE"), max_length=40)
+    sms_token: str = Field("", validation_alias=_env("APP_SMS_TOKEN"), max_length=400)
+    sms_token_header: str = Field("Authorization", validation_alias=_env("APP_SMS_TOKEN_HEADER"), max_length=60)
+    # Web Push (VAPID): on when both keys are set (base64url, as `vapid --gen` prints them)
+    vapid_public_key: str = Field("", validation_alias=_env("APP_VAPID_PUBLIC_KEY"), max_length=200)
+    vapid_private_key: str = Field("", validation_alias=_env("APP_VAPID_PRIVATE_KEY"), max_length=400)
+    vapid_subject: str = Field("mailto:admin@example.invalid", validation_alias=_env("APP_VAPID_SUBJECT"),
+                               max_length=200)
+    # delivery: per-send timeout, attempts before a message is marked failed (backoff 5 s x3 each time)
+    outbox_timeout_seconds: float = Field(5.0, validation_alias=_env("APP_OUTBOX_TIMEOUT_SECONDS"), gt=0, le=60)
+    outbox_max_attempts: int = Field(6, validation_alias=_env("APP_OUTBOX_MAX_ATTEMPTS"), ge=1, le=20)
+    outbox_backoff_seconds: float = Field(5.0, validation_alias=_env("APP_OUTBOX_BACKOFF_SECONDS"), gt=0,
+                                          le=600)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -159,3 +159,22 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Web Push (app.domain.outbox, issue 12): a message that left the app while the app is closed.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { body: event.data ? event.data.text() : "" }; }
+  event.waitUntil(self.registration.showNotification(data.title || "网格管家", {
+    body: data.body || "", icon: "/icons/icon-192.png", badge: "/icons/icon-192.png",
+    data: { url: data.url || "/" }, tag: data.tag || undefined,
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/";
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((list) => {
+    for (const c of list) { if ("focus" in c) { c.navigate(url); return c.focus(); } }
+    return self.clients.openWindow(url);
+  }));
+});

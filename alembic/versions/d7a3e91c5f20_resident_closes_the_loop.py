@@ -2,7 +2,7 @@
 confirmation) and a client id on request events, so a retried 没修好 is recorded once
 
 Revision ID: d7a3e91c5f20
-Revises: c41e8a7d2b10
+Revises: e3a9c5d1f7b2
 Create Date: 2026-12-04
 
 """

@@ -1,7 +1,7 @@
 """grid queue looks: when a butler last opened her grid's queue (我的网格·待办), for its 新 marks
 
 Revision ID: d7b3e5a91c20
-Revises: c41e8a7d2b10
+Revises: d7a3e91c5f20
 Create Date: 2026-12-04
 
 """

@@ -23,6 +23,7 @@ def build() -> Starlette:
         field,
         gate_offline,
         gate_registers,
+        push,
         renew,
         renovation_docs,
         reports,

@@ -13,6 +13,12 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.db.notify_tables import (  # noqa: F401  (one registry of tables)
+    GridWebhook,
+    NotifyPreference,
+    OutboxMessage,
+    PushSubscription,
+)
 from app.db.renovation_tables import (  # noqa: F401  (one registry of tables)
     GateScan,
     GoodsPass,

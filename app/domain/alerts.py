@@ -24,6 +24,7 @@ from app.db.models import StaffAlert
 from app.domain import clock
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
+from app.domain.outbox import writing as outbox
 
 KINDS: tuple[str, ...] = (
     "new_request",  # a resident's new request, to the grid's butler (or today's cover) and the desk
@@ -71,6 +72,8 @@ def send(session: Session, *, community_id: int, staff_ids: Iterable[int], kind:
         rows.append(row)
     if rows:
         session.flush()
+        # the messages that leave the app (WeCom, SMS, Web Push), in this same transaction
+        outbox.queue(session, rows)
     return rows
 
 

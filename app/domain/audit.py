@@ -83,7 +83,7 @@ def recent(
 # the families of action keys (the part before the first dot), as the screen's filter offers them
 FAMILIES: tuple[str, ...] = (
     "auth", "account", "staff", "grid", "patrol", "request", "notice", "report", "workorder",
-    "renovation", "gate", "evidence", "token",
+    "renovation", "gate", "evidence", "token", "notify",
 )
 
 

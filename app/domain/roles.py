@@ -113,6 +113,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "gate.log": frozenset({SUPERVISOR, TEAM_LEAD, GENERAL_MANAGER, ASSISTANT_MANAGER}),
     # see evidence photos of one's own community
     "evidence.view": frozenset(ALL_ROLES),
+    # the messages that leave the app: the robots of the grids, the failed list (/desk/notify)
+    "notify.manage": frozenset({SUPERVISOR, ADMIN}),
     # every signed-in user may manage their own account
     "account.self": frozenset(ALL_ROLES),
 }

@@ -26,6 +26,7 @@ from app.i18n import (
     grid_queue,
     inputs,
     live,
+    notify_ui,
     patrols,
     printed,
     renovation_site_ui,
@@ -43,7 +44,7 @@ from app.i18n.zh_CN import ZH
 _FEATURES = (accounts, grid_planning, patrols, evidence_ui, requests, resident_requests, reports, renovation_messages,
              renovation_site_ui, renovation_ui, gate_ui, gate_register_ui, gate_log_ui, gate_offline_ui, errors_ui,
              inputs, field_walk_ui, printed, gate_register_field_ui, approver_inbox, live,
-             resident_loop, butler_requests, grid_queue)
+             resident_loop, butler_requests, grid_queue, notify_ui)
 
 DEFAULT = "zh"
 

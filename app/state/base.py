@@ -32,6 +32,7 @@ UNEXPECTED = "error.unexpected"
 # Actions whose links the shell shows when the person may do them.
 NAV_ACTIONS = (
     "home.desk",
+    "notify.manage",
     "staff.manage",
     "audit.view",
     "grid.overview",

@@ -297,6 +297,10 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             _side_link("scroll-text", T["nav.audit"], "/admin/audit", "nav-audit"),
         ),
         _side_link("bell", T["live.badge"], "/alerts", "nav-alerts"),
+        rx.cond(
+            AppState.perms.contains("notify.manage"),
+            _side_link("bell-ring", T["notify.title"], "/desk/notify", "nav-notify"),
+        ),
         _side_link("user", T["nav.account"], "/account", "nav-account"),
         direction=rx.breakpoints(initial="row", md="column"),
         gap="1",

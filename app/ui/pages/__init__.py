@@ -20,6 +20,7 @@ def register(app: rx.App) -> None:
         grid_planning,
         login,
         notices,
+        notify,
         patrol,
         patrol_setup,
         printed,
@@ -38,7 +39,7 @@ def register(app: rx.App) -> None:
     for module in (
         login, account, grid, gate, gate_register, repairs, desk, staff, audit, grid_planning, resident,
         patrol, coverage, work_orders, patrol_setup, requests, request_link,
-        notices, reports, renovation_site, renovation_kpis, renovations, gate_log, printed, alerts,
+        notices, notify, reports, renovation_site, renovation_kpis, renovations, gate_log, printed, alerts,
         butler_request,
     ):
         module.add(app)

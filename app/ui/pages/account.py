@@ -6,9 +6,11 @@ import reflex as rx
 
 from app.state.account import AccountState
 from app.state.base import AppState
+from app.state.notify import NotifyPrefsState
 from app.ui.components.cards import role_badges, section
 from app.ui.components.forms import form_error, labelled_input
 from app.ui.components.shell import phone_shell
+from app.ui.pages.notify import prefs_section
 from app.ui.texts import T
 
 
@@ -36,6 +38,7 @@ def account() -> rx.Component:
                 id="language",
             ),
         ),
+        prefs_section(),
         rx.link(rx.button(T["password.title"], variant="soft", size="3", width="100%"), href="/account/password", width="100%"),
         rx.button(T["auth.sign_out"], on_click=AppState.sign_out, color_scheme="red", variant="outline", size="3", width="100%", id="sign-out"),
     )
@@ -64,5 +67,5 @@ def change_password() -> rx.Component:
 
 def add(app: rx.App) -> None:
     on_load = [AppState.guard("account.self"), AccountState.load]
-    app.add_page(account, route="/account", title="我的 · 网格管家", on_load=on_load)
+    app.add_page(account, route="/account", title="我的 · 网格管家", on_load=[*on_load, NotifyPrefsState.load])
     app.add_page(change_password, route="/account/password", title="修改密码 · 网格管家", on_load=on_load)
