@@ -364,3 +364,18 @@ def test_web_push_goes_to_the_browsers_push_service_signed(committed, receiver, 
         s.execute(delete(PushSubscription))
         _tell(s)  # no subscription left: nothing written
         assert [m.status for m in _messages(s)] == ["sent"]
+
+
+def test_nothing_leaves_the_app_while_silenced(monkeypatch):
+    """The demo seed writes two weeks of history through the domain: with channels configured, none of
+    its alerts may reach a real group robot or phone."""
+    from app import settings as app_settings
+    from app.domain.outbox import channels
+
+    monkeypatch.setattr(app_settings.SETTINGS, "wecom_enabled", True)
+    monkeypatch.setattr(app_settings.SETTINGS, "sms_enabled", True)
+    monkeypatch.setattr(app_settings.SETTINGS, "sms_gateway_url", "http://127.0.0.1:9/sms")
+    assert channels.status()["wecom"] and channels.status()["sms"]
+    with channels.silenced():
+        assert not any(channels.status().values())
+    assert channels.wecom_on() and channels.sms_on()

@@ -8,7 +8,10 @@ returns; `permanent` failures are not retried (a push subscription the browser d
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -36,16 +39,37 @@ def _cfg() -> settings.Settings:
     return settings.SETTINGS
 
 
+# set while history is written that is not news (the demo seed): every channel reads as off, so
+# nothing written then leaves the app, even when channels are configured
+_SILENT: contextvars.ContextVar[bool] = contextvars.ContextVar("outbox_silent", default=False)
+
+
+@contextlib.contextmanager
+def silenced() -> Iterator[None]:
+    """Within this block no alert is queued for outside channels (in-app alerts are still written)."""
+    token = _SILENT.set(True)
+    try:
+        yield
+    finally:
+        _SILENT.reset(token)
+
+
 def wecom_on() -> bool:
+    if _SILENT.get():
+        return False
     return bool(_cfg().wecom_enabled)
 
 
 def sms_on() -> bool:
+    if _SILENT.get():
+        return False
     cfg = _cfg()
     return bool(cfg.sms_enabled and cfg.sms_gateway_url.strip())
 
 
 def webpush_on() -> bool:
+    if _SILENT.get():
+        return False
     cfg = _cfg()
     return bool(cfg.vapid_public_key.strip() and cfg.vapid_private_key.strip())
 
