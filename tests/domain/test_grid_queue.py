@@ -138,6 +138,18 @@ def test_new_since_last_look_marks(db, desk, butler, home, actor_of, frozen):
     assert not {r.id: r.new for r in grid_queue.queue(db, butler).rows}[after.id]
 
 
+def test_a_look_stamped_ahead_of_the_clock_does_not_hide_what_arrives(db, desk, butler, home, frozen):
+    """The server's clock was ahead when she last looked (set back since): what arrives after her
+    opening now is still new to her, on the opening and on the refreshes after it."""
+    clock.advance(timedelta(days=3))
+    grid_queue.open_queue(db, butler)  # her look, stamped three days ahead
+    clock.advance(timedelta(days=-3))
+    opened = grid_queue.open_queue(db, butler)
+    clock.advance(timedelta(minutes=1))
+    arrived = _file(db, desk, home, "时钟回拨之后")
+    assert {r.id: r.new for r in grid_queue.queue(db, butler, opened.since).rows}[arrived.id]
+
+
 def test_reopening_with_kept_marks_still_moves_the_look(db, desk, butler, home, frozen):
     req = _file(db, desk, home, "保持标记")
     first = grid_queue.open_queue(db, butler)

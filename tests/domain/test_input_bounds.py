@@ -19,12 +19,20 @@ FAST = 0.05  # seconds
 
 
 def _timed(fn, *args, **kw):
-    started = time.perf_counter()
-    try:
-        out = fn(*args, **kw)
-    except DomainError as err:
-        out = err
-    return out, time.perf_counter() - started
+    """(result, seconds) of the fastest of three calls: a parser that backtracks is slow every
+    time, while a pause of the machine (a GC, another process: one CI run took 0.33 s once) is not."""
+    best = None
+    for _ in range(3):
+        started = time.perf_counter()
+        try:
+            out = fn(*args, **kw)
+        except DomainError as err:
+            out = err
+        took = time.perf_counter() - started
+        best = took if best is None else min(best, took)
+        if best < FAST:
+            break
+    return out, best
 
 
 def _hostile(n: int) -> list[str]:

@@ -148,6 +148,9 @@ def test_a_submitted_application_waits_in_each_levels_inbox_in_turn(served_app, 
         eng.wait_for_url("**/desk**")
         expect(eng.locator("#inbox")).to_contain_text("Waiting for my approval")
         expect(eng.locator(f"#inbox .inbox-row[data-application='{rid}'] .inbox-waited")).to_contain_text("waiting")
+        # back to Chinese: the served app is shared, and his language is remembered for him
+        eng.locator("#lang-switch").click()
+        expect(eng.locator("#inbox")).to_contain_text("待我审批")
     finally:
         ctx.close()
     with _db(served_app) as con:

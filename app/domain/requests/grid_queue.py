@@ -184,6 +184,10 @@ def queue(session: Session, actor: Actor, since: Mapping[int, datetime | None] |
     looks = last_looks(session, actor.id, [g.id for g in found])
     if since:
         looks = {g: since.get(g, looks[g]) for g in looks}
+    # a look stamped later than now (the server's clock was set back since) would hide what
+    # arrives until the clock caught up: it counts as a look now
+    now = clock.now()
+    looks = {g: (min(_utc(v), now) if v is not None else None) for g, v in looks.items()}
     return Queue(rows(session, actor, found, looks), looks)
 
 

@@ -15,13 +15,18 @@ from app.ui.texts import T
 
 
 def _switch(label_key: str, checked, on_change, switch_id: str, available) -> rx.Component:
-    return rx.hstack(
-        rx.switch(checked=checked, on_change=on_change, id=switch_id, size="3"),
-        rx.text(T[label_key], as_="label", html_for=switch_id, size="3"),
-        rx.cond(available, rx.fragment(), rx.text(T["notify.channel_off"], size="2", color_scheme="gray")),
-        align="center",
-        spacing="3",
-        min_height="44px",
+    # the whole line is the switch's label: a 44 px tap target on a phone, not the 42x24 switch alone
+    return rx.el.label(
+        rx.hstack(
+            rx.switch(checked=checked, on_change=on_change, id=switch_id, size="3"),
+            rx.text(T[label_key], size="3"),
+            rx.cond(available, rx.fragment(), rx.text(T["notify.channel_off"], size="2", color_scheme="gray")),
+            align="center",
+            spacing="3",
+            min_height="44px",
+            width="100%",
+        ),
+        style={"display": "block", "width": "100%", "cursor": "pointer"},
     )
 
 
