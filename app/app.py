@@ -3,9 +3,10 @@
 import reflex as rx
 from reflex.app import default_error_boundary
 
+from app import settings
 from app.api import build as build_api
 from app.api import security
-from app.api.static_files import versioned
+from app.api.static_files import built_frontend, versioned
 from app.background import orphan_sweeper, outbox_sender, overdue_sweeper
 from app.db import models  # noqa: F401  (tables on SQLModel.metadata, which `reflex db` reads)
 from app.state.base import on_backend_exception
@@ -67,7 +68,10 @@ app = rx.App(
     head_components=HEAD,
     # evidence photos, posters and tag sheets: routes with their own access checks;
     # around everything: security headers, /_upload gated, error pages (app.api.security)
-    api_transformer=[build_api(), security.hardening(_session_token_of)],
+    # the compiled frontend too, when the backend was started without building it (./run.sh with
+    # this version's build already made): app.api.static_files.built_frontend
+    api_transformer=[build_api(), security.hardening(
+        _session_token_of, built_frontend() if settings.FRONTEND_PREBUILT else None)],
     # an exception escaping any event handler: logged, and answered in the user's language
     backend_exception_handler=on_backend_exception,
     # our own connection banner (in the user's language) replaces Reflex's English toaster

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # made offline (the record keeps the phone's time and the server's receipt time)
     clock_margin_minutes: int = Field(5, validation_alias=_env("APP_CLOCK_MARGIN_MINUTES"), ge=1, le=1440)
     test_hooks: bool = Field(False, validation_alias=_env("APP_TEST_HOOKS"))
+    # set by ./run.sh when it starts the backend alone on a build of this version made before: the
+    # backend then serves the compiled frontend itself (app.api.static_files.built_frontend)
+    frontend_prebuilt: bool = Field(False, validation_alias=_env("APP_FRONTEND_PREBUILT"))
     # messages that leave the app (app.domain.outbox): every channel off unless switched on here.
     # WeCom group robot: the community's default webhook; a grid may have its own (/desk/notify)
     wecom_enabled: bool = Field(False, validation_alias=_env("APP_WECOM_ENABLED"))
@@ -182,3 +185,4 @@ TRUSTED_PROXY_HOPS = SETTINGS.trusted_proxy_hops
 MAX_IMAGE_PIXELS = SETTINGS.max_image_pixels
 CORS_ORIGINS: list[str] = SETTINGS.cors_origins
 GATE_SNAPSHOT_MAX_HOURS = SETTINGS.gate_snapshot_max_hours
+FRONTEND_PREBUILT = SETTINGS.frontend_prebuilt

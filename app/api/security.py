@@ -142,8 +142,10 @@ def _limited(receive: Receive, limit: int) -> Receive:
     return wrapped
 
 
-def hardening(session_token_of: SessionTokenOf) -> Callable[[ASGIApp], ASGIApp]:
-    """The api transformer that wraps the backend (see the module's docstring)."""
+def hardening(session_token_of: SessionTokenOf, frontend: ASGIApp | None = None) -> Callable[[ASGIApp], ASGIApp]:
+    """The api transformer that wraps the backend (see the module's docstring); `frontend`: the
+    compiled frontend, served here for every path that is not the backend's (a backend started
+    without building it, `static_files.built_frontend`)."""
 
     def transform(inner: ASGIApp) -> ASGIApp:
         async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -151,6 +153,7 @@ def hardening(session_token_of: SessionTokenOf) -> Callable[[ASGIApp], ASGIApp]:
                 await inner(scope, receive, send)
                 return
             path: str = scope.get("path", "")
+            target = inner if frontend is None or static_files.is_backend_path(path) else frontend
 
             async def send_secured(message: dict[str, Any]) -> None:
                 if message["type"] == "http.response.start":
@@ -171,7 +174,7 @@ def hardening(session_token_of: SessionTokenOf) -> Callable[[ASGIApp], ASGIApp]:
             if path.startswith("/api/"):
                 await inner(scope, receive, _error_pages(Request(scope), send_secured))
                 return
-            await inner(scope, receive, send_secured)
+            await target(scope, receive, send_secured)
 
         return app
 

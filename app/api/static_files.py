@@ -89,3 +89,23 @@ class CompressRest(rx.plugins.Plugin):
 
     def post_build(self, **context) -> None:
         compress_rest(Path(context["static_dir"]))
+
+
+# what the backend answers itself; everything else is the compiled frontend's (pages, files)
+BACKEND_PATHS = ("/api/", "/_")
+BACKEND_EXACT = ("/ping", "/auth-codespace")
+
+
+def is_backend_path(path: str) -> bool:
+    return path in BACKEND_EXACT or path.startswith(BACKEND_PATHS)
+
+
+def built_frontend():
+    """The compiled frontend (`.web/build/client`, with Reflex's precompressed files and its SPA
+    router) as an ASGI app, for a backend started without the frontend (`./run.sh` with a build of
+    this version already made: `APP_FRONTEND_PREBUILT=1`). Reflex mounts the same app itself when
+    it builds at start; started backend-only it does not, so `security.hardening` routes to it."""
+    from reflex.utils.exec import get_frontend_mount
+    from starlette.applications import Starlette
+
+    return Starlette(routes=[get_frontend_mount()])

@@ -1,6 +1,7 @@
 """Deterministic demo community and scale data.
 
-    python -m app.seed --demo --if-empty     # the demo community (run command does this)
+    python -m app.seed --migrate --demo --if-empty --accounts   # what ./run.sh does at every start
+    python -m app.seed --demo --if-empty     # the demo community
     python -m app.seed --scale 20000         # demo + communities up to 20,000 households
     python -m app.seed --scale 20000 --scale-requests 200000   # and their requests
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -38,6 +40,8 @@ from app.seed.community import (  # noqa: F401
 )
 from app.seed.renovations import seed_renovations
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def seed_demo_activity(session: Session, community_id: int) -> None:
     """What the demo community has been doing: renovations in every stage and two weeks of requests.
@@ -49,6 +53,20 @@ def seed_demo_activity(session: Session, community_id: int) -> None:
     seed_requests.seed_demo_requests(session, community_id, seed=2028)
 
 
+def migrate(url: str | None = None) -> None:
+    """Alembic's upgrade to head with the project's migrations (alembic.ini, alembic/), in this
+    process: what `reflex db migrate` does, without starting Reflex's command line (a second
+    or so of every start)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "alembic"))
+    if url:
+        cfg.attributes["url"] = url
+    command.upgrade(cfg, "head")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", action="store_true", help="seed the demo community")
@@ -58,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="total requests to reach in the scale communities")
     parser.add_argument("--url", default=None, help="database URL (default: the app's)")
     parser.add_argument("--accounts", action="store_true", help="print the demo accounts")
+    parser.add_argument("--migrate", action="store_true",
+                        help="first bring the database to the newest schema (Alembic, as `reflex db migrate`)")
     args = parser.parse_args(argv)
+    if args.migrate:
+        migrate(args.url)
     if args.accounts:
         print_accounts()
         if not (args.demo or args.scale or args.scale_requests):
