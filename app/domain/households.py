@@ -72,20 +72,41 @@ def find(session: Session, community_id: int, text: str, *, grid_id: int | None 
     return rows[0]
 
 
-def label(session: Session, household_id: int | None) -> str:
-    """"3栋 1单元 502" for a household, "" for none."""
+def _address(session: Session, household_id: int | None) -> tuple[str, int, str] | None:
+    """(building name, entrance number, room) of a household; None for none."""
     if household_id is None:
-        return ""
+        return None
     row = session.exec(
-        select(Household.room, Building.name, Entrance.number)
+        select(Building.name, Entrance.number, Household.room)
         .join(Building, col(Building.id) == col(Household.building_id))
         .join(Entrance, col(Entrance.id) == col(Household.entrance_id))
         .where(Household.id == household_id)
     ).first()
-    if row is None:
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def label(session: Session, household_id: int | None) -> str:
+    """"3栋 1单元 502" for a household, "" for none."""
+    found = _address(session, household_id)
+    if found is None:
         return ""
-    room, building, entrance = row
+    building, entrance, room = found
     return f"{building} {entrance}单元 {room}"
+
+
+def typed(session: Session, household_id: int | None) -> str:
+    """The household as a resident types it on the poster form ("3-2-1601"), read back by `parse`;
+    "" for none, or when it could not be read back."""
+    found = _address(session, household_id)
+    if found is None:
+        return ""
+    building, entrance, room = found
+    text = f"{building.removesuffix('栋')}-{entrance}-{room}"
+    try:
+        parse(text)
+    except DomainError:
+        return ""
+    return text
 
 
 def labels(session: Session, household_ids: set[int]) -> dict[int, str]:

@@ -29,12 +29,9 @@ from urllib.parse import urlencode
 from sqlmodel import Session, col, select
 
 from app.db.models import (
-    Building,
     Community,
-    Entrance,
     FollowUp,
     Grid,
-    Household,
     RequestEvent,
     ServiceRequest,
     Staff,
@@ -207,31 +204,10 @@ def contacts(session: Session, req: ServiceRequest) -> Contacts:
             name, phone = person.name, person.phone
             covering = who != grid.butler_id
         path = poster.resident_path(poster.poster_token(session, grid))
-        home = typed_household(session, req.household_id)
+        home = households.typed(session, req.household_id)
         if home:
             path += "?" + urlencode({"home": home})
     return Contacts(name, phone, covering, desk, path)
-
-
-def typed_household(session: Session, household_id: int | None) -> str:
-    """The household as a resident types it on the poster form ("3-2-1601"), "" if it cannot be."""
-    if household_id is None:
-        return ""
-    row = session.exec(
-        select(Building.name, Entrance.number, Household.room)
-        .join(Building, col(Building.id) == col(Household.building_id))
-        .join(Entrance, col(Entrance.id) == col(Household.entrance_id))
-        .where(Household.id == household_id)
-    ).first()
-    if row is None:
-        return ""
-    building, entrance, room = row
-    typed = f"{building.removesuffix('栋')}-{entrance}-{room}"
-    try:
-        households.parse(typed)
-    except DomainError:
-        return ""
-    return typed
 
 
 def fallback_desk_phone(session: Session) -> str:

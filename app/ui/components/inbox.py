@@ -67,29 +67,8 @@ def inbox_panel() -> rx.Component:
     )
 
 
-def inbox_link() -> rx.Component:
-    """The sidebar's link to the inbox with the count of applications waiting (loaded on every desk page)."""
+def inbox_count() -> rx.Component:
+    """The count of applications waiting, beside the sidebar's link to the inbox (app.ui.components.shell)."""
     n = InboxState.count
-    return rx.link(
-        rx.hstack(
-            rx.icon("inbox", size=18),
-            rx.text(T["inbox.nav"], size="2", white_space="nowrap"),
-            rx.badge(n, id="nav-inbox-count", color_scheme=rx.cond(n > 0, "red", "gray"), variant="solid",
-                     radius="full", size="1"),
-            align="center",
-            spacing="2",
-        ),
-        href="/desk#inbox",
-        id="nav-inbox",
-        underline="none",
-        color="var(--gray-12)",
-        padding="10px 12px",
-        min_height="44px",
-        display="flex",
-        align_items="center",
-        border_radius="8px",
-        _hover={"background": "var(--gray-a3)"},
-        width=["auto", "auto", "100%"],
-        flex_shrink="0",
-        on_mount=InboxState.load_count,
-    )
+    return rx.badge(n, id="nav-inbox-count", color_scheme=rx.cond(n > 0, "red", "gray"), variant="solid",
+                    radius="full", size="1")

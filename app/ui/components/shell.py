@@ -6,7 +6,8 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from app.state.base import AppState
-from app.ui.components.inbox import inbox_link
+from app.state.inbox import InboxState
+from app.ui.components.inbox import inbox_count
 from app.ui.components.live import alert_badge, alert_banner
 from app.ui.texts import T
 
@@ -221,9 +222,11 @@ def phone_shell(title: rx.Var | str, *content: rx.Component, field: rx.Component
     )
 
 
-def _side_link(icon: str, label: rx.Var, href: str, link_id: str) -> rx.Component:
+def _side_link(icon: str, label: rx.Var, href: str, link_id: str, *extra: rx.Component, **props) -> rx.Component:
+    """A sidebar link; `extra` after its words (a count), `props` on the link (an on_mount)."""
     return rx.link(
-        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="2", white_space="nowrap"), align="center", spacing="2"),
+        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="2", white_space="nowrap"), *extra, align="center",
+                  spacing="2"),
         href=href,
         id=link_id,
         underline="none",
@@ -236,6 +239,7 @@ def _side_link(icon: str, label: rx.Var, href: str, link_id: str) -> rx.Componen
         _hover={"background": "var(--gray-a3)"},
         width=["auto", "auto", "100%"],
         flex_shrink="0",
+        **props,
     )
 
 
@@ -247,7 +251,10 @@ def desk_shell(title: rx.Var | str, *content: rx.Component) -> rx.Component:
             AppState.perms.contains("home.desk"),
             _side_link("layout-dashboard", T["nav.desk"], "/desk", "nav-desk"),
         ),
-        rx.cond(AppState.perms.contains("renovation.inbox"), inbox_link()),
+        # the count of applications waiting for a level she decides, loaded on every desk page
+        rx.cond(AppState.perms.contains("renovation.inbox"),
+                _side_link("inbox", T["inbox.nav"], "/desk#inbox", "nav-inbox", inbox_count(),
+                           on_mount=InboxState.load_count)),
         rx.cond(
             AppState.perms.contains("workorder.view"),
             _side_link("wrench", T["nav.work_orders"], "/desk/work-orders", "nav-work-orders"),
