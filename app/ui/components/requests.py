@@ -104,7 +104,8 @@ def alert_list(rows: rx.Var, on_open) -> rx.Component:
                 lambda a: rx.button(
                     rx.icon("bell", size=16),
                     T["alert.kind." + a.kind],
-                    rx.text(" #", a.request_id, " · ", a.at, size="1"),
+                    # a renovation's alert names no request: no "#0"
+                    rx.text(rx.cond(a.request_id > 0, f" #{a.request_id} · ", " "), a.at, size="1"),
                     on_click=on_open(a.id, a.request_id),
                     variant="soft",
                     color_scheme=rx.cond(a.urgent, "red", "blue"),
